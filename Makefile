@@ -1,0 +1,42 @@
+# cvkg: `make demo` and `make test` work from a fresh clone with nothing installed by hand.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CVKG := $(VENV)/bin/cvkg
+STAMP := $(VENV)/.cvkg-installed
+DEMO_STORE ?= cvkg-store
+SHARED ?= ../shared
+
+.PHONY: install demo test score clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	rm -rf $(DEMO_STORE)
+	$(CVKG) --store $(DEMO_STORE) ingest samples/
+	$(CVKG) --store $(DEMO_STORE) export --format turtle -o kg.ttl
+	$(CVKG) --store $(DEMO_STORE) view -o kg.html
+	@echo "== Who moved away from which provider, and to whom?"
+	@$(CVKG) --store $(DEMO_STORE) query -f examples/migrations.rq
+	@echo "== Which customers signed contracts with which provider (value, term)?"
+	@$(CVKG) --store $(DEMO_STORE) query -f examples/contracts.rq
+	@echo "== Which articles mention each cloud provider most?"
+	@$(CVKG) --store $(DEMO_STORE) query -f examples/provider-mentions.rq
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+score: $(STAMP)
+	rm -rf .score-store
+	$(CVKG) --store .score-store ingest $(SHARED)/corpus/dev
+	$(CVKG) --store .score-store export --format trig -o dev.trig
+	$(PY) $(SHARED)/eval/score.py $(SHARED)/corpus/dev/gold.jsonl dev.trig
+	rm -rf .score-store
+
+clean:
+	rm -rf $(DEMO_STORE) .score-store kg.ttl kg.html dev.trig test-artifacts

@@ -1,0 +1,179 @@
+"""Turn an `ArticleResult` into the triples of the article's named graph."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import combinations
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from graph.iris import article_iri, entity_iri, event_iri, slugify
+from graph.records import Amount, ArticleResult, Entity, Event, Relation
+from ontology import CVKG, SCHEMA, WD
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+CLASS_IRIS: dict[str, URIRef] = {
+    "CloudProvider": CVKG.CloudProvider,
+    "Company": CVKG.Company,
+    "Product": CVKG.Product,
+    "MediaOutlet": CVKG.MediaOutlet,
+    "ResearchFirm": CVKG.ResearchFirm,
+    "GovernmentBody": CVKG.GovernmentBody,
+    "Person": SCHEMA.Person,
+    "Place": SCHEMA.Place,
+}
+
+RELATION_IRIS: dict[str, URIRef] = {
+    "owns": CVKG.owns,
+    "parentOrganization": SCHEMA.parentOrganization,
+    "worksFor": SCHEMA.worksFor,
+    "competesWith": CVKG.competesWith,
+    "headquarteredIn": CVKG.headquarteredIn,
+}
+
+# event class -> (subject role, edge property, object role): the plain edge each event yields
+EVENT_EDGES: dict[str, tuple[tuple[str, URIRef, str], ...]] = {
+    "Migration": (
+        ("customer", CVKG.movedFrom, "fromProvider"),
+        ("customer", CVKG.movedTo, "toProvider"),
+    ),
+    "Contract": (("customer", CVKG.customerOf, "provider"),),
+    "Acquisition": (("acquirer", CVKG.acquired, "target"),),
+    "Investment": (("investor", CVKG.investedIn, "investee"),),
+    "DataCenter": (("organization", CVKG.operatesIn, "location"),),
+}
+
+_DURATION_ROLES = {"term", "per"}
+_STATUS = {"Announced", "Planned", "Completed", "Reported"}
+
+
+def date_literal(text: str) -> Literal:
+    """xsd:date, xsd:gYearMonth or xsd:gYear depending on how much of the date is known."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return Literal(text, datatype=XSD.date)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return Literal(text, datatype=XSD.gYearMonth)
+    if re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=XSD.gYear)
+    return Literal(text)
+
+
+def entity_triples(entity: Entity) -> Iterator[Triple]:
+    """Type, canonical label, alt labels and Wikidata link of one entity."""
+    node = entity_iri(entity)
+    yield node, RDF.type, CLASS_IRIS.get(entity.cls, CVKG.Company)
+    yield node, RDFS.label, Literal(entity.label)
+    for alt in entity.alt_labels:
+        if alt != entity.label:
+            yield node, SKOS.altLabel, Literal(alt)
+    if entity.wikidata:
+        yield node, OWL.sameAs, WD[entity.wikidata]
+
+
+def _amount_triples(node: URIRef, amount: Amount) -> Iterator[Triple]:
+    yield node, RDF.type, SCHEMA.MonetaryAmount
+    yield node, SCHEMA.value, Literal(Decimal(amount.value), datatype=XSD.decimal)
+    yield node, SCHEMA.currency, Literal(amount.currency)
+    if amount.per:
+        yield node, CVKG.per, Literal(amount.per, datatype=XSD.duration)
+    if amount.qualifier:
+        yield node, CVKG.qualifier, Literal(amount.qualifier)
+
+
+def _role_object(role: str, value: object) -> URIRef | Literal:
+    if isinstance(value, Entity):
+        return entity_iri(value)
+    if isinstance(value, bool):
+        raise TypeError(f"role {role}: boolean is not a role value")
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, (Decimal, float)):
+        return Literal(Decimal(str(value)), datatype=XSD.decimal)
+    if role in _DURATION_ROLES:
+        return Literal(str(value), datatype=XSD.duration)
+    if role == "date":
+        return date_literal(str(value))
+    return Literal(str(value))
+
+
+def event_triples(event: Event, source: URIRef) -> Iterator[Triple]:
+    """The event node, its roles, amounts, provenance and the plain edges it yields."""
+    node = event_iri(event)
+    yield node, RDF.type, CVKG[event.type]
+    for role, values in event.roles.items():
+        seen_currencies: dict[str, int] = {}
+        for value in values:
+            if isinstance(value, Amount):
+                n = seen_currencies.get(value.currency, 0)
+                seen_currencies[value.currency] = n + 1
+                suffix = role if role == "value" else f"{role}-{value.currency.lower()}"
+                amount_node = URIRef(f"{node}-{suffix}" + (f"-{n + 1}" if n else ""))
+                yield node, CVKG[role], amount_node
+                yield from _amount_triples(amount_node, value)
+            else:
+                yield node, CVKG[role], _role_object(role, value)
+            if isinstance(value, Entity):
+                yield from entity_triples(value)
+    yield node, PROV.wasDerivedFrom, source
+    yield node, CVKG.evidence, Literal(event.evidence)
+    confidence = Decimal(str(round(min(max(event.confidence, 0.0), 1.0), 3)))
+    yield node, CVKG.confidence, Literal(confidence, datatype=XSD.decimal)
+    if event.date:
+        yield node, CVKG.date, date_literal(event.date)
+    if event.status in _STATUS:
+        yield node, CVKG.status, CVKG[event.status]
+    if event.qualifier:
+        yield node, CVKG.qualifier, Literal(event.qualifier)
+    if event.reported_by is not None:
+        yield node, CVKG.reportedBy, entity_iri(event.reported_by)
+        yield from entity_triples(event.reported_by)
+    for subject_role, prop, object_role in EVENT_EDGES.get(event.type, ()):
+        for subj in event.roles.get(subject_role, ()):
+            for obj in event.roles.get(object_role, ()):
+                if isinstance(subj, Entity) and isinstance(obj, Entity):
+                    yield entity_iri(subj), prop, entity_iri(obj)
+    if event.type == "Partnership":
+        partners = [p for p in event.roles.get("partner", ()) if isinstance(p, Entity)]
+        for a, b in combinations(partners, 2):
+            yield entity_iri(a), CVKG.partnerOf, entity_iri(b)
+            yield entity_iri(b), CVKG.partnerOf, entity_iri(a)
+
+
+def relation_triples(relation: Relation) -> Iterator[Triple]:
+    """A binary relation between two entities, both described."""
+    yield entity_iri(relation.subject), RELATION_IRIS[relation.prop], entity_iri(relation.object)
+    yield from entity_triples(relation.subject)
+    yield from entity_triples(relation.object)
+    if relation.prop == "worksFor" and relation.job_title:
+        yield entity_iri(relation.subject), SCHEMA.jobTitle, Literal(relation.job_title)
+
+
+def article_triples(result: ArticleResult) -> tuple[URIRef, list[Triple]]:
+    """The article's graph name and every triple read from it (metadata first, no duplicates)."""
+    article = result.article
+    doc = article_iri(article)
+    triples: list[Triple] = [(doc, RDF.type, SCHEMA.NewsArticle)]
+    if article.title:
+        triples.append((doc, SCHEMA.headline, Literal(article.title)))
+    if article.date:
+        triples.append((doc, SCHEMA.datePublished, date_literal(article.date)))
+    if article.url:
+        triples.append((doc, SCHEMA.url, Literal(article.url, datatype=XSD.anyURI)))
+    if article.publisher or result.publisher:
+        outlet = result.publisher or Entity(
+            id=slugify(article.publisher), label=article.publisher, cls="MediaOutlet"
+        )
+        triples.append((doc, SCHEMA.publisher, entity_iri(outlet)))
+        triples.extend(entity_triples(outlet))
+    for entity in result.entities:
+        triples.extend(entity_triples(entity))
+        triples.append((doc, SCHEMA.mentions, entity_iri(entity)))
+    for event in result.events:
+        triples.extend(event_triples(event, doc))
+    for relation in result.relations:
+        triples.extend(relation_triples(relation))
+    return doc, list(dict.fromkeys(triples))

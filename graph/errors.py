@@ -1,0 +1,27 @@
+"""Errors raised by cvkg's graph layer.
+
+Hierarchy::
+
+    CvkgError
+    ├── StoreError        the store cannot be opened, read or written
+    │   └── QueryError    a SPARQL query or update is malformed or refused
+    └── OntologyError     the shipped ontology, shapes or gazetteer are broken
+"""
+
+from __future__ import annotations
+
+
+class CvkgError(Exception):
+    """Base of every error cvkg reports to a user."""
+
+
+class StoreError(CvkgError):
+    """The store cannot be opened, read or written."""
+
+
+class QueryError(StoreError):
+    """A SPARQL query or update is malformed or refused."""
+
+
+class OntologyError(CvkgError):
+    """The shipped ontology, shapes or gazetteer are broken."""

@@ -1,0 +1,84 @@
+"""Plain records that the pipelines fill and the graph layer turns into RDF.
+
+This is the seam between NLP and RDF: nothing here knows spaCy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as read from a file, a JSONL line or stdin."""
+
+    text: str
+    title: str = ""
+    date: str = ""
+    url: str = ""
+    publisher: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A resolved entity: `id` is the slug of its `ent:` IRI, `cls` a class name of EVENTS.md."""
+
+    id: str
+    label: str
+    cls: str
+    alt_labels: tuple[str, ...] = ()
+    wikidata: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A sum of money: full value, ISO 4217 currency, optional recurrence and qualifier."""
+
+    value: Decimal
+    currency: str
+    per: str = ""
+    qualifier: str = ""
+
+
+RoleValue = Union[Entity, Amount, str, Decimal, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One typed event of EVENTS.md with its roles (role name → values)."""
+
+    type: str
+    roles: Mapping[str, tuple[RoleValue, ...]]
+    evidence: str
+    confidence: float
+    date: str = ""
+    status: str = ""
+    qualifier: str = ""
+    reported_by: Entity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A binary relation between entities (`owns`, `parentOrganization`, `worksFor`, ...)."""
+
+    subject: Entity
+    prop: str
+    object: Entity
+    job_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """Everything read from one article."""
+
+    article: Article
+    entities: tuple[Entity, ...] = ()
+    events: tuple[Event, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    publisher: Entity | None = None
+    words: int = 0
+    extra: Mapping[str, str] = field(default_factory=dict)

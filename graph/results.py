@@ -1,0 +1,62 @@
+"""Format SPARQL results for people (table) and programs (CSV, TSV, JSON, Turtle)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ontology.vocab import PREFIXES
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def term_text(term: object) -> str:
+    """A compact, readable form of an RDF term: prefixed IRIs, bare literal values."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, iri in PREFIXES.items():
+            if term.value.startswith(iri):
+                return f"{prefix}:{term.value[len(iri):]}"
+        return term.value
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def solutions_rows(result: ox.QuerySolutions) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a SELECT result as display strings."""
+    header = [v.value for v in result.variables]
+    rows = [[term_text(solution[name]) for name in header] for solution in result]
+    return header, rows
+
+
+def format_table(header: list[str], rows: list[list[str]], *, max_width: int = 60) -> str:
+    """A plain-text table with aligned columns; long cells are cut with '…'."""
+    cut = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in rows]
+    widths = [len(h) for h in header]
+    for row in cut:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cut]
+    return "\n".join([line.rstrip(), rule, *body, f"({len(rows)} rows)"])
+
+
+def format_result(result: object, fmt: str) -> str:
+    """Render a query result: SELECT/ASK in `fmt`, CONSTRUCT/DESCRIBE as Turtle."""
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "json":
+            return '{"head": {}, "boolean": %s}' % ("true" if bool(result) else "false")
+        return "true" if bool(result) else "false"
+    if isinstance(result, ox.QueryTriples):
+        data = ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        return data.decode("utf-8")
+    assert isinstance(result, ox.QuerySolutions)
+    if fmt == "table":
+        return format_table(*solutions_rows(result))
+    target = {
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+        "json": ox.QueryResultsFormat.JSON,
+    }[fmt]
+    return result.serialize(format=target).decode("utf-8")

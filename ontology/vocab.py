@@ -1,0 +1,52 @@
+"""Namespaces of spec/EVENTS.md, prefix binding and access to the shipped Turtle files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from ontology.namespace import CVKG
+
+HERE = Path(__file__).resolve().parent
+ONTOLOGY_PATH = HERE / "cvkg.ttl"
+SHAPES_PATH = HERE / "shapes.ttl"
+
+ENT = Namespace("https://w3id.org/cvkg/entity/")
+EVT = Namespace("https://w3id.org/cvkg/event/")
+DOC = Namespace("https://w3id.org/cvkg/article/")
+SCHEMA = Namespace("https://schema.org/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+PREFIXES: dict[str, str] = {
+    "cvkg": str(CVKG._NS),
+    "ent": str(ENT),
+    "evt": str(EVT),
+    "doc": str(DOC),
+    "schema": str(SCHEMA),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "wd": str(WD),
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the cvkg prefixes on `graph` (replacing rdflib's defaults) and return it."""
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)
+    return graph
+
+
+def load_ontology() -> Graph:
+    """Parse the shipped OWL ontology."""
+    return bind_prefixes(Graph()).parse(ONTOLOGY_PATH, format="turtle")
+
+
+def load_shapes() -> Graph:
+    """Parse the shipped SHACL shapes."""
+    return Graph().parse(SHAPES_PATH, format="turtle")

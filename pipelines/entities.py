@@ -1,0 +1,124 @@
+"""Resolve entity mentions of a spaCy `Doc` to gazetteer entries or new entities."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from graph.iris import slugify
+from graph.records import Entity
+from ontology import GazetteerEntry
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+ORG_CLASSES = frozenset({"CloudProvider", "Company", "MediaOutlet", "ResearchFirm", "GovernmentBody"})
+_NER_CLASSES = {"ORG": "Company", "PERSON": "Person", "GPE": "Place", "LOC": "Place", "PRODUCT": "Product", "NORP": ""}
+_SUFFIX = re.compile(
+    r"[,\s]+(inc|corp|corporation|ltd|limited|llc|plc|co|company|holdings|group|sa|ag|gmbh)\.?$",
+    re.IGNORECASE,
+)
+_JUNK = re.compile(r"^[\W\d_]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity mention: token span in the doc and the entity it names."""
+
+    start: int
+    end: int
+    entity: Entity
+    known: bool
+
+
+def to_entity(entry: GazetteerEntry) -> Entity:
+    """The record of a gazetteer entry."""
+    return Entity(
+        id=entry.id,
+        label=entry.label,
+        cls=entry.cls,
+        alt_labels=entry.alt_labels,
+        wikidata=entry.wikidata,
+    )
+
+
+def clean_name(text: str) -> str:
+    """A mention's name without possessive, leading article or trailing company suffix."""
+    name = re.sub(r"[’']s?$", "", text.strip()).strip()
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    previous = None
+    while previous != name:
+        previous = name
+        name = _SUFFIX.sub("", name).strip(" ,")
+    return name
+
+
+@dataclass
+class Resolver:
+    """Turns spans into entities, remembering new names within one article."""
+
+    gazetteer: dict[str, GazetteerEntry]
+    seen: dict[str, Entity] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # the Provider rule maps a parent to the cloud unit that carries its name
+        # (Amazon -> Amazon Web Services, Alibaba Group -> Alibaba Cloud), not to every cloud it owns
+        for entry in self.gazetteer.values():
+            parent = self.gazetteer.get(entry.parent)
+            if entry.cls != "CloudProvider" or parent is None or entry.parent in self.units:
+                continue
+            if entry.label.split()[0].lower() == parent.label.split()[0].lower():
+                self.units[entry.parent] = entry.id
+
+    def resolve(self, span: Span) -> Entity | None:
+        """The entity a named-entity span refers to, or None when it is not one cvkg keeps."""
+        if span.ent_id_ and span.ent_id_ in self.gazetteer:
+            return to_entity(self.gazetteer[span.ent_id_])
+        cls = _NER_CLASSES.get(span.label_, "")
+        if not cls:
+            return None
+        name = clean_name(span.text)
+        if len(name) < 2 or _JUNK.match(name) or name.islower():
+            return None
+        key = name.lower()
+        if key in self.seen:
+            return self.seen[key]
+        if cls == "Company":
+            # a short form of an organisation named earlier: "Acme Retail ... Acme"
+            for earlier_key, earlier in self.seen.items():
+                if earlier.cls == "Company" and earlier_key.startswith(key + " "):
+                    self.seen[key] = earlier
+                    return earlier
+        entity = Entity(id=slugify(name), label=name, cls=cls)
+        self.seen[key] = entity
+        return entity
+
+    def provider(self, entity: Entity) -> Entity:
+        """The Provider rule: a parent company in a provider role stands for its cloud unit."""
+        unit = self.units.get(entity.id)
+        if entity.cls != "CloudProvider" and unit:
+            return to_entity(self.gazetteer[unit])
+        return entity
+
+    def is_provider(self, entity: Entity) -> bool:
+        """Whether the entity is a cloud provider or a parent company of one."""
+        return entity.cls == "CloudProvider" or entity.id in self.units
+
+    def parent_of(self, entity: Entity) -> Entity | None:
+        """The gazetteer parent (owner) of a known entity."""
+        entry = self.gazetteer.get(entity.id)
+        if entry and entry.parent in self.gazetteer:
+            return to_entity(self.gazetteer[entry.parent])
+        return None
+
+
+def doc_mentions(doc: Doc, resolver: Resolver) -> list[Mention]:
+    """Every entity mention of the doc that resolves, in order."""
+    mentions = []
+    for span in doc.ents:
+        entity = resolver.resolve(span)
+        if entity is not None:
+            mentions.append(Mention(span.start, span.end, entity, bool(span.ent_id_)))
+    return mentions

@@ -1,0 +1,21 @@
+"""Rule-based extractors, one module per event type; adding a type is adding a module here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from graph.records import Event, Relation
+from pipelines.extractors import contract, migration, ownership
+from pipelines.extractors.common import Context
+
+EventExtractor = Callable[[Context], list[Event]]
+RelationExtractor = Callable[[Context], list[Relation]]
+
+# order matters: a sentence that states a migration does not also yield a contract
+EVENT_EXTRACTORS: tuple[tuple[str, EventExtractor], ...] = (
+    ("Migration", migration.extract),
+    ("Contract", contract.extract),
+)
+RELATION_EXTRACTORS: tuple[RelationExtractor, ...] = (ownership.relations,)
+
+__all__ = ["EVENT_EXTRACTORS", "RELATION_EXTRACTORS", "Context"]

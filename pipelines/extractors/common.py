@@ -1,0 +1,163 @@
+"""Shared pieces of the rule-based extractors: sentence context, roles from syntax, assertion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from graph.records import Amount, Article, Entity, Event
+from pipelines.entities import ORG_CLASSES, Mention, Resolver
+from pipelines.normalize import Found, find_amounts, find_terms
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+NEGATIONS = {"not", "never", "n't", "no"}
+DENIAL_LEMMAS = {"deny", "dismiss", "refute", "reject"}
+HYPOTHETICAL = {"could", "might", "would", "may", "should"}
+PLAN_LEMMAS = {"plan", "intend", "aim", "expect", "prepare", "consider", "seek", "hope"}
+REPORT_LEMMAS = {"report", "say", "cite", "tell", "according", "learn"}
+CUSTOMER_CLASSES = frozenset({"Company", "GovernmentBody", "CloudProvider"})
+PRONOUNS = {"it", "its", "they", "their", "the company", "the firm", "this customer", "the customer"}
+
+
+@dataclass
+class Context:
+    """What an extractor sees: one sentence, its mentions and the article so far."""
+
+    sent: Span
+    mentions: list[Mention]
+    resolver: Resolver
+    article: Article
+    history: list[Event] = field(default_factory=list)
+    salient: list[Entity] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.sent.text.strip()
+
+    def mention_of(self, token: Token) -> Mention | None:
+        """The mention covering `token`, if any."""
+        for mention in self.mentions:
+            if mention.start <= token.i < mention.end:
+                return mention
+        return None
+
+    def amounts(self) -> list[tuple[int, Amount]]:
+        """Money amounts of the sentence with the doc token index where each starts."""
+        return [(self._token_at(f), f.value) for f in find_amounts(self.sent.text) if isinstance(f.value, Amount)]
+
+    def terms(self) -> list[str]:
+        """Contract lengths stated in the sentence."""
+        return [str(f.value) for f in find_terms(self.sent.text)]
+
+    def _token_at(self, found: Found) -> int:
+        char = self.sent.start_char + found.start
+        for token in self.sent:
+            if token.idx + len(token.text) > char:
+                return token.i
+        return self.sent.end - 1
+
+    def reported_by(self) -> Entity | None:
+        """The media outlet the sentence credits ('…, Reuters reported'), if any."""
+        lemmas = {t.lemma_.lower() for t in self.sent}
+        if not lemmas & REPORT_LEMMAS:
+            return None
+        for mention in self.mentions:
+            if mention.entity.cls == "MediaOutlet":
+                return mention.entity
+        return None
+
+
+def governing_preposition(token: Token) -> str:
+    """The preposition a noun hangs from, climbing over conjuncts and appositions ('to X and Y')."""
+    while token.dep_ in ("conj", "appos", "compound") and token.head is not token:
+        token = token.head
+    if token.dep_ == "pobj":
+        return token.head.lower_
+    return ""
+
+
+def verb_chain(token: Token) -> list[Token]:
+    """The token and the verbs it is a complement or conjunct of, nearest first."""
+    chain = [token]
+    while token.dep_ in ("xcomp", "ccomp", "conj", "advcl", "acl", "relcl", "pcomp", "prep", "pobj", "dobj", "nsubj") and token.head is not token:
+        token = token.head
+        chain.append(token)
+        if token.dep_ == "ROOT":
+            break
+    return chain
+
+
+def subject_of(trigger: Token) -> Token | None:
+    """The grammatical subject of the trigger or of the verbs governing it."""
+    for verb in verb_chain(trigger):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child
+    return None
+
+
+def is_org(entity: Entity) -> bool:
+    """Whether the entity is an organisation (any org class)."""
+    return entity.cls in ORG_CLASSES
+
+
+def subject_entity(ctx: Context, trigger: Token, *, exclude_providers: bool = True) -> Entity | None:
+    """The organisation that is the subject of the trigger, resolving pronouns to the salient one."""
+    subject = subject_of(trigger)
+    if subject is None:
+        return None
+    for token in subject.subtree:
+        mention = ctx.mention_of(token)
+        if mention is None:
+            continue
+        entity = mention.entity
+        if entity.cls == "Product":
+            owner = owner_in_article(ctx, entity)
+            if owner is not None:
+                return owner
+        if entity.cls in CUSTOMER_CLASSES and not (exclude_providers and entity.cls == "CloudProvider"):
+            return entity
+    if subject.lower_ in PRONOUNS or " ".join(t.lower_ for t in subject.subtree) in PRONOUNS:
+        return ctx.salient[-1] if ctx.salient else None
+    return None
+
+
+def owner_in_article(ctx: Context, product: Entity) -> Entity | None:
+    """The product's known owner when the article names it."""
+    parent = ctx.resolver.parent_of(product)
+    if parent is None:
+        return None
+    named = {m.entity.id for m in ctx.mentions} | {e.id for e in ctx.salient}
+    return parent if parent.id in named else None
+
+
+def assertion(ctx: Context, trigger: Token) -> str | None:
+    """'' for a plain statement, 'Planned' for a plan, None when negated, denied or hypothetical."""
+    chain = verb_chain(trigger)
+    for verb in chain[:3]:
+        for child in verb.children:
+            if child.dep_ == "neg" or child.lower_ in NEGATIONS and child.dep_ in ("neg", "det"):
+                return None
+            if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL:
+                return None
+        if verb.lemma_.lower() in DENIAL_LEMMAS:
+            return None
+    lowered = ctx.text.lower()
+    if any(w in lowered for w in ("denied", "denies", "rumour", "rumor", "speculation")):
+        return None
+    if lowered.rstrip().endswith("?"):
+        return None
+    for verb in chain:
+        if verb.lemma_.lower() in PLAN_LEMMAS:
+            return "Planned"
+        if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll") for c in verb.children):
+            return "Planned"
+    return ""
+
+
+def confidence(*, roles_found: int, roles_wanted: int, explicit_trigger: bool) -> float:
+    """A rule's confidence: share of roles it filled, raised by an explicit trigger word."""
+    base = 0.55 + 0.35 * (roles_found / max(roles_wanted, 1))
+    return round(min(base + (0.05 if explicit_trigger else -0.1), 0.95), 3)

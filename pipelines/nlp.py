@@ -1,0 +1,78 @@
+"""Load the spaCy model and put the gazetteer in front of its NER."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from typing import TYPE_CHECKING
+
+from ontology import GazetteerEntry, load_gazetteer
+from pipelines.config import DEFAULT_MODELS, MODEL_PACKAGE
+from pipelines.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+logger = logging.getLogger(__name__)
+
+# gazetteer class -> spaCy entity label
+SPACY_LABELS = {"Person": "PERSON", "Place": "GPE", "Product": "PRODUCT"}
+# pipes cvkg never reads; disabling them saves time
+UNUSED_PIPES: tuple[str, ...] = ()
+
+
+def resolve_model_name(model: str = "") -> str:
+    """The model to load: `model` when given, else the official small English model, else the PyPI re-upload.
+
+    Raises:
+        ModelError: no model is installed.
+    """
+    candidates = (model,) if model else DEFAULT_MODELS
+    for name in candidates:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    if model:
+        raise ModelError(f"spaCy model {model!r} is not installed; pip install it or drop --model")
+    raise ModelError(
+        f"no spaCy English model is installed; run: pip install {MODEL_PACKAGE}"
+    )
+
+
+def surface_forms(entry: GazetteerEntry) -> list[str]:
+    """Every name of an entry that may stand in text."""
+    return list(dict.fromkeys([entry.label, *entry.alt_labels]))
+
+
+def gazetteer_patterns(entries: dict[str, GazetteerEntry], nlp: Language) -> list[dict[str, object]]:
+    """EntityRuler patterns: one-word names match case-sensitively, longer names in any case."""
+    patterns: list[dict[str, object]] = []
+    for entry in entries.values():
+        label = SPACY_LABELS.get(entry.cls, "ORG")
+        for form in surface_forms(entry):
+            tokens = [t.text for t in nlp.make_doc(form)]
+            if not tokens:
+                continue
+            if len(tokens) == 1:
+                pattern: object = [{"ORTH": tokens[0]}]
+            else:
+                pattern = [{"LOWER": t.lower()} for t in tokens]
+            patterns.append({"label": label, "pattern": pattern, "id": entry.id})
+    return patterns
+
+
+def build_nlp(model: str = "", *, gazetteer: dict[str, GazetteerEntry] | None = None) -> Language:
+    """Load the model once and add the gazetteer ruler before its NER (so it overrides it)."""
+    import spacy
+
+    name = resolve_model_name(model)
+    nlp = spacy.load(name, exclude=[p for p in UNUSED_PIPES])
+    entries = gazetteer if gazetteer is not None else load_gazetteer()
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        name="cvkg_gazetteer",
+        before="ner" if "ner" in nlp.pipe_names else None,
+        config={"overwrite_ents": True, "validate": False},
+    )
+    ruler.add_patterns(gazetteer_patterns(entries, nlp))  # type: ignore[attr-defined]
+    logger.info("loaded %s with %d gazetteer entries", name, len(entries))
+    return nlp

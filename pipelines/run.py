@@ -1,0 +1,139 @@
+"""Run the NLP pipeline over articles and yield one `ArticleResult` per article."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from graph.iris import event_iri
+from graph.records import Article, ArticleResult, Entity, Event, Relation
+from ontology import GazetteerEntry, load_gazetteer
+from pipelines.entities import Resolver, doc_mentions, to_entity
+from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
+from pipelines.extractors.common import CUSTOMER_CLASSES, is_org
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+logger = logging.getLogger(__name__)
+
+_DEAL_REFERENCE = re.compile(r"\b(contract|deal|agreement|commitment|move|migration)\b", re.IGNORECASE)
+_VALUED = re.compile(r"\b(valued|worth|value|for|at)\b", re.IGNORECASE)
+
+
+def _merge(events: list[Event]) -> list[Event]:
+    """One event per IRI within an article: later sentences only add roles the first lacked."""
+    merged: dict[str, Event] = {}
+    for event in events:
+        key = str(event_iri(event))
+        if key not in merged:
+            merged[key] = event
+            continue
+        first = merged[key]
+        roles = dict(first.roles)
+        for role, values in event.roles.items():
+            roles.setdefault(role, values)
+        merged[key] = replace(first, roles=roles, confidence=max(first.confidence, event.confidence))
+    return list(merged.values())
+
+
+def _attach_value(ctx: Context, events: list[Event], last_index: int, sent_index: int) -> None:
+    """'The contract is valued at $800 million per year': give the amount to the deal just read."""
+    if sent_index - last_index > 2 or not events:
+        return
+    if any(is_org(m.entity) for m in ctx.mentions) or not _DEAL_REFERENCE.search(ctx.text):
+        return
+    if not _VALUED.search(ctx.text):
+        return
+    amounts = ctx.amounts()
+    if len(amounts) != 1:
+        return
+    for i in range(len(events) - 1, -1, -1):
+        event = events[i]
+        if event.type in ("Migration", "Contract") and "value" not in event.roles:
+            roles = {**event.roles, "value": (amounts[0][1],)}
+            events[i] = replace(event, roles=roles, evidence=f"{event.evidence} {ctx.text}")
+            return
+
+
+def _gazetteer_relations(entities: list[Entity], resolver: Resolver) -> list[Relation]:
+    """Links the gazetteer knows between entities the article names: unit → parent, product owner, employer."""
+    named = {e.id for e in entities}
+    found = []
+    for entity in entities:
+        parent = resolver.parent_of(entity)
+        if parent is None or parent.id not in named:
+            continue
+        if entity.cls == "Product":
+            found.append(Relation(subject=parent, prop="owns", object=entity))
+        elif entity.cls == "Person":
+            found.append(Relation(subject=entity, prop="worksFor", object=parent))
+        elif is_org(entity):
+            found.append(Relation(subject=entity, prop="parentOrganization", object=parent))
+    return found
+
+
+def _publisher(article: Article, gazetteer: dict[str, GazetteerEntry]) -> Entity | None:
+    if not article.publisher:
+        return None
+    wanted = article.publisher.strip().lower()
+    for entry in gazetteer.values():
+        if entry.cls == "MediaOutlet" and wanted in {f.lower() for f in (entry.label, *entry.alt_labels)}:
+            return to_entity(entry)
+    return None
+
+
+def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]) -> ArticleResult:
+    """Everything cvkg reads from one parsed article."""
+    resolver = Resolver(gazetteer)
+    mentions = doc_mentions(doc, resolver)
+    events: list[Event] = []
+    relations: list[Relation] = []
+    salient: list[Entity] = []
+    last_event_sentence = -10
+    for index, sent in enumerate(doc.sents):
+        in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
+        ctx = Context(sent=sent, mentions=in_sent, resolver=resolver, article=article, salient=list(salient))
+        found: list[Event] = []
+        for name, extractor in EVENT_EXTRACTORS:
+            if name == "Contract" and any(e.type == "Migration" for e in found):
+                continue
+            found.extend(extractor(ctx))
+        if found:
+            events.extend(found)
+            last_event_sentence = index
+        else:
+            _attach_value(ctx, events, last_event_sentence, index)
+        for relation_extractor in RELATION_EXTRACTORS:
+            relations.extend(relation_extractor(ctx))
+        for mention in in_sent:
+            if mention.entity.cls in CUSTOMER_CLASSES and mention.entity.cls != "CloudProvider":
+                salient.append(mention.entity)
+    entities = list(dict.fromkeys(m.entity for m in mentions))
+    relations.extend(_gazetteer_relations(entities, resolver))
+    return ArticleResult(
+        article=article,
+        entities=tuple(entities),
+        events=tuple(_merge(events)),
+        relations=tuple(dict.fromkeys(relations)),
+        publisher=_publisher(article, gazetteer),
+        words=sum(1 for t in doc if not t.is_punct and not t.is_space),
+    )
+
+
+def process(
+    articles: Iterable[Article],
+    nlp: Language,
+    *,
+    batch_size: int = 32,
+    gazetteer: dict[str, GazetteerEntry] | None = None,
+) -> Iterator[ArticleResult]:
+    """Parse articles with `nlp.pipe` and yield what each one states, in input order."""
+    entries = gazetteer if gazetteer is not None else load_gazetteer()
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield extract_doc(doc, article, entries)

@@ -1,0 +1,92 @@
+"""What the CLI commands do, as plain functions over `Settings` (the CLI only parses and prints)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.build import article_triples
+from graph.records import Article, ArticleResult
+from graph.store import KnowledgeStore
+from ontology import load_gazetteer
+from pipelines.config import Settings
+from pipelines.ingest import Skipped, read_articles
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestSummary:
+    """Counts of one ingest run."""
+
+    read: int = 0
+    events: int = 0
+    relations: int = 0
+    triples: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    skipped: list[Skipped] = field(default_factory=list)
+    store_quads: int = 0
+
+    def lines(self) -> list[str]:
+        """The summary as printed by `cvkg ingest`."""
+        rate = self.words / self.seconds if self.seconds else 0.0
+        out = [
+            f"articles read: {self.read}",
+            f"skipped: {len(self.skipped)}",
+            *[f"  {s.source}: {s.reason}" for s in self.skipped],
+            f"events: {self.events}",
+            f"relations: {self.relations}",
+            f"triples written: {self.triples}",
+            f"quads in store: {self.store_quads}",
+            f"seconds: {self.seconds:.1f} ({rate:,.0f} words/s)",
+        ]
+        return out
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    store: KnowledgeStore,
+    settings: Settings,
+    *,
+    on_article: Callable[[ArticleResult], None] | None = None,
+) -> IngestSummary:
+    """Read, extract and store articles; each batch of articles is one transaction."""
+    from pipelines.nlp import build_nlp
+    from pipelines.run import process
+
+    started = time.perf_counter()
+    summary = IngestSummary()
+    gazetteer = load_gazetteer()
+    items = read_articles(paths, max_chars=settings.max_chars, min_chars=settings.min_chars)
+
+    def articles() -> Iterable[Article]:
+        for item in items:
+            if isinstance(item, Skipped):
+                logger.info("skipped %s: %s", item.source, item.reason)
+                summary.skipped.append(item)
+            else:
+                yield item
+
+    nlp = build_nlp(settings.model, gazetteer=gazetteer)
+    batch: list[tuple[object, list[object]]] = []
+    for result in process(articles(), nlp, batch_size=settings.batch_size, gazetteer=gazetteer):
+        name, triples = article_triples(result)
+        batch.append((name, triples))
+        summary.read += 1
+        summary.events += len(result.events)
+        summary.relations += len(result.relations)
+        summary.triples += len(triples)
+        summary.words += result.words
+        if on_article is not None:
+            on_article(result)
+        if len(batch) >= settings.batch_size:
+            store.replace_articles(batch)  # type: ignore[arg-type]
+            batch = []
+    store.replace_articles(batch)  # type: ignore[arg-type]
+    summary.store_quads = store.quad_count()
+    summary.seconds = time.perf_counter() - started
+    return summary
