@@ -62,6 +62,11 @@ def date_literal(text: str) -> Literal:
     return Literal(text)
 
 
+def decimal_literal(value: Decimal | float | int) -> Literal:
+    """An xsd:decimal in plain notation ('0.000000001', never '1E-9', which is not a decimal)."""
+    return Literal(format(Decimal(str(value)), "f"), datatype=XSD.decimal)
+
+
 def entity_triples(entity: Entity) -> Iterator[Triple]:
     """Type, canonical label, alt labels and Wikidata link of one entity."""
     node = entity_iri(entity)
@@ -76,7 +81,7 @@ def entity_triples(entity: Entity) -> Iterator[Triple]:
 
 def _amount_triples(node: URIRef, amount: Amount) -> Iterator[Triple]:
     yield node, RDF.type, SCHEMA.MonetaryAmount
-    yield node, SCHEMA.value, Literal(Decimal(amount.value), datatype=XSD.decimal)
+    yield node, SCHEMA.value, decimal_literal(amount.value)
     yield node, SCHEMA.currency, Literal(amount.currency)
     if amount.per:
         yield node, CVKG.per, Literal(amount.per, datatype=XSD.duration)
@@ -92,7 +97,7 @@ def _role_object(role: str, value: object) -> URIRef | Literal:
     if isinstance(value, int):
         return Literal(value, datatype=XSD.integer)
     if isinstance(value, (Decimal, float)):
-        return Literal(Decimal(str(value)), datatype=XSD.decimal)
+        return decimal_literal(value)
     if role in _DURATION_ROLES:
         return Literal(str(value), datatype=XSD.duration)
     if role == "date":
@@ -121,7 +126,7 @@ def event_triples(event: Event, source: URIRef) -> Iterator[Triple]:
     yield node, PROV.wasDerivedFrom, source
     yield node, CVKG.evidence, Literal(event.evidence)
     confidence = Decimal(str(round(min(max(event.confidence, 0.0), 1.0), 3)))
-    yield node, CVKG.confidence, Literal(confidence, datatype=XSD.decimal)
+    yield node, CVKG.confidence, decimal_literal(confidence)
     if event.date:
         yield node, CVKG.date, date_literal(event.date)
     if event.status in _STATUS:

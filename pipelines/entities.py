@@ -20,6 +20,14 @@ _SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _JUNK = re.compile(r"^[\W\d_]+$")
+# last words that make a name an organisation whatever the NER said ("Acme Retail" is no person)
+ORG_HEADS = frozenset(
+    """retail retailers logistics bank bancorp health healthcare games media freight systems
+    technologies technology tech labs motors airlines airways energy pharma pharmaceuticals foods
+    capital financial insurance software networks communications telecom group holdings partners
+    ventures industries solutions services studios entertainment brands stores markets mobility
+    robotics semiconductor semiconductors devices electronics analytics data cloud ai""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,8 @@ class Resolver:
         name = clean_name(span.text)
         if len(name) < 2 or _JUNK.match(name) or name.islower():
             return None
+        if cls in ("Person", "Place", "Product") and name.split()[-1].lower() in ORG_HEADS:
+            cls = "Company"
         key = name.lower()
         if key in self.seen:
             return self.seen[key]
@@ -94,6 +104,14 @@ class Resolver:
         entity = Entity(id=slugify(name), label=name, cls=cls)
         self.seen[key] = entity
         return entity
+
+    def as_company(self, entity: Entity) -> Entity:
+        """An unknown name the NER took for a person, in a role only organisations fill."""
+        if entity.cls != "Person" or entity.id in self.gazetteer:
+            return entity
+        company = Entity(id=entity.id, label=entity.label, cls="Company")
+        self.seen[entity.label.lower()] = company
+        return company
 
     def provider(self, entity: Entity) -> Entity:
         """The Provider rule: a parent company in a provider role stands for its cloud unit."""

@@ -6,6 +6,7 @@ Readers are generators. A bad item never stops the run: it is yielded as a
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import re
@@ -52,10 +53,10 @@ def normalise_date(value: object) -> str:
     match = _DATE.search(str(value or ""))
     if not match:
         return ""
-    year, month, day = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    try:
+        return datetime.date(*(int(g) for g in match.groups())).isoformat()
+    except ValueError:
         return ""
-    return match.group(0)
 
 
 def decode_bytes(data: bytes) -> str:

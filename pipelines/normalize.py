@@ -55,18 +55,18 @@ _PER = "|".join(re.escape(p) for p in sorted(PERIODS, key=len, reverse=True))
 
 _PREFIXED = re.compile(
     rf"(?:(?P<qual>{_QUAL})\s+)?(?P<sym>{_SYM})\s?(?P<num>{_NUM})(?:\s?-?(?P<scale>{_SCALE})\b)?"
-    rf"(?:\s+(?P<per>{_PER})\b)?",
+    rf"(?:\s+(?P<per>{_PER})\b(?!\s+ago))?",
     re.IGNORECASE,
 )
 _SUFFIXED = re.compile(
     rf"(?:(?P<qual>{_QUAL})\s+)?\b(?P<num>{_NUM}|{_WORDNUM})\s+(?P<scale>{_SCALE})\s+"
-    rf"(?:(?:u\.?s\.?|american)\s+)?(?P<cur>{_CURWORD})\b(?:\s+(?P<per>{_PER})\b)?",
+    rf"(?:(?:u\.?s\.?|american)\s+)?(?P<cur>{_CURWORD})\b(?:\s+(?P<per>{_PER})\b(?!\s+ago))?",
     re.IGNORECASE,
 )
 _TERM = re.compile(
-    rf"\b(?P<n>\d+|{_WORDNUM})[- ](?P<unit>year|month)s?\b(?![- ]old)"
+    rf"\b(?P<n>\d+|{_WORDNUM})[- ](?P<unit>year|month)\b(?![- ]old)(?!\s+ago)"
     rf"|\b(?:over|for|across|spanning|lasting)\s+(?:the\s+next\s+|a\s+period\s+of\s+)?"
-    rf"(?P<n2>\d+|{_WORDNUM})\s+(?P<unit2>year|month)s\b",
+    rf"(?P<n2>\d+|{_WORDNUM})\s+(?P<unit2>year|month)s\b(?!\s+ago)",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(

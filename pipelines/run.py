@@ -113,7 +113,8 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
         for mention in in_sent:
             if mention.entity.cls in CUSTOMER_CLASSES and mention.entity.cls != "CloudProvider":
                 salient.append(mention.entity)
-    entities = list(dict.fromkeys(m.entity for m in mentions))
+    # names first taken for people may have been re-typed as companies by their roles
+    entities = list(dict.fromkeys(resolver.seen.get(m.entity.label.lower(), m.entity) for m in mentions))
     relations.extend(_gazetteer_relations(entities, resolver))
     return ArticleResult(
         article=article,

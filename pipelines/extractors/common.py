@@ -112,7 +112,7 @@ def subject_entity(ctx: Context, trigger: Token, *, exclude_providers: bool = Tr
         mention = ctx.mention_of(token)
         if mention is None:
             continue
-        entity = mention.entity
+        entity = ctx.resolver.as_company(mention.entity)
         if entity.cls == "Product":
             owner = owner_in_article(ctx, entity)
             if owner is not None:
