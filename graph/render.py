@@ -24,7 +24,7 @@ CLASS_STYLES: dict[str, tuple[str, str]] = {
     "MediaOutlet": ("#bab0ac", "square"),
     "ResearchFirm": ("#b07aa1", "triangle"),
     "GovernmentBody": ("#9c755f", "triangleDown"),
-    "Person": ("#f28e2b", "ellipse"),
+    "Person": ("#e377c2", "ellipse"),
     "Place": ("#76b7b2", "hexagon"),
 }
 _OTHER = ("#999999", "dot")
@@ -79,7 +79,6 @@ def network_data(graph: nx.MultiDiGraph) -> tuple[list[dict[str, object]], list[
             color=colour,
             shape=shape,
             size=12 + 3 * min(degree.get(node, 0), 10),
-            group=str(data.get("cls", "")),
         )
     for s, o, data in graph.edges(data=True):
         relation = str(data.get("relation", ""))
@@ -153,8 +152,15 @@ _TEMPLATE = """<!DOCTYPE html>
 """
 
 
-def render_html(graph: nx.MultiDiGraph, path: str | Path, *, title: str = "cvkg graph") -> Path:
-    """Write the interactive view of `graph` to `path` and return the path."""
+def render_html(
+    graph: nx.MultiDiGraph, path: str | Path, *, title: str = "cvkg graph", isolated: bool = False
+) -> Path:
+    """Write the interactive view of `graph` to `path` and return the path.
+
+    Entities without any relation are left out unless `isolated` is true.
+    """
+    if not isolated:
+        graph = graph.subgraph([n for n in graph.nodes if graph.degree(n) > 0])
     nodes, edges = network_data(graph)
     classes = sorted({str(d.get("cls", "")) for _, d in graph.nodes(data=True)} - {""})
     relations = sorted({str(d.get("relation", "")) for _, _, d in graph.edges(data=True)})

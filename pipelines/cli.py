@@ -134,7 +134,7 @@ def query(settings: Settings, sparql: str | None, file: str | None, fmt: str) ->
         raise click.UsageError("give a SPARQL query or -f FILE")
     with opened_store(settings.store, read_only=True) as store:
         result = store.query(text)
-        click.echo(format_result(result, fmt))
+        click.echo(format_result(result, fmt).rstrip("\n"))
 
 
 @cli.command()
@@ -165,9 +165,10 @@ def export(settings: Settings, fmt: str, output: str | None) -> None:
 @cli.command()
 @click.option("-o", "--output", default="kg.html", show_default=True, type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--title", default="cvkg knowledge graph", help="Heading shown in the view.")
+@click.option("--isolated/--no-isolated", default=False, show_default=True, help="Also show entities that have no relation.")
 @pass_settings
 @handle_errors
-def view(settings: Settings, output: str, title: str) -> None:
+def view(settings: Settings, output: str, title: str, isolated: bool) -> None:
     """Write an interactive HTML view of the graph (self-contained, works offline).
 
     \b
@@ -180,8 +181,9 @@ def view(settings: Settings, output: str, title: str) -> None:
 
     with opened_store(settings.store, read_only=True) as store:
         graph = project_to_networkx(store)
-    render_html(graph, output, title=title)
-    click.echo(f"wrote {output} ({graph.number_of_nodes()} entities, {graph.number_of_edges()} relations)", err=True)
+    render_html(graph, output, title=title, isolated=isolated)
+    shown = graph.number_of_nodes() if isolated else sum(1 for n in graph if graph.degree(n))
+    click.echo(f"wrote {output} ({shown} of {graph.number_of_nodes()} entities, {graph.number_of_edges()} relations)", err=True)
     click.echo(output)
 
 

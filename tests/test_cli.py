@@ -145,3 +145,20 @@ def test_stats(runner, filled_store):
     assert result.exit_code == 0, result.output
     assert "articles: 8" in result.stdout
     assert "Amazon Web Services" in result.stdout
+
+
+def test_ingest_from_stdin(runner, tmp_path):
+    text = "---\ntitle: Piped\n---\nOrbit Games moved its game servers from Google Cloud to Amazon Web Services.\n"
+    location = str(tmp_path / "store")
+    result = runner.invoke(cli, ["--store", location, "ingest", "-"], input=text)
+    assert result.exit_code == 0, result.output
+    assert "articles read: 1" in result.stderr
+    rows = runner.invoke(cli, ["--store", location, "query", "--format", "csv",
+                               "SELECT DISTINCT ?t WHERE { ?a schema:headline ?t }"])
+    assert rows.stdout.splitlines()[1:] == ["Piped"]
+
+
+def test_unknown_model_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(cli, ["--store", str(tmp_path / "s"), "--model", "no_such_model_xyz", "ingest", str(ARTICLES / "plain.txt")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: spaCy model 'no_such_model_xyz' is not installed; pip install it or drop --model"
