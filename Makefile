@@ -30,6 +30,7 @@ demo: $(STAMP)
 	@$(CVKG) --store $(DEMO_STORE) query -f examples/provider-mentions.rq
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check graph ontology pipelines tests
 	$(PY) -m pytest -q
 
 score: $(STAMP)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import networkx as nx
 
 from graph.build import EVENT_EDGES, RELATION_IRIS
@@ -22,12 +20,13 @@ EDGE_PROPERTIES = {
     "operatesIn": str(CVKG.operatesIn),
 }
 
-_EDGES_QUERY = """
-SELECT DISTINCT ?s ?p ?o ?g WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  VALUES ?p { %s }
-}
-""" % " ".join(f"<{iri}>" for iri in EDGE_PROPERTIES.values())
+_EDGE_VALUES = " ".join(f"<{iri}>" for iri in EDGE_PROPERTIES.values())
+_EDGES_QUERY = f"""
+SELECT DISTINCT ?s ?p ?o ?g WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  VALUES ?p {{ {_EDGE_VALUES} }}
+}}
+"""
 
 _NODES_QUERY = """
 SELECT ?n (SAMPLE(?label) AS ?label) (SAMPLE(?type) AS ?type) (SAMPLE(?qid) AS ?qid) WHERE {
@@ -103,8 +102,3 @@ def project_to_networkx(store: KnowledgeStore) -> nx.MultiDiGraph:
             evidence=sorted({sentence for _, sentence in found}),
         )
     return graph
-
-
-def count_classes(graph: nx.MultiDiGraph) -> Counter[str]:
-    """How many nodes of each class the projection holds."""
-    return Counter(data.get("cls", "") for _, data in graph.nodes(data=True))

@@ -169,9 +169,7 @@ def article_triples(result: ArticleResult) -> tuple[URIRef, list[Triple]]:
     if article.url:
         triples.append((doc, SCHEMA.url, Literal(article.url, datatype=XSD.anyURI)))
     if article.publisher or result.publisher:
-        outlet = result.publisher or Entity(
-            id=slugify(article.publisher), label=article.publisher, cls="MediaOutlet"
-        )
+        outlet = result.publisher or Entity(id=slugify(article.publisher), label=article.publisher, cls="MediaOutlet")
         triples.append((doc, SCHEMA.publisher, entity_iri(outlet)))
         triples.extend(entity_triples(outlet))
     for entity in result.entities:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +43,7 @@ class Amount:
     qualifier: str = ""
 
 
-RoleValue = Union[Entity, Amount, str, Decimal, int]
+RoleValue = Entity | Amount | str | Decimal | int
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,9 +152,7 @@ _TEMPLATE = """<!DOCTYPE html>
 """
 
 
-def render_html(
-    graph: nx.MultiDiGraph, path: str | Path, *, title: str = "cvkg graph", isolated: bool = False
-) -> Path:
+def render_html(graph: nx.MultiDiGraph, path: str | Path, *, title: str = "cvkg graph", isolated: bool = False) -> Path:
     """Write the interactive view of `graph` to `path` and return the path.
 
     Entities without any relation are left out unless `isolated` is true.

@@ -16,7 +16,7 @@ def term_text(term: object) -> str:
     if isinstance(term, ox.NamedNode):
         for prefix, iri in PREFIXES.items():
             if term.value.startswith(iri):
-                return f"{prefix}:{term.value[len(iri):]}"
+                return f"{prefix}:{term.value[len(iri) :]}"
         return term.value
     if isinstance(term, ox.Literal):
         return term.value
@@ -35,10 +35,10 @@ def format_table(header: list[str], rows: list[list[str]], *, max_width: int = 6
     cut = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in rows]
     widths = [len(h) for h in header]
     for row in cut:
-        widths = [max(w, len(c)) for w, c in zip(widths, row)]
-    line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
     rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cut]
+    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cut]
     return "\n".join([line.rstrip(), rule, *body, f"({len(rows)} rows)"])
 
 

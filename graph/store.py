@@ -121,16 +121,10 @@ class KnowledgeStore:
         result = self._store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
         return int(next(iter(result))["n"].value)  # type: ignore[call-overload]
 
-    def quads(self) -> Iterator[ox.Quad]:
-        """Every quad in the store."""
-        return iter(self._store.quads_for_pattern(None, None, None, None))
-
     def dump(self, fmt: ox.RdfFormat, *, union: bool = False) -> bytes:
         """Serialize the dataset (or, with `union`, the union of its graphs) as bytes."""
         if union or not fmt.supports_datasets:
-            triples = self._store.query(
-                "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-            )
+            triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
             return ox.serialize(triples, format=fmt, prefixes=PREFIXES)  # type: ignore[arg-type]
         return self._store.dump(format=fmt, prefixes=PREFIXES)  # type: ignore[no-any-return]
 
@@ -157,9 +151,7 @@ def open_store(location: str | Path = DEFAULT_STORE, *, read_only: bool = False)
     if loc == MEMORY:
         return KnowledgeStore(ox.Store(), MEMORY)
     if loc.startswith(("http://", "https://")):
-        raise StoreError(
-            f"remote SPARQL stores are not supported yet: {loc}; use a directory or memory:"
-        )
+        raise StoreError(f"remote SPARQL stores are not supported yet: {loc}; use a directory or memory:")
     path = Path(loc)
     if path.exists() and not path.is_dir():
         raise StoreError(f"store location {loc} is a file, not a directory; choose another --store")

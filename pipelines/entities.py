@@ -14,7 +14,14 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 ORG_CLASSES = frozenset({"CloudProvider", "Company", "MediaOutlet", "ResearchFirm", "GovernmentBody"})
-_NER_CLASSES = {"ORG": "Company", "PERSON": "Person", "GPE": "Place", "LOC": "Place", "PRODUCT": "Product", "NORP": ""}
+_NER_CLASSES = {
+    "ORG": "Company",
+    "PERSON": "Person",
+    "GPE": "Place",
+    "LOC": "Place",
+    "PRODUCT": "Product",
+    "NORP": "",
+}
 _SUFFIX = re.compile(
     r"[,\s]+(inc|corp|corporation|ltd|limited|llc|plc|co|company|holdings|group|sa|ag|gmbh)\.?$",
     re.IGNORECASE,

@@ -225,7 +225,9 @@ def iter_files(root: Path) -> Iterator[Path]:
         yield path
 
 
-def read_articles(paths: Iterable[str | Path], *, max_chars: int = 2_000_000, min_chars: int = 20) -> Iterator[Article | Skipped]:
+def read_articles(
+    paths: Iterable[str | Path], *, max_chars: int = 2_000_000, min_chars: int = 20
+) -> Iterator[Article | Skipped]:
     """Articles from files, folders (recursively, known suffixes only) and `-` (stdin).
 
     Raises:

@@ -33,9 +33,7 @@ def resolve_model_name(model: str = "") -> str:
             return name
     if model:
         raise ModelError(f"spaCy model {model!r} is not installed; pip install it or drop --model")
-    raise ModelError(
-        f"no spaCy English model is installed; run: pip install {MODEL_PACKAGE}"
-    )
+    raise ModelError(f"no spaCy English model is installed; run: pip install {MODEL_PACKAGE}")
 
 
 def surface_forms(entry: GazetteerEntry) -> list[str]:

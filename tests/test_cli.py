@@ -7,10 +7,9 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from conftest import ARTICLES, SAMPLES
 
 from pipelines.cli import cli
-
-from conftest import ARTICLES, SAMPLES
 
 COMMANDS = ["ingest", "query", "export", "view", "stats"]
 
@@ -81,7 +80,17 @@ def test_update_through_query_is_refused(runner, filled_store):
     result = runner.invoke(cli, ["--store", filled_store, "query", "DELETE WHERE { ?s ?p ?o }"])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: invalid SPARQL query")
-    count = runner.invoke(cli, ["--store", filled_store, "query", "--format", "csv", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"])
+    count = runner.invoke(
+        cli,
+        [
+            "--store",
+            filled_store,
+            "query",
+            "--format",
+            "csv",
+            "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+        ],
+    )
     assert int(count.stdout.splitlines()[1]) > 0
 
 
@@ -153,12 +162,34 @@ def test_ingest_from_stdin(runner, tmp_path):
     result = runner.invoke(cli, ["--store", location, "ingest", "-"], input=text)
     assert result.exit_code == 0, result.output
     assert "articles read: 1" in result.stderr
-    rows = runner.invoke(cli, ["--store", location, "query", "--format", "csv",
-                               "SELECT DISTINCT ?t WHERE { ?a schema:headline ?t }"])
+    rows = runner.invoke(
+        cli,
+        [
+            "--store",
+            location,
+            "query",
+            "--format",
+            "csv",
+            "SELECT DISTINCT ?t WHERE { ?a schema:headline ?t }",
+        ],
+    )
     assert rows.stdout.splitlines()[1:] == ["Piped"]
 
 
 def test_unknown_model_is_a_clear_error(runner, tmp_path):
-    result = runner.invoke(cli, ["--store", str(tmp_path / "s"), "--model", "no_such_model_xyz", "ingest", str(ARTICLES / "plain.txt")])
+    result = runner.invoke(
+        cli,
+        [
+            "--store",
+            str(tmp_path / "s"),
+            "--model",
+            "no_such_model_xyz",
+            "ingest",
+            str(ARTICLES / "plain.txt"),
+        ],
+    )
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: spaCy model 'no_such_model_xyz' is not installed; pip install it or drop --model"
+    assert (
+        result.stderr.strip()
+        == "Error: spaCy model 'no_such_model_xyz' is not installed; pip install it or drop --model"
+    )

@@ -8,13 +8,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from graph.export import export_graph
 from graph.store import open_store
 from pipelines.config import Settings
 from pipelines.service import ingest_paths
-
-from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -28,22 +27,30 @@ def dev_store(shared, tmp_path_factory):
 
 def test_seed_migration_is_in_the_store_with_evidence_and_provenance(dev_store):
     store, _ = dev_store
-    rows = list(store.query("""
+    rows = list(
+        store.query("""
         SELECT DISTINCT ?m ?workload ?from ?value ?currency ?per ?evidence ?article ?headline WHERE {
           ?m a cvkg:Migration ; cvkg:customer ent:bytedance ; cvkg:workload/rdfs:label ?workload ;
              cvkg:fromProvider/rdfs:label ?from ; cvkg:evidence ?evidence ;
              cvkg:value [ schema:value ?value ; schema:currency ?currency ; cvkg:per ?per ] ;
              prov:wasDerivedFrom ?article .
           GRAPH ?article { ?m a cvkg:Migration . ?article schema:headline ?headline }
-        }"""))
+        }""")
+    )
     assert len(rows) == 1
     row = rows[0]
     assert row["workload"].value == "TikTok"
     assert row["from"].value == "Alibaba Cloud"
-    assert (float(row["value"].value), row["currency"].value, row["per"].value) == (800e6, "USD", "P1Y")
+    assert (float(row["value"].value), row["currency"].value, row["per"].value) == (
+        800e6,
+        "USD",
+        "P1Y",
+    )
     assert "Oracle" in row["evidence"].value
     assert row["headline"].value == "TikTok strikes off Alibaba Cloud: report"
-    targets = {r["t"].value for r in store.query(f"SELECT ?t WHERE {{ <{row['m'].value}> cvkg:toProvider/rdfs:label ?t }}")}
+    targets = {
+        r["t"].value for r in store.query(f"SELECT ?t WHERE {{ <{row['m'].value}> cvkg:toProvider/rdfs:label ?t }}")
+    }
     assert targets == {"Amazon Web Services", "Oracle Cloud"}
 
 
@@ -61,7 +68,9 @@ def test_score_does_not_drop_below_the_recorded_figure(dev_store, shared, tmp_pa
     gold = shared / "corpus" / "dev" / "gold.jsonl"
     out = subprocess.run(
         [sys.executable, str(shared / "eval" / "score.py"), str(gold), str(trig), "--json"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     micro = json.loads(out.stdout)["micro"]["f1"]
     floor = json.loads((ROOT / "tests" / "score_floor.json").read_text())["micro_f1"]

@@ -16,7 +16,6 @@ import venv
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLES
 
 
@@ -27,15 +26,41 @@ def test_pip_install_outside_the_checkout(tmp_path):
     python = env_dir / "bin" / "python"
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     src = tmp_path / "src"
-    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", ".git", "cvkg-store", "*.egg-info", "build", "__pycache__"))
+    shutil.copytree(
+        ROOT,
+        src,
+        ignore=shutil.ignore_patterns(".venv", ".git", "cvkg-store", "*.egg-info", "build", "__pycache__"),
+    )
     wheels = tmp_path / "wheels"
     quiet = ["-q", "--disable-pip-version-check", "--no-deps"]
     for command in (
-        [sys.executable, "-m", "pip", "wheel", *quiet, "--no-build-isolation", "-w", str(wheels), str(src)],
-        [str(python), "-m", "pip", "install", *quiet, "--no-index", "--find-links", str(wheels), "cvkg"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            *quiet,
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(src),
+        ],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            *quiet,
+            "--no-index",
+            "--find-links",
+            str(wheels),
+            "cvkg",
+        ],
     ):
         done = subprocess.run(command, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
@@ -52,13 +77,28 @@ def test_pip_install_outside_the_checkout(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "articles read: 1" in run.stderr
     where = subprocess.run(
-        [str(python), "-c", "import ontology, pipelines; print(ontology.__file__); print(pipelines.__file__)"],
-        cwd=work, capture_output=True, text=True, check=True,
+        [
+            str(python),
+            "-c",
+            "import ontology, pipelines; print(ontology.__file__); print(pipelines.__file__)",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert str(ROOT) not in where and str(env_dir) in where
     query = subprocess.run(
-        [str(cvkg), "query", "--format", "csv", "SELECT DISTINCT ?p WHERE { ?c a cvkg:Contract ; cvkg:provider/rdfs:label ?p }"],
-        cwd=work, capture_output=True, text=True,
+        [
+            str(cvkg),
+            "query",
+            "--format",
+            "csv",
+            "SELECT DISTINCT ?p WHERE { ?c a cvkg:Contract ; cvkg:provider/rdfs:label ?p }",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
     )
     assert query.returncode == 0, query.stderr
     assert "Amazon Web Services" in query.stdout

@@ -18,7 +18,16 @@ HYPOTHETICAL = {"could", "might", "would", "may", "should"}
 PLAN_LEMMAS = {"plan", "intend", "aim", "expect", "prepare", "consider", "seek", "hope"}
 REPORT_LEMMAS = {"report", "say", "cite", "tell", "according", "learn"}
 CUSTOMER_CLASSES = frozenset({"Company", "GovernmentBody", "CloudProvider"})
-PRONOUNS = {"it", "its", "they", "their", "the company", "the firm", "this customer", "the customer"}
+PRONOUNS = {
+    "it",
+    "its",
+    "they",
+    "their",
+    "the company",
+    "the firm",
+    "this customer",
+    "the customer",
+}
 
 
 @dataclass
@@ -81,7 +90,23 @@ def governing_preposition(token: Token) -> str:
 def verb_chain(token: Token) -> list[Token]:
     """The token and the verbs it is a complement or conjunct of, nearest first."""
     chain = [token]
-    while token.dep_ in ("xcomp", "ccomp", "conj", "advcl", "acl", "relcl", "pcomp", "prep", "pobj", "dobj", "nsubj") and token.head is not token:
+    while (
+        token.dep_
+        in (
+            "xcomp",
+            "ccomp",
+            "conj",
+            "advcl",
+            "acl",
+            "relcl",
+            "pcomp",
+            "prep",
+            "pobj",
+            "dobj",
+            "nsubj",
+        )
+        and token.head is not token
+    ):
         token = token.head
         chain.append(token)
         if token.dep_ == "ROOT":

@@ -11,7 +11,21 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 DEAL_NOUNS = {"contract", "deal", "agreement", "commitment", "pact", "award"}
-DEAL_VERBS = {"sign", "award", "commit", "spend", "pick", "select", "choose", "tap", "ink", "use", "extend", "renew", "expand"}
+DEAL_VERBS = {
+    "sign",
+    "award",
+    "commit",
+    "spend",
+    "pick",
+    "select",
+    "choose",
+    "tap",
+    "ink",
+    "use",
+    "extend",
+    "renew",
+    "expand",
+}
 
 
 def _trigger(ctx: Context) -> Token | None:

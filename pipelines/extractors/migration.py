@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
-from pipelines.extractors.common import Context, assertion, confidence, governing_preposition, subject_entity
+from pipelines.extractors.common import (
+    Context,
+    assertion,
+    confidence,
+    governing_preposition,
+    subject_entity,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -67,7 +73,8 @@ def extract(ctx: Context) -> list[Event]:
         targets = [p for p in targets if ctx.resolver.provider(customer) != p]
         roles: dict[str, tuple[object, ...]] = {"customer": (customer,)}
         workloads = [
-            m.entity for m in ctx.mentions
+            m.entity
+            for m in ctx.mentions
             if m.entity.cls == "Product" and m.entity != customer and not ctx.resolver.is_provider(m.entity)
         ]
         if workloads:

@@ -25,7 +25,11 @@ def relations(ctx: Context) -> list[Relation]:
         root = doc[mention.end - 1]
         # "TikTok, owned by ByteDance" / "ByteDance-owned TikTok"
         for token in root.children:
-            if token.lower_ in ("owned", "controlled", "backed") and token.dep_ in ("acl", "amod", "appos"):
+            if token.lower_ in ("owned", "controlled", "backed") and token.dep_ in (
+                "acl",
+                "amod",
+                "appos",
+            ):
                 for agent in token.children:
                     if agent.dep_ == "agent":
                         for obj in agent.children:

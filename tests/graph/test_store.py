@@ -35,7 +35,13 @@ def _result(url: str, *, evidence: str = "ByteDance moved TikTok from Alibaba Cl
         confidence=0.9,
     )
     return ArticleResult(
-        article=Article(text=evidence, title="TikTok leaves Alibaba", date="2021-05-19", url=url, publisher="TechNode"),
+        article=Article(
+            text=evidence,
+            title="TikTok leaves Alibaba",
+            date="2021-05-19",
+            url=url,
+            publisher="TechNode",
+        ),
         entities=(BYTEDANCE, TIKTOK, ALIBABA, AWS),
         events=(migration,),
         relations=(Relation(BYTEDANCE, "owns", TIKTOK),),
@@ -53,9 +59,13 @@ def test_article_lives_in_its_named_graph(store):
     assert store.article_graphs() == [str(doc)]
     rows = list(store.query("SELECT ?g WHERE { GRAPH ?g { ?e a cvkg:Migration } }"))
     assert [r["g"].value for r in rows] == [str(doc)]
-    value = next(iter(store.query(
-        "SELECT ?v ?c ?per WHERE { ?e cvkg:value [ schema:value ?v ; schema:currency ?c ; cvkg:per ?per ] }"
-    )))
+    value = next(
+        iter(
+            store.query(
+                "SELECT ?v ?c ?per WHERE { ?e cvkg:value [ schema:value ?v ; schema:currency ?c ; cvkg:per ?per ] }"
+            )
+        )
+    )
     assert (value["v"].value, value["c"].value, value["per"].value) == ("800000000", "USD", "P1Y")
 
 
@@ -146,7 +156,12 @@ def test_second_writer_gets_store_in_use_error(tmp_path):
 
     location = tmp_path / "kg"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('ok', flush=True); sys.stdin.read()", str(location)],
+        [
+            sys.executable,
+            "-c",
+            "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('ok', flush=True); sys.stdin.read()",
+            str(location),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

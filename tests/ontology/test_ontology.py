@@ -55,11 +55,7 @@ def ontology() -> Graph:
 @pytest.fixture(scope="module")
 def terms(ontology: Graph) -> set[str]:
     """Local names of every cvkg: subject of cvkg.ttl."""
-    return {
-        str(s)[len(NS) :]
-        for s in set(ontology.subjects())
-        if isinstance(s, URIRef) and str(s).startswith(NS)
-    }
+    return {str(s)[len(NS) :] for s in set(ontology.subjects()) if isinstance(s, URIRef) and str(s).startswith(NS)}
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +80,7 @@ def test_every_term_of_events_md_is_defined(terms: set[str]) -> None:
 
 def test_namespace_mirrors_the_ontology(terms: set[str]) -> None:
     declared = set(CVKG.__annotations__) | set(getattr(CVKG, "_extras", ()))
-    assert declared == terms, (
-        f"only on CVKG: {sorted(declared - terms)}; only in cvkg.ttl: {sorted(terms - declared)}"
-    )
+    assert declared == terms, f"only on CVKG: {sorted(declared - terms)}; only in cvkg.ttl: {sorted(terms - declared)}"
 
 
 def test_namespace_rejects_unknown_terms() -> None:
@@ -103,12 +97,7 @@ def test_every_term_has_label_and_comment(ontology: Graph, terms: set[str]) -> N
 
 
 def test_every_property_has_domain_and_range(ontology: Graph) -> None:
-    properties = {
-        s
-        for kind in PROPERTY_TYPES
-        for s in ontology.subjects(RDF.type, kind)
-        if str(s).startswith(NS)
-    }
+    properties = {s for kind in PROPERTY_TYPES for s in ontology.subjects(RDF.type, kind) if str(s).startswith(NS)}
     assert {CVKG.customer, CVKG.evidence, CVKG.market} <= properties
     no_domain = sorted(str(p) for p in properties if ontology.value(p, RDFS.domain) is None)
     no_range = sorted(str(p) for p in properties if ontology.value(p, RDFS.range) is None)
@@ -193,30 +182,22 @@ def test_gazetteer_ids_are_unique_slugs() -> None:
 def test_gazetteer_classes_and_parents_are_valid(gazetteer: dict[str, GazetteerEntry]) -> None:
     bad_class = sorted((e.id, e.cls) for e in gazetteer.values() if e.cls not in ENTITY_CLASSES)
     assert not bad_class, f"unknown classes: {bad_class}"
-    orphans = sorted(
-        (e.id, e.parent) for e in gazetteer.values() if e.parent and e.parent not in gazetteer
-    )
+    orphans = sorted((e.id, e.parent) for e in gazetteer.values() if e.parent and e.parent not in gazetteer)
     assert not orphans, f"parents that are not gazetteer ids: {orphans}"
     unlabelled = sorted(e.id for e in gazetteer.values() if not e.label)
     assert not unlabelled, f"entries without a label: {unlabelled}"
 
 
 @pytest.mark.parametrize("entity_id", MAJOR_PROVIDERS)
-def test_major_provider_is_a_cloud_provider_with_a_parent(
-    gazetteer: dict[str, GazetteerEntry], entity_id: str
-) -> None:
+def test_major_provider_is_a_cloud_provider_with_a_parent(gazetteer: dict[str, GazetteerEntry], entity_id: str) -> None:
     entry = gazetteer[entity_id]
     assert entry.cls == "CloudProvider"
     assert entry.parent, f"{entity_id} has no parent company"
     assert entry.parent in gazetteer
 
 
-@pytest.mark.parametrize(
-    ("cls", "minimum"), [("Company", 50), ("ResearchFirm", 3), ("MediaOutlet", 3), ("Place", 20)]
-)
-def test_gazetteer_covers_each_class(
-    gazetteer: dict[str, GazetteerEntry], cls: str, minimum: int
-) -> None:
+@pytest.mark.parametrize(("cls", "minimum"), [("Company", 50), ("ResearchFirm", 3), ("MediaOutlet", 3), ("Place", 20)])
+def test_gazetteer_covers_each_class(gazetteer: dict[str, GazetteerEntry], cls: str, minimum: int) -> None:
     count = sum(1 for e in gazetteer.values() if e.cls == cls)
     assert count >= minimum, f"only {count} {cls} rows; expected at least {minimum}"
 

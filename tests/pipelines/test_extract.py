@@ -5,12 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import ARTICLES
 
 from graph.records import Article, Entity
 from pipelines.ingest import parse_text, read_articles
 from pipelines.run import process
-
-from conftest import ARTICLES
 
 
 def _run(nlp, *articles: Article):

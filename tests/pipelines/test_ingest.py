@@ -47,8 +47,7 @@ def test_front_matter_gives_metadata_and_is_removed_from_the_body() -> None:
     assert article.url == "https://news.example/frontmatter"
     assert article.publisher == "Test Wire"
     assert article.text.startswith(
-        "Northwind Freight is moving its booking platform from Microsoft Azure to "
-        "Amazon Web Services"
+        "Northwind Freight is moving its booking platform from Microsoft Azure to Amazon Web Services"
     )
     assert "---" not in article.text and "publisher:" not in article.text
     assert article.source == str(ARTICLES / "frontmatter.txt")
@@ -68,10 +67,7 @@ def test_markdown_notes_keep_their_sentences() -> None:
     assert article.url == "https://news.example/notes"
     assert article.publisher == "Test Wire"
     assert "Harbor Bank signed a five-year, $50 million contract with Oracle Cloud." in article.text
-    assert (
-        "Pine Street Games is moving its game servers from Google Cloud to Amazon Web Services."
-        in article.text
-    )
+    assert "Pine Street Games is moving its game servers from Google Cloud to Amazon Web Services." in article.text
 
 
 def test_front_matter_with_crlf_line_ends(tmp_path: Path) -> None:
@@ -93,10 +89,7 @@ def test_front_matter_with_crlf_line_ends(tmp_path: Path) -> None:
 def test_html_page_gives_the_article_without_boilerplate() -> None:
     article = _article(ARTICLES / "page.html")
     assert "Blue Heron Logistics" in article.text
-    assert (
-        "Blue Heron Logistics moved its warehouse systems from Oracle Cloud to Microsoft Azure"
-        in article.text
-    )
+    assert "Blue Heron Logistics moved its warehouse systems from Oracle Cloud to Microsoft Azure" in article.text
     assert "holiday season" in article.text
     boilerplate = [
         "Oracle signs deal with Zoom",  # nav and related stories
@@ -169,10 +162,7 @@ def test_jsonl_feed_gives_two_articles_and_one_skip() -> None:
         "2023-02-11",
         "https://news.example/feed-2",
     )
-    assert (
-        "Granite Health is moving its patient records system from IBM Cloud to Microsoft Azure."
-        in second.text
-    )
+    assert "Granite Health is moving its patient records system from IBM Cloud to Microsoft Azure." in second.text
     assert "<" not in second.text and "html" not in second.text
 
     assert isinstance(third, Skipped)
@@ -275,9 +265,7 @@ def test_folder_skips_hidden_and_unknown_files(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "story.txt").write_text("Acme Retail signed a deal with Google Cloud.")
     items = list(read_articles([tmp_path]))
-    assert [(type(i).__name__, i.source) for i in items] == [
-        ("Article", str(tmp_path / "sub" / "story.txt"))
-    ]
+    assert [(type(i).__name__, i.source) for i in items] == [("Article", str(tmp_path / "sub" / "story.txt"))]
 
 
 def test_missing_path_raises_input_error(tmp_path: Path) -> None:
@@ -291,10 +279,7 @@ def _stdin(data: bytes) -> io.TextIOWrapper:
 
 
 def test_stdin_is_read_as_text_with_front_matter(monkeypatch: pytest.MonkeyPatch) -> None:
-    data = (
-        b"---\ntitle: From a pipe\ndate: 2021-05-19\n---\n"
-        b"Acme Retail signed a deal with Google Cloud.\n"
-    )
+    data = b"---\ntitle: From a pipe\ndate: 2021-05-19\n---\nAcme Retail signed a deal with Google Cloud.\n"
     monkeypatch.setattr(sys, "stdin", _stdin(data))
     assert list(read_articles(["-"])) == [
         Article(
@@ -331,8 +316,8 @@ def test_empty_stdin_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
         "Café Zürich".encode("utf-16"),  # Python writes the platform BOM
         b"\xff\xfe" + "Café Zürich".encode("utf-16-le"),
         b"\xfe\xff" + "Café Zürich".encode("utf-16-be"),
-        b"\xef\xbb\xbf" + "Café Zürich".encode("utf-8"),
-        "Café Zürich".encode("utf-8"),
+        b"\xef\xbb\xbf" + "Café Zürich".encode(),
+        "Café Zürich".encode(),
         b"Caf\xe9 Z\xfcrich",  # Latin-1
     ],
     ids=["utf-16", "utf-16-le-bom", "utf-16-be-bom", "utf-8-bom", "utf-8", "latin-1"],

@@ -38,9 +38,7 @@ def test_find_amounts(surface: str, value: str, currency: str, per: str, qualifi
     (match,) = found
     assert text[match.start : match.end] == surface
     assert isinstance(match.value, Amount)
-    assert match.value == Amount(
-        value=Decimal(value), currency=currency, per=per, qualifier=qualifier
-    )
+    assert match.value == Amount(value=Decimal(value), currency=currency, per=per, qualifier=qualifier)
     assert "E" not in str(match.value.value)
     assert str(match.value.value) == value
 
