@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graph.records import Event, Relation
-from pipelines.extractors import contract, migration, ownership
+from pipelines.extractors import acquisition, contract, migration, ownership
 from pipelines.extractors.common import Context
 
 EventExtractor = Callable[[Context], list[Event]]
@@ -15,6 +15,8 @@ RelationExtractor = Callable[[Context], list[Relation]]
 EVENT_EXTRACTORS: tuple[tuple[str, EventExtractor], ...] = (
     ("Migration", migration.extract),
     ("Contract", contract.extract),
+    ("Acquisition", acquisition.extract_acquisitions),
+    ("Investment", acquisition.extract_investments),
 )
 RELATION_EXTRACTORS: tuple[RelationExtractor, ...] = (ownership.relations,)
 

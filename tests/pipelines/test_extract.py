@@ -84,3 +84,31 @@ def test_html_boilerplate_yields_no_events(nlp):
     (result,) = _run(nlp, article)
     kinds = {(e.type, _labels(e.roles.get("customer", ()))[0]) for e in result.events}
     assert kinds == {("Migration", "Blue Heron Logistics")}
+
+
+def test_acquisition_with_value_and_subject_through_xcomp(nlp):
+    text = "Globex Corp. agreed on Monday to acquire Initrode Software for about $2.4 billion in cash."
+    (result,) = _run(nlp, Article(text=text))
+    (deal,) = _events(result, "Acquisition")
+    assert _labels(deal.roles["acquirer"]) == ["Globex"]
+    assert _labels(deal.roles["target"]) == ["Initrode Software"]
+    (value,) = deal.roles["value"]
+    assert (value.value, value.currency, value.qualifier) == (Decimal(2_400_000_000), "USD", "approximately")
+
+
+def test_investment_in_a_company_but_not_in_a_country(nlp):
+    text = (
+        "Microsoft invested $1.5 billion in Larkspur Robotics, a start-up based in Austin. "
+        "Separately, Microsoft will invest $2 billion in Indonesia over four years."
+    )
+    (result,) = _run(nlp, Article(text=text))
+    (investment,) = _events(result, "Investment")
+    assert _labels(investment.roles["investor"]) == ["Microsoft"]
+    assert _labels(investment.roles["investee"]) == ["Larkspur Robotics"]
+    assert investment.roles["value"][0].value == Decimal(1_500_000_000)
+
+
+def test_denied_takeover_yields_no_acquisition(nlp):
+    text = "Globex denied reports that it would buy Initrode Software."
+    (result,) = _run(nlp, Article(text=text))
+    assert _events(result, "Acquisition") == []
