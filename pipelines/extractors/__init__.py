@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graph.records import Event, Relation
-from pipelines.extractors import acquisition, contract, migration, ownership
+from pipelines.extractors import (
+    acquisition,
+    contract,
+    datacenter,
+    financial,
+    migration,
+    ownership,
+    partnership,
+    relations,
+    share,
+    usermetric,
+)
 from pipelines.extractors.common import Context
 
 EventExtractor = Callable[[Context], list[Event]]
@@ -17,7 +28,13 @@ EVENT_EXTRACTORS: tuple[tuple[str, EventExtractor], ...] = (
     ("Contract", contract.extract),
     ("Acquisition", acquisition.extract_acquisitions),
     ("Investment", acquisition.extract_investments),
+    ("FinancialResult", financial.extract),
+    ("MarketShare", share.extract),
+    ("DataCenter", datacenter.extract),
+    ("MarketEntry", datacenter.extract_market_entries),
+    ("Partnership", partnership.extract),
+    ("UserMetric", usermetric.extract),
 )
-RELATION_EXTRACTORS: tuple[RelationExtractor, ...] = (ownership.relations,)
+RELATION_EXTRACTORS: tuple[RelationExtractor, ...] = (ownership.relations, relations.relations)
 
 __all__ = ["EVENT_EXTRACTORS", "RELATION_EXTRACTORS", "Context"]
