@@ -11,7 +11,7 @@ SHARED ?= ../shared
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip "setuptools>=68" wheel
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip "setuptools>=77" wheel
 	$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
 	touch $(STAMP)
 

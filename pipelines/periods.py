@@ -1,0 +1,218 @@
+"""Pure normaliser for reporting periods: calendar and fiscal quarters, halves, years, months.
+
+Periods are strings (spec/EVENTS.md): `2021`, `2021-Q1`, `2021-H1`, `2021-06`, and
+`FY2024-Q2` / `FY2024` when the text names only a fiscal period. Relative
+expressions ("the first quarter", "last quarter", "last year", "a year earlier")
+are resolved against the article's date, or against a reference period.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from pipelines.normalize import Found
+
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_ORD = "|".join(ORDINALS)
+_MON = "|".join(sorted(MONTHS, key=len, reverse=True))
+_YEAR = r"(?:19|20)\d{2}"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # fiscal quarter with year: "the fiscal fourth quarter of 2024", "fourth quarter of fiscal 2024", "Q4 FY24"
+    (
+        "fq",
+        re.compile(
+            rf"\b(?:the\s+)?(?:fiscal\s+)?(?P<q>{_ORD})[- ]quarter\s+(?:of\s+)?(?:its\s+)?fiscal\s+(?:year\s+)?"
+            rf"(?P<y>{_YEAR})\b|\bfiscal\s+(?P<y2>{_YEAR})\s+(?P<q2>{_ORD})[- ]quarter\b"
+            rf"|\bQ(?P<q3>[1-4])[- ]?FY[- ]?(?P<y3>\d{{2}}|{_YEAR})\b"
+            rf"|\bFY[- ]?(?P<y4>\d{{2}}|{_YEAR})[- ]?Q(?P<q4>[1-4])\b"
+            rf"|\bfiscal\s+(?P<q5>{_ORD})[- ]quarter\s+(?:of\s+)?(?P<y5>{_YEAR})\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # fiscal quarter without a year: "its fiscal third quarter"
+    ("fq-rel", re.compile(rf"\bfiscal\s+(?P<q>{_ORD})[- ]quarter\b", re.IGNORECASE)),
+    # fiscal year: "fiscal 2024", "fiscal year 2023", "FY2024"
+    (
+        "fy",
+        re.compile(
+            rf"\bfiscal\s+(?:year\s+)?(?P<y>{_YEAR})\b|\bFY[- ]?(?P<y2>{_YEAR}|\d{{2}})\b(?![- ]?Q)", re.IGNORECASE
+        ),
+    ),
+    # calendar quarter with year: "the first quarter of 2021", "first-quarter 2021", "Q1 2021", "2021-Q1", "Q1'21"
+    (
+        "q",
+        re.compile(
+            rf"\b(?P<q>{_ORD})[- ]quarter\s+(?:of\s+)?(?:calendar\s+)?(?:the\s+year\s+)?(?P<y>{_YEAR})\b"
+            rf"|\bQ(?P<q2>[1-4])\s*(?:of\s+)?(?P<y2>{_YEAR})\b|\b(?P<y3>{_YEAR})[- ]?Q(?P<q3>[1-4])\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # quarter of last year: "the first quarter of last year"
+    ("q-last", re.compile(rf"\b(?P<q>{_ORD})[- ]quarter\s+of\s+(?:last|the\s+previous|the\s+prior)\s+year\b", re.I)),
+    # month range: "the April-to-June period/quarter", "October-December quarter", "three months to June"
+    (
+        "range",
+        re.compile(rf"\b(?P<m1>{_MON})[- ](?:to[- ]|through[- ])?(?P<m2>{_MON})\s+(?:period|quarter)\b", re.I),
+    ),
+    (
+        "qend",
+        re.compile(
+            rf"\b(?:quarter|three\s+months)\s+(?:ended|ending|to|through)\s+(?P<m>{_MON})(?:\s+\d{{1,2}})?,?\s*"
+            rf"(?P<y>{_YEAR})?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # halves: "the first half of 2021", "H1 2021", "the second half"
+    (
+        "h",
+        re.compile(
+            rf"\b(?P<h>first|second)\s+half\s+(?:of\s+)?(?:(?P<y>{_YEAR})|(?P<rel>this|last)\s+year|the\s+year)?"
+            rf"|\bH(?P<h2>[12])\s*(?P<y2>{_YEAR})\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # relative quarters: "last quarter", "the previous quarter", "the latest quarter", "the first quarter"
+    ("q-prev", re.compile(r"\b(?:last|previous|prior|preceding)\s+quarter\b", re.IGNORECASE)),
+    ("q-rel", re.compile(rf"\b(?P<q>{_ORD})[- ]quarter\b", re.IGNORECASE)),
+    # months: "June 2022", "in June"
+    ("m", re.compile(rf"\b(?P<m>{_MON})\.?\s+(?:\d{{1,2}},?\s+)?(?P<y>{_YEAR})\b", re.IGNORECASE)),
+    # years: "in 2020", "for 2021", "full-year 2023", "last year", "this year", "a year earlier"
+    (
+        "y-ago",
+        re.compile(
+            r"\b(?:a\s+year\s+(?:earlier|ago|before)|year[- ]earlier|year[- ]ago"
+            r"|the\s+same\s+(?:quarter|period)\s+(?:a|last)\s+year)\b",
+            re.I,
+        ),
+    ),
+    ("y-rel", re.compile(r"\b(?P<rel>last|this|previous|prior)\s+year\b", re.IGNORECASE)),
+    ("y", re.compile(rf"(?<![-/\d])\b(?P<y>{_YEAR})\b(?![-/]\d)")),
+]
+
+
+def _year(text: str) -> int:
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _quarter_of(date: datetime.date) -> tuple[int, int]:
+    return date.year, (date.month - 1) // 3 + 1
+
+
+def _parse_date(article_date: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(article_date[:10])
+    except (TypeError, ValueError):
+        return None
+
+
+def _latest_quarter(q: int, today: datetime.date) -> str:
+    """The most recent calendar quarter `q` that ended on or before the article's date."""
+    year = today.year
+    end = datetime.date(year, 3 * q, 28)
+    if end > today:
+        year -= 1
+    return f"{year}-Q{q}"
+
+
+def shift_year(period: str, years: int = -1) -> str:
+    """The same period `years` years away: '2021-Q1' -> '2020-Q1', 'FY2024-Q2' -> 'FY2023-Q2'."""
+    match = re.match(r"(FY)?(\d{4})(.*)", period)
+    if not match:
+        return period
+    return f"{match.group(1) or ''}{int(match.group(2)) + years}{match.group(3)}"
+
+
+def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference: str) -> str:
+    g = m.groupdict()
+    if kind == "fq":
+        q = ORDINALS.get((g.get("q") or g.get("q2") or g.get("q5") or "").lower()) or int(
+            g.get("q3") or g.get("q4") or 0
+        )
+        year = g.get("y") or g.get("y2") or g.get("y3") or g.get("y4") or g.get("y5") or "0"
+        return f"FY{_year(year)}-Q{q}"
+    if kind == "fy":
+        return f"FY{_year(g.get('y') or g.get('y2') or '0')}"
+    if kind == "q":
+        q = ORDINALS.get((g.get("q") or "").lower()) or int(g.get("q2") or g.get("q3") or 0)
+        return f"{g.get('y') or g.get('y2') or g.get('y3')}-Q{q}"
+    if kind == "h":
+        half = 1 if (g.get("h") or "").lower() == "first" or g.get("h2") == "1" else 2
+        year = g.get("y") or g.get("y2")
+        if year:
+            return f"{year}-H{half}"
+        if today is None:
+            return ""
+        return f"{today.year - (1 if (g.get('rel') or '').lower() == 'last' else 0)}-H{half}"
+    if kind == "m":
+        return f"{g['y']}-{MONTHS[g['m'].lower().rstrip('.')]:02d}"
+    if kind == "y":
+        return g["y"]
+    if kind == "qend":
+        q = (MONTHS[g["m"].lower()] - 1) // 3 + 1
+        if g.get("y"):
+            return f"{g['y']}-Q{q}"
+        return _latest_quarter(q, today) if today else ""
+    if kind == "range":
+        q = (MONTHS[g["m2"].lower()] - 1) // 3 + 1
+        return _latest_quarter(q, today) if today else ""
+    if today is None:
+        return shift_year(reference) if kind == "y-ago" and reference else ""
+    if kind == "fq-rel":
+        # a fiscal year is named by the calendar year it ends in; early fiscal quarters reported
+        # in the second half of a calendar year belong to the next fiscal year
+        q = ORDINALS[g["q"].lower()]
+        return f"FY{today.year + (1 if today.month >= 7 and q <= 2 else 0)}-Q{q}"
+    if kind == "q-last":
+        q = ORDINALS[g["q"].lower()]
+        return f"{today.year - 1}-Q{q}"
+    if kind == "q-prev":
+        year, q = _quarter_of(today)
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+        return f"{year}-Q{q}"
+    if kind == "q-rel":
+        return _latest_quarter(ORDINALS[g["q"].lower()], today)
+    if kind == "y-rel":
+        return str(today.year - (0 if g["rel"].lower() == "this" else 1))
+    if kind == "y-ago":
+        return shift_year(reference) if reference else str(today.year - 1)
+    return ""
+
+
+def find_periods(text: str, article_date: str = "", *, reference: str = "") -> list[Found]:
+    """Reporting periods in `text`, in order, resolved against the article date (ISO) or a reference period."""
+    today = _parse_date(article_date)
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            period = _resolve(kind, m, today, reference)
+            taken.append((m.start(), m.end()))
+            if period:
+                found.append(Found(m.start(), m.end(), period))
+    return sorted(found, key=lambda f: f.start)
