@@ -27,6 +27,7 @@ _SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _JUNK = re.compile(r"^[\W\d_]+$")
+_NUMERIC = re.compile(r"\d[\d,.]{3,}")
 # last words that make a name an organisation whatever the NER said ("Acme Retail" is no person)
 ORG_HEADS = frozenset(
     """retail retailers logistics bank bancorp health healthcare games media freight systems
@@ -74,6 +75,7 @@ class Resolver:
     """Turns spans into entities, remembering new names within one article."""
 
     gazetteer: dict[str, GazetteerEntry]
+    publisher: str = ""
     seen: dict[str, Entity] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
 
@@ -95,13 +97,17 @@ class Resolver:
         if not cls:
             return None
         name = clean_name(span.text)
-        if len(name) < 2 or _JUNK.match(name) or name.islower():
+        if len(name) < 2 or _JUNK.match(name) or name.islower() or _NUMERIC.search(name):
+            return None
+        if cls == "Company" and len(name) <= 2 and name.isupper():
             return None
         if cls in ("Person", "Place", "Product") and name.split()[-1].lower() in ORG_HEADS:
             cls = "Company"
         key = name.lower()
         if key in self.seen:
             return self.seen[key]
+        if self.publisher and key == clean_name(self.publisher).lower():
+            cls = "MediaOutlet"  # the article's own outlet, e.g. in a dateline "(Deccan Data Wire)"
         if cls == "Company":
             # a short form of an organisation named earlier: "Acme Retail ... Acme"
             for earlier_key, earlier in self.seen.items():
@@ -111,14 +117,6 @@ class Resolver:
         entity = Entity(id=slugify(name), label=name, cls=cls)
         self.seen[key] = entity
         return entity
-
-    def as_company(self, entity: Entity) -> Entity:
-        """An unknown name the NER took for a person, in a role only organisations fill."""
-        if entity.cls != "Person" or entity.id in self.gazetteer:
-            return entity
-        company = Entity(id=entity.id, label=entity.label, cls="Company")
-        self.seen[entity.label.lower()] = company
-        return company
 
     def provider(self, entity: Entity) -> Entity:
         """The Provider rule: a parent company in a provider role stands for its cloud unit."""
@@ -140,10 +138,19 @@ class Resolver:
 
 
 def doc_mentions(doc: Doc, resolver: Resolver) -> list[Mention]:
-    """Every entity mention of the doc that resolves, in order."""
+    """Every entity mention of the doc that resolves, in order, descriptors included."""
     mentions = []
     for span in doc.ents:
         entity = resolver.resolve(span)
         if entity is not None:
             mentions.append(Mention(span.start, span.end, entity, bool(span.ent_id_)))
-    return mentions
+    descriptors = doc._.cvkg_descriptors if doc.has_extension("cvkg_descriptors") else None
+    for start, end, candidates in descriptors or ():
+        if any(m.start < end and start < m.end for m in mentions):
+            continue
+        named_before = {m.entity.id for m in mentions if m.start < start}
+        for entity_id, requires in candidates:
+            if entity_id in resolver.gazetteer and (not requires or requires in named_before):
+                mentions.append(Mention(start, end, to_entity(resolver.gazetteer[entity_id]), True))
+                break
+    return sorted(mentions, key=lambda m: m.start)

@@ -62,6 +62,8 @@ def build_nlp(model: str = "", *, gazetteer: dict[str, GazetteerEntry] | None = 
     """Load the model once and add the gazetteer ruler before its NER (so it overrides it)."""
     import spacy
 
+    import pipelines.components  # noqa: F401  registers cvkg's spaCy components
+
     name = resolve_model_name(model)
     nlp = spacy.load(name, exclude=[p for p in UNUSED_PIPES])
     entries = gazetteer if gazetteer is not None else load_gazetteer()
@@ -72,5 +74,8 @@ def build_nlp(model: str = "", *, gazetteer: dict[str, GazetteerEntry] | None = 
         config={"overwrite_ents": True, "validate": False},
     )
     ruler.add_patterns(gazetteer_patterns(entries, nlp))  # type: ignore[attr-defined]
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("cvkg_line_breaks", before="parser")
+    nlp.add_pipe("cvkg_descriptors", last=True)
     logger.info("loaded %s with %d gazetteer entries", name, len(entries))
     return nlp

@@ -89,7 +89,7 @@ def _publisher(article: Article, gazetteer: dict[str, GazetteerEntry]) -> Entity
 
 def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]) -> ArticleResult:
     """Everything cvkg reads from one parsed article."""
-    resolver = Resolver(gazetteer)
+    resolver = Resolver(gazetteer, publisher=article.publisher)
     mentions = doc_mentions(doc, resolver)
     events: list[Event] = []
     relations: list[Relation] = []
@@ -111,7 +111,7 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
         for relation_extractor in RELATION_EXTRACTORS:
             relations.extend(relation_extractor(ctx))
         for mention in in_sent:
-            if mention.entity.cls in CUSTOMER_CLASSES and mention.entity.cls != "CloudProvider":
+            if mention.entity.cls in CUSTOMER_CLASSES and not resolver.is_provider(mention.entity):
                 salient.append(mention.entity)
     # names first taken for people may have been re-typed as companies by their roles
     entities = list(dict.fromkeys(resolver.seen.get(m.entity.label.lower(), m.entity) for m in mentions))

@@ -35,7 +35,7 @@ def _objects(trigger: Token, preps: set[str]) -> list[Token]:
         elif child.dep_ == "prep" and child.lower_ in preps:
             for obj in child.children:
                 if obj.dep_ == "pobj":
-                    tokens.extend(t for t in obj.subtree if t.dep_ != "appos" or t.head is obj)
+                    tokens.extend(t for t in obj.subtree if t.dep_ != "appos" or t.head.i == obj.i)
     return tokens
 
 

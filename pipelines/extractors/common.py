@@ -80,7 +80,7 @@ class Context:
 
 def governing_preposition(token: Token) -> str:
     """The preposition a noun hangs from, climbing over conjuncts and appositions ('to X and Y')."""
-    while token.dep_ in ("conj", "appos", "compound") and token.head is not token:
+    while token.dep_ in ("conj", "appos", "compound") and token.head.i != token.i:
         token = token.head
     if token.dep_ == "pobj":
         return token.head.lower_
@@ -105,7 +105,7 @@ def verb_chain(token: Token) -> list[Token]:
             "dobj",
             "nsubj",
         )
-        and token.head is not token
+        and token.head.i != token.i
     ):
         token = token.head
         chain.append(token)
@@ -123,6 +123,47 @@ def subject_of(trigger: Token) -> Token | None:
     return None
 
 
+def core_subtree(head: Token) -> list[Token]:
+    """The phrase headed by `head` without its relative clauses, appositions and prepositional phrases.
+
+    'Weekly, who held roles at Intel, …' -> 'Weekly'; 'Snap and Lyft' keeps both conjuncts.
+    """
+    tokens = []
+    for token in head.subtree:
+        node = token
+        while node.i != head.i and node.dep_ not in ("relcl", "acl", "appos", "prep", "advcl", "parataxis"):
+            node = node.head
+        if node.i == head.i:
+            tokens.append(token)
+    return tokens
+
+
+def path_avoids_other_clauses(token: Token, allowed: set[int]) -> bool:
+    """Whether `token` hangs from one of the `allowed` tokens without crossing another verb's clause."""
+    node = token
+    while node.i not in allowed:
+        if node.head.i == node.i:
+            return False
+        node = node.head
+        if node.i not in allowed and node.pos_ in ("VERB", "AUX") and node.dep_ not in ("xcomp", "aux"):
+            return False
+    return True
+
+
+def clause_heads(trigger: Token) -> set[int]:
+    """The trigger and the verbs it depends on through complements: the clause the event is stated in."""
+    heads = {trigger.i}
+    node = trigger
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+        node = node.head
+        heads.add(node.i)
+    heads.add(node.i)
+    while node.dep_ in ("xcomp", "ccomp") and node.head.i != node.i:
+        node = node.head
+        heads.add(node.i)
+    return heads
+
+
 def is_org(entity: Entity) -> bool:
     """Whether the entity is an organisation (any org class)."""
     return entity.cls in ORG_CLASSES
@@ -133,11 +174,11 @@ def subject_entity(ctx: Context, trigger: Token, *, exclude_providers: bool = Tr
     subject = subject_of(trigger)
     if subject is None:
         return None
-    for token in subject.subtree:
+    for token in core_subtree(subject):
         mention = ctx.mention_of(token)
         if mention is None:
             continue
-        entity = ctx.resolver.as_company(mention.entity)
+        entity = mention.entity
         if entity.cls == "Product":
             owner = owner_in_article(ctx, entity)
             if owner is not None:

@@ -4,89 +4,217 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from graph.records import Entity, Event
-from pipelines.extractors.common import Context, assertion, confidence, subject_entity
+from graph.records import Amount, Entity, Event
+from pipelines.extractors.common import (
+    CUSTOMER_CLASSES,
+    Context,
+    assertion,
+    clause_heads,
+    confidence,
+    path_avoids_other_clauses,
+    subject_entity,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-DEAL_NOUNS = {"contract", "deal", "agreement", "commitment", "pact", "award"}
+DEAL_NOUNS = {"contract", "deal", "agreement", "commitment", "pact", "award", "pledge"}
 DEAL_VERBS = {
-    "sign",
-    "award",
-    "commit",
-    "spend",
-    "pick",
-    "select",
-    "choose",
-    "tap",
-    "ink",
-    "use",
-    "extend",
-    "renew",
-    "expand",
-}
+    "sign", "award", "commit", "spend", "pick", "select", "choose", "tap", "ink", "use", "extend",
+    "renew", "expand", "add", "adopt", "deploy", "standardize", "standardise", "hire",
+}  # fmt: skip
+# verbs that state use only with the provider after "on": "runs on AWS", "built on Azure"
+ON_VERBS = {"run", "build", "rely", "host", "depend", "operate", "base"}
+# verbs that make a provider "preferred"/"primary": "named Microsoft its preferred cloud provider"
+PREFER_VERBS = {"name", "make", "designate"}
+PREFER_WORDS = {"preferred", "primary", "main", "strategic", "exclusive"}
+CUSTOMER_NOUNS = {"customer", "client", "user"}
+TAKEOVER_LEMMAS = {"acquire", "acquisition", "takeover", "merger", "merge", "buyout"}
+ENDING_LEMMAS = {"stop", "end", "cease", "terminate", "cancel", "halt", "abandon", "phase", "quit", "leave"}
+COMBINED_WORDS = ("combined", "in total", "between them", "shared", "split among", "collectively")
 
 
-def _trigger(ctx: Context) -> Token | None:
+def _triggers(ctx: Context) -> list[Token]:
+    found = []
+    lowered = {t.lower_ for t in ctx.sent}
     for token in ctx.sent:
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" and lemma in DEAL_VERBS:
-            return token
-    for token in ctx.sent:
-        if token.pos_ == "NOUN" and token.lemma_.lower() in DEAL_NOUNS:
-            return token
-    return None
+            found.append(token)
+        elif (
+            token.pos_ == "VERB"
+            and lemma in ON_VERBS
+            and any(c.dep_ == "prep" and c.lower_ in ("on", "onto") for c in token.children)
+        ):
+            found.append(token)
+        elif token.pos_ == "VERB" and lemma in PREFER_VERBS and lowered & PREFER_WORDS:
+            found.append(token)
+        elif token.pos_ == "NOUN" and lemma in DEAL_NOUNS:
+            found.append(token)
+    return found
 
 
-def _providers(ctx: Context, customer: Entity) -> list[Entity]:
-    found = []
+def _ancestors(ctx: Context, entity: Entity) -> set[str]:
+    ids, current = set(), entity
+    while (parent := ctx.resolver.parent_of(current)) is not None and parent.id not in ids:
+        ids.add(parent.id)
+        current = parent
+    return ids
+
+
+def _providers(ctx: Context, customers: list[Entity], trigger: Token) -> list[tuple[int, Entity]]:
+    """Providers named in the trigger's clause, with the token where each is named."""
+    found: dict[Entity, int] = {}
+    allowed = clause_heads(trigger)
     for mention in ctx.mentions:
-        if mention.entity == customer or not ctx.resolver.is_provider(mention.entity):
+        if mention.entity in customers or not ctx.resolver.is_provider(mention.entity):
+            continue
+        if not path_avoids_other_clauses(ctx.sent.doc[mention.end - 1], allowed):
             continue
         provider = ctx.resolver.provider(mention.entity)
-        if provider != ctx.resolver.provider(customer):
-            found.append(provider)
-    return list(dict.fromkeys(found))
+        if any(provider == ctx.resolver.provider(c) or c.id in _ancestors(ctx, provider) for c in customers):
+            continue
+        found.setdefault(provider, mention.start)
+    return sorted(((i, p) for p, i in found.items()), key=lambda pair: pair[0])
+
+
+def _customers(ctx: Context, verb: Token) -> list[Entity]:
+    """The subject organisation and organisations coordinated with it ('Snap and Lyft signed …')."""
+    first = subject_entity(ctx, verb)
+    if first is None:
+        return []
+    found = [first]
+    for mention in ctx.mentions:
+        token = ctx.sent.doc[mention.end - 1]
+        if token.dep_ == "conj" and mention.entity.cls in CUSTOMER_CLASSES and mention.entity.cls != "CloudProvider":
+            head = ctx.mention_of(token.head)
+            if head is not None and head.entity in found and mention.entity not in found:
+                found.append(mention.entity)
+    return found
+
+
+def _customer_list(ctx: Context) -> tuple[list[Entity], Entity | None]:
+    """'Its customers include A, B and C' / "AWS customers such as A and B": (customers, provider)."""
+    for token in ctx.sent:
+        if token.lemma_.lower() not in CUSTOMER_NOUNS or token.pos_ != "NOUN":
+            continue
+        provider = None
+        for child in token.children:
+            mention = ctx.mention_of(child) if child.dep_ in ("poss", "compound") else None
+            if mention and ctx.resolver.is_provider(mention.entity):
+                provider = ctx.resolver.provider(mention.entity)
+            elif child.dep_ == "poss" and child.lower_ in ("its", "their") and ctx.salient:
+                continue
+        if provider is None:
+            continue
+        scope = [t for t in token.head.subtree] if token.head.lemma_.lower() == "include" else list(token.subtree)
+        holder = token
+        for _ in range(3):  # "X, one of Microsoft's customers" / "X is a customer of AWS"
+            if holder.dep_ in ("appos", "attr") or holder.head.i == holder.i:
+                break
+            holder = holder.head
+        if holder.dep_ == "appos":
+            scope = [holder.head, *scope]
+        elif holder.dep_ == "attr":
+            scope = [t for c in holder.head.children if c.dep_ == "nsubj" for t in c.subtree] + scope
+        excluded = {provider.id} | _ancestors(ctx, provider)
+        customers = []
+        for t in scope:
+            mention = ctx.mention_of(t)
+            entity = mention.entity if mention else None
+            if (
+                entity
+                and entity.cls in CUSTOMER_CLASSES
+                and entity.cls != "CloudProvider"
+                and entity.id not in excluded
+                and ctx.resolver.provider(entity) != provider
+                and entity not in customers
+            ):
+                customers.append(entity)
+        if customers:
+            return customers, provider
+    return [], None
+
+
+def _values(ctx: Context, providers: list[tuple[int, Entity]], trigger: Token) -> dict[Entity, Amount]:
+    """Pair amounts with providers: one each in order, or a single amount for a single provider."""
+    seen: set[tuple[object, str]] = set()
+    amounts = []
+    for index, amount in ctx.amounts():
+        if (amount.value, amount.currency) not in seen and amount.value >= 1_000_000:
+            seen.add((amount.value, amount.currency))
+            amounts.append((index, amount))
+    if not amounts:
+        return {}
+    if len(providers) == 1:
+        index, amount = min(amounts, key=lambda pair: abs(pair[0] - trigger.i))
+        return {providers[0][1]: amount}
+    if len(amounts) == len(providers) and not any(w in ctx.text.lower() for w in COMBINED_WORDS):
+        return {p: a for (_, p), (_, a) in zip(providers, amounts, strict=True)}
+    return {}
+
+
+def _terms(ctx: Context, providers: list[tuple[int, Entity]]) -> dict[Entity, str]:
+    terms = ctx.terms()
+    if len(terms) == 1 and len(providers) == 1:
+        return {providers[0][1]: terms[0]}
+    if terms and len(terms) == len(providers):
+        return {p: t for (_, p), t in zip(providers, terms, strict=True)}
+    if len(terms) == 1 and "same period" in ctx.text.lower():
+        return {p: terms[0] for _, p in providers}
+    return {}
+
+
+def _event(
+    ctx: Context,
+    customer: Entity,
+    provider: Entity,
+    roles_extra: dict[str, tuple[object, ...]],
+    trigger: Token,
+    status: str,
+) -> Event:
+    roles: dict[str, tuple[object, ...]] = {"customer": (customer,), "provider": (provider,), **roles_extra}
+    reporter = ctx.reported_by()
+    return Event(
+        type="Contract",
+        roles=roles,  # type: ignore[arg-type]
+        evidence=ctx.text,
+        confidence=confidence(roles_found=len(roles), roles_wanted=3, explicit_trigger=trigger.pos_ == "VERB"),
+        status=status or ("Reported" if reporter else ""),
+        reported_by=reporter,
+    )
 
 
 def extract(ctx: Context) -> list[Event]:
-    """Contracts stated in the sentence, one per provider: 'X signed a five-year, $2bn deal with Google Cloud'."""
-    trigger = _trigger(ctx)
-    if trigger is None:
+    """Contracts stated in the sentence, one per customer and provider.
+
+    'X signed a five-year, $2bn deal with Google Cloud'; "a $2bn commitment to Google and $1bn to AWS";
+    'AWS customers include A, B and C'. Takeovers are not contracts.
+    """
+    if any(t.lemma_.lower() in TAKEOVER_LEMMAS for t in ctx.sent):
         return []
-    status = assertion(ctx, trigger)
-    if status is None:
-        return []
-    verb = trigger if trigger.pos_ == "VERB" else trigger.head
-    customer = subject_entity(ctx, verb)
-    if customer is None:
-        return []
-    providers = _providers(ctx, customer)
-    if not providers:
-        return []
-    amounts = ctx.amounts()
-    terms = ctx.terms()
-    reporter = ctx.reported_by()
-    events = []
-    for provider in providers:
-        roles: dict[str, tuple[object, ...]] = {"customer": (customer,), "provider": (provider,)}
-        if len(amounts) == 1 and len(providers) == 1:
-            roles["value"] = (amounts[0][1],)
-        if len(terms) == 1 and len(providers) == 1:
-            roles["term"] = (terms[0],)
-        events.append(
-            Event(
-                type="Contract",
-                roles=roles,  # type: ignore[arg-type]
-                evidence=ctx.text,
-                confidence=confidence(
-                    roles_found=len(roles),
-                    roles_wanted=3,
-                    explicit_trigger=trigger.pos_ == "VERB",
-                ),
-                status=status or ("Reported" if reporter else ""),
-                reported_by=reporter,
-            )
-        )
-    return events
+    customers, listed_provider = _customer_list(ctx)
+    if customers and listed_provider is not None:
+        return [_event(ctx, c, listed_provider, {}, ctx.sent.root, "") for c in customers]
+    for trigger in _triggers(ctx):
+        status = assertion(ctx, trigger)
+        if status is None or any(t.lemma_.lower() in ENDING_LEMMAS for t in ctx.sent if t.i in clause_heads(trigger)):
+            continue
+        verb = trigger if trigger.pos_ == "VERB" else trigger.head
+        customers = _customers(ctx, verb)
+        providers = _providers(ctx, customers, trigger) if customers else []
+        if not providers:
+            continue
+        values = _values(ctx, providers, trigger) if len(customers) == 1 else {}
+        terms = _terms(ctx, providers) if len(customers) == 1 else {}
+        events = []
+        for customer in customers:
+            for _, provider in providers:
+                extra: dict[str, tuple[object, ...]] = {}
+                if provider in values:
+                    extra["value"] = (values[provider],)
+                if provider in terms:
+                    extra["term"] = (terms[provider],)
+                events.append(_event(ctx, customer, provider, extra, trigger, status))
+        return events
+    return []

@@ -46,7 +46,7 @@ def _provider_roles(ctx: Context, trigger: Token) -> tuple[list[Entity], list[En
         root = ctx.sent.doc[mention.end - 1]
         prep = governing_preposition(root)
         head = root
-        while head.dep_ in ("conj", "appos", "compound") and head.head is not head:
+        while head.dep_ in ("conj", "appos", "compound") and head.head.i != head.i:
             head = head.head
         if prep in FROM_PREPS or (prep == "away" and leaving):
             sources.append(ctx.resolver.provider(entity))
