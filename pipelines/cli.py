@@ -78,6 +78,7 @@ def cli(ctx: click.Context, store: str, model: str, verbose: int, quiet: bool, d
         cvkg query "SELECT ?c WHERE { ?m a cvkg:Migration ; cvkg:customer/rdfs:label ?c }"
         cvkg export --format turtle -o kg.ttl
         cvkg view -o kg.html
+        cvkg evaluate my-gold/gold.jsonl
     """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -249,3 +250,40 @@ def stats(settings: Settings) -> None:
         click.echo(format_table(*solutions_rows(store.query(CLASS_COUNTS))))  # type: ignore[arg-type]
         click.echo("\nevents per provider:")
         click.echo(format_table(*solutions_rows(store.query(PROVIDER_COUNTS))))  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(dir_okay=False))
+@click.argument("articles", nargs=-1)
+@click.option("--show-errors", is_flag=True, help="List missed and spurious slots.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_settings
+@handle_errors
+def evaluate(settings: Settings, gold: str, articles: tuple[str, ...], show_errors: bool, as_json: bool) -> None:
+    """Score cvkg on annotated articles (gold.jsonl, format of spec/GOLD.md).
+
+    The articles (by default the files gold.jsonl names, in its folder) are ingested
+    into a temporary in-memory store; your --store is not touched.
+
+    \b
+    Example:
+        cvkg evaluate my-gold/gold.jsonl
+        cvkg evaluate gold.jsonl articles/ --show-errors
+    """
+    import json
+
+    from pipelines.service import evaluate_gold
+
+    score, summary = evaluate_gold(gold, articles, settings)
+    for skipped in summary.skipped:
+        click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+    if as_json:
+        p, r, f, tp, fp, fn = score.micro()
+        types = {
+            t: dict(zip(("precision", "recall", "f1"), score.prf(*c), strict=True), tp=c[0], fp=c[1], fn=c[2])
+            for t, c in sorted(score.counts.items())
+        }
+        micro = {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+        click.echo(json.dumps({"types": types, "micro": micro}, indent=1))
+        return
+    click.echo("\n".join(score.lines(show_errors=show_errors)))

@@ -22,6 +22,7 @@ _NER_CLASSES = {
     "PRODUCT": "Product",
     "NORP": "",
 }
+_OTHER_NAME_LABELS = frozenset({"EVENT", "FAC", "WORK_OF_ART", "LAW", "NORP"})
 _SUFFIX = re.compile(
     r"[,\s]+(inc|corp|corporation|ltd|limited|llc|plc|co|company|holdings|group|sa|ag|gmbh)\.?$",
     re.IGNORECASE,
@@ -94,9 +95,11 @@ class Resolver:
         if span.ent_id_ and span.ent_id_ in self.gazetteer:
             return to_entity(self.gazetteer[span.ent_id_])
         cls = _NER_CLASSES.get(span.label_, "")
+        name = clean_name(span.text)
+        if not cls and span.label_ in _OTHER_NAME_LABELS and name.split() and name.split()[-1].lower() in ORG_HEADS:
+            cls = "Company"  # "Pine Street Games" tagged as an EVENT is still a company
         if not cls:
             return None
-        name = clean_name(span.text)
         if len(name) < 2 or _JUNK.match(name) or name.islower() or _NUMERIC.search(name):
             return None
         if cls == "Company" and len(name) <= 2 and name.isupper():

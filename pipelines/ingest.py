@@ -96,8 +96,17 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[match.end() :]
 
 
+_LINE_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+•·–][ \t]+|\d{1,2}[.)][ \t]+|>[ \t]?)", re.MULTILINE)
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def strip_markup(text: str) -> str:
+    """Drop line-start bullets, heading and quote marks and bold markers, which confuse the parser."""
+    return _EMPHASIS.sub(r"\2", _LINE_MARKUP.sub("", text))
+
+
 def _article(text: str, meta: dict[str, object], source: str, *, min_chars: int) -> Article:
-    body = text.strip()
+    body = strip_markup(text).strip()
     if len(body) < min_chars:
         raise SkipArticle("no article text" if not body else f"too short ({len(body)} characters)")
     return Article(

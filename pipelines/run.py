@@ -41,6 +41,27 @@ def _merge(events: list[Event]) -> list[Event]:
     return list(merged.values())
 
 
+def _drop_contracts_restating_moves(events: list[Event]) -> list[Event]:
+    """A move of workloads is one Migration: no extra bare Contract for the move's customer and target."""
+    moves = {
+        (customer, target)
+        for e in events
+        if e.type == "Migration"
+        for customer in e.roles.get("customer", ())
+        for target in e.roles.get("toProvider", ())
+    }
+    return [
+        e
+        for e in events
+        if not (
+            e.type == "Contract"
+            and "value" not in e.roles
+            and "term" not in e.roles
+            and (e.roles["customer"][0], e.roles["provider"][0]) in moves
+        )
+    ]
+
+
 def _attach_value(ctx: Context, events: list[Event], last_index: int, sent_index: int) -> None:
     """'The contract is valued at $800 million per year': give the amount to the deal just read."""
     if sent_index - last_index > 2 or not events:
@@ -119,7 +140,7 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
     return ArticleResult(
         article=article,
         entities=tuple(entities),
-        events=tuple(_merge(events)),
+        events=tuple(_merge(_drop_contracts_restating_moves(events))),
         relations=tuple(dict.fromkeys(relations)),
         publisher=_publisher(article, gazetteer),
         words=sum(1 for t in doc if not t.is_punct and not t.is_space),

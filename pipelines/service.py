@@ -10,6 +10,7 @@ from pathlib import Path
 
 from graph.build import article_triples
 from graph.records import Article, ArticleResult
+from graph.scoring import Score
 from graph.store import KnowledgeStore
 from ontology import load_gazetteer
 from pipelines.config import Settings
@@ -90,3 +91,33 @@ def ingest_paths(
     summary.store_quads = store.quad_count()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def evaluate_gold(gold: str | Path, articles: Iterable[str | Path], settings: Settings) -> tuple[Score, IngestSummary]:
+    """Ingest the gold set's articles into a fresh in-memory store and score it (spec/GOLD.md rules).
+
+    Without `articles`, the files that gold.jsonl names are read from its folder.
+    """
+    from rdflib import Dataset, Graph
+
+    from graph.export import export_graph
+    from graph.scoring import read_gold, score_graph
+    from graph.store import open_store
+    from pipelines.errors import InputError
+
+    gold_path = Path(gold)
+    if not gold_path.is_file():
+        raise InputError(f"no such gold file: {gold}")
+    try:
+        rows = read_gold(gold_path)
+    except (ValueError, KeyError) as exc:
+        raise InputError(f"{gold}: not a gold.jsonl file ({exc})") from exc
+    paths = [Path(p) for p in articles] or [gold_path.parent / str(row["file"]) for row in rows if row.get("file")]
+    store = open_store("memory:")
+    summary = ingest_paths(paths, store, settings)
+    dataset = Dataset()
+    dataset.parse(data=export_graph(store, "nquads"), format="nquads")
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return score_graph(union, rows), summary

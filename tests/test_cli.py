@@ -11,7 +11,7 @@ from conftest import ARTICLES, SAMPLES
 
 from pipelines.cli import cli
 
-COMMANDS = ["ingest", "query", "export", "view", "stats"]
+COMMANDS = ["ingest", "query", "export", "view", "stats", "evaluate"]
 
 
 @pytest.fixture()
@@ -193,3 +193,21 @@ def test_unknown_model_is_a_clear_error(runner, tmp_path):
         result.stderr.strip()
         == "Error: spaCy model 'no_such_model_xyz' is not installed; pip install it or drop --model"
     )
+
+
+def test_evaluate_scores_a_gold_set_without_touching_the_store(runner, tmp_path):
+    from conftest import DATA
+
+    location = tmp_path / "untouched"
+    result = runner.invoke(cli, ["--store", str(location), "evaluate", str(DATA / "gold" / "gold.jsonl"), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["micro"]["tp"] == 12 and figures["micro"]["fp"] == 0
+    assert set(figures["types"]) == {"Contract", "Migration"}
+    assert not location.exists()
+
+
+def test_evaluate_missing_gold_is_a_one_line_error(runner, tmp_path):
+    result = runner.invoke(cli, ["evaluate", str(tmp_path / "gold.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: no such gold file: {tmp_path / 'gold.jsonl'}"

@@ -76,3 +76,32 @@ def test_score_does_not_drop_below_the_recorded_figure(dev_store, shared, tmp_pa
     floor = json.loads((ROOT / "tests" / "score_floor.json").read_text())["micro_f1"]
     assert micro >= floor - 0.02, f"micro-F1 {micro:.3f} fell below the recorded {floor:.3f} - 0.02"
     assert re.search(r"\d", out.stdout)
+
+
+def test_builtin_scoring_agrees_with_the_shared_scorer(dev_store, shared, tmp_path):
+    from rdflib import Dataset, Graph
+
+    from graph.scoring import read_gold, score_graph
+
+    store, _ = dev_store
+    trig = tmp_path / "dev.trig"
+    trig.write_bytes(export_graph(store, "trig"))
+    gold = shared / "corpus" / "dev" / "gold.jsonl"
+    out = subprocess.run(
+        [sys.executable, str(shared / "eval" / "score.py"), str(gold), str(trig), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    theirs = json.loads(out.stdout)
+    dataset = Dataset()
+    dataset.parse(trig, format="trig")
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    ours = score_graph(union, read_gold(gold))
+    p, r, f, tp, fp, fn = ours.micro()
+    assert (tp, fp, fn) == (theirs["micro"]["tp"], theirs["micro"]["fp"], theirs["micro"]["fn"])
+    for etype, counts in ours.counts.items():
+        expected = theirs["types"][etype]
+        assert counts == [expected["tp"], expected["fp"], expected["fn"]], etype
