@@ -75,7 +75,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # month range: "the April-to-June period/quarter", "October-December quarter", "three months to June"
     (
         "range",
-        re.compile(rf"\b(?P<m1>{_MON})[- ](?:to[- ]|through[- ])?(?P<m2>{_MON})\s+(?:period|quarter)\b", re.I),
+        re.compile(
+            rf"\b(?P<m1>{_MON})(?:\s*[-\u2013\u2014]\s*(?:(?:to|through)[- ])?|\s+(?:to|through)\s+)(?P<m2>{_MON})\b"
+            rf"(?:\s+(?:period|quarter)\b)?",
+            re.I,
+        ),
     ),
     (
         "qend",
@@ -83,6 +87,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?:quarter|three\s+months)\s+(?:ended|ending|to|through)\s+(?P<m>{_MON})(?:\s+\d{{1,2}})?,?\s*"
             rf"(?P<y>{_YEAR})?\b",
             re.IGNORECASE,
+        ),
+    ),
+    # a quarter named by its last month: "the June quarter", "the December quarter"
+    ("mq", re.compile(rf"\b(?P<m>{_MON})[- ]quarter\b", re.IGNORECASE)),
+    # the period just discussed: "the same three months", "the same quarter"
+    (
+        "same",
+        re.compile(
+            r"\bthe\s+same\s+(?:three[- ]month\s+period|three\s+months|quarter|period)\b(?!\s+(?:a|last|of)\b)", re.I
         ),
     ),
     # halves: "the first half of 2021", "H1 2021", "the second half"
@@ -95,7 +108,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     # relative quarters: "last quarter", "the previous quarter", "the latest quarter", "the first quarter"
-    ("q-prev", re.compile(r"\b(?:last|previous|prior|preceding)\s+quarter\b", re.IGNORECASE)),
+    (
+        "q-prev",
+        re.compile(r"\b(?:last|previous|prior|preceding)\s+(?:quarter|three[- ]month\s+period|three\s+months)\b", re.I),
+    ),
     ("q-rel", re.compile(rf"\b(?P<q>{_ORD})[- ]quarter\b", re.IGNORECASE)),
     # months: "June 2022", "in June"
     ("m", re.compile(rf"\b(?P<m>{_MON})\.?\s+(?:\d{{1,2}},?\s+)?(?P<y>{_YEAR})\b", re.IGNORECASE)),
@@ -176,6 +192,11 @@ def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference
         if g.get("y"):
             return f"{g['y']}-Q{q}"
         return _latest_quarter(q, today) if today else ""
+    if kind == "mq":
+        q = (MONTHS[g["m"].lower()] - 1) // 3 + 1
+        return _latest_quarter(q, today) if today else ""
+    if kind == "same":
+        return reference
     if kind == "range":
         q = (MONTHS[g["m2"].lower()] - 1) // 3 + 1
         return _latest_quarter(q, today) if today else ""
@@ -190,7 +211,11 @@ def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference
         q = ORDINALS[g["q"].lower()]
         return f"{today.year - 1}-Q{q}"
     if kind == "q-prev":
-        year, q = _quarter_of(today)
+        if "last" not in m.group(0).lower() and re.fullmatch(r"\d{4}-Q[1-4]", reference):
+            # "the previous three months" after a quarter was named: the quarter before that one
+            year, q = int(reference[:4]), int(reference[-1])
+        else:
+            year, q = _quarter_of(today)
         year, q = (year, q - 1) if q > 1 else (year - 1, 4)
         return f"{year}-Q{q}"
     if kind == "q-rel":

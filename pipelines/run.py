@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# roles that may hold several values (spec/EVENTS.md): merging events unions them
+REPEATABLE_ROLES = frozenset({"revenue", "fromProvider", "toProvider", "partner"})
 _DEAL_REFERENCE = re.compile(r"\b(contract|deal|agreement|commitment|move|migration)\b", re.IGNORECASE)
 _VALUED = re.compile(r"\b(valued|worth|value|for|at)\b", re.IGNORECASE)
 
@@ -36,7 +38,10 @@ def _merge(events: list[Event]) -> list[Event]:
         first = merged[key]
         roles = dict(first.roles)
         for role, values in event.roles.items():
-            roles.setdefault(role, values)
+            if role in REPEATABLE_ROLES and role in roles:
+                roles[role] = tuple(dict.fromkeys((*roles[role], *values)))
+            else:
+                roles.setdefault(role, values)
         merged[key] = replace(first, roles=roles, confidence=max(first.confidence, event.confidence))
     return list(merged.values())
 
@@ -81,17 +86,23 @@ def _attach_value(ctx: Context, events: list[Event], last_index: int, sent_index
             return
 
 
-def _gazetteer_relations(entities: list[Entity], resolver: Resolver) -> list[Relation]:
-    """Links the gazetteer knows between entities the article names: unit → parent, product owner, employer."""
+def _gazetteer_relations(
+    entities: list[Entity], resolver: Resolver, *, targets: set[str], employed: set[str]
+) -> list[Relation]:
+    """Links the gazetteer knows between entities the article names: unit → parent, product owner, employer.
+
+    The gazetteer holds today's owners, so a company the article reports being bought gets none
+    (the deal is the news), and a person the text gives an employer for keeps that one.
+    """
     named = {e.id for e in entities}
     found = []
     for entity in entities:
         parent = resolver.parent_of(entity)
-        if parent is None or parent.id not in named:
+        if parent is None or parent.id not in named or entity.id in targets:
             continue
         if entity.cls == "Product":
             found.append(Relation(subject=parent, prop="owns", object=entity))
-        elif entity.cls == "Person":
+        elif entity.cls == "Person" and entity.id not in employed:
             found.append(Relation(subject=entity, prop="worksFor", object=parent))
         elif is_org(entity):
             found.append(Relation(subject=entity, prop="parentOrganization", object=parent))
@@ -118,7 +129,9 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
     last_event_sentence = -10
     for index, sent in enumerate(doc.sents):
         in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
-        ctx = Context(sent=sent, mentions=in_sent, resolver=resolver, article=article, salient=list(salient))
+        ctx = Context(
+            sent=sent, mentions=in_sent, resolver=resolver, article=article, salient=list(salient), history=list(events)
+        )
         found: list[Event] = []
         for name, extractor in EVENT_EXTRACTORS:
             if name == "Contract" and any(e.type == "Migration" for e in found):
@@ -131,12 +144,17 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
             _attach_value(ctx, events, last_event_sentence, index)
         for relation_extractor in RELATION_EXTRACTORS:
             relations.extend(relation_extractor(ctx))
-        for mention in in_sent:
-            if mention.entity.cls in CUSTOMER_CLASSES and not resolver.is_provider(mention.entity):
-                salient.append(mention.entity)
+        # the most salient organisation is the last named, or the subject of the last sentence naming one
+        orgs = [m for m in in_sent if m.entity.cls in CUSTOMER_CLASSES]
+        subjects = [m for m in orgs if doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
+        salient.extend(m.entity for m in orgs + subjects[:1])
     # names first taken for people may have been re-typed as companies by their roles
     entities = list(dict.fromkeys(resolver.seen.get(m.entity.label.lower(), m.entity) for m in mentions))
-    relations.extend(_gazetteer_relations(entities, resolver))
+    targets = {
+        v.id for e in events if e.type == "Acquisition" for v in e.roles.get("target", ()) if isinstance(v, Entity)
+    }
+    employed = {r.subject.id for r in relations if r.prop == "worksFor"}
+    relations.extend(_gazetteer_relations(entities, resolver, targets=targets, employed=employed))
     return ArticleResult(
         article=article,
         entities=tuple(entities),

@@ -1,106 +1,252 @@
-"""Acquisition and Investment: 'X agreed to acquire Y for $61bn', "X's purchase of Y", 'X invested $1.5bn in Y'."""
+"""Acquisition and Investment.
+
+'X agreed to acquire Y for $61bn', "X's purchase of Y", 'X bought A for $1bn and B for $2bn';
+'X invested $1.5bn in Y', 'Y is backed by X', 'X took a stake in Y', 'Y's investors include A and B'.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
-from pipelines.extractors.common import Context, assertion, confidence, is_org, subject_entity
+from pipelines.extractors.common import Context, assertion, confidence, core_subtree, is_org, subject_entity
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
 ACQUIRE_VERBS = {"acquire", "buy", "purchase"}
 ACQUIRE_NOUNS = {"acquisition", "purchase", "takeover", "buyout"}
-INVEST_VERBS = {"invest"}
-INVEST_NOUNS = {"investment", "stake"}
+INVEST_VERBS = {"invest", "back", "fund", "finance"}
+INVEST_NOUNS = {"investment"}
+STAKE_NOUNS = {"stake", "share", "shares", "interest", "equity"}
+INVESTOR_NOUNS = {"investor", "backer", "shareholder"}
 TARGET_CLASSES = {"Company", "CloudProvider", "Product", "MediaOutlet", "ResearchFirm"}
 
 
-def _mentions_in(ctx: Context, tokens: list[Token]) -> list[Entity]:
-    found = []
+def _party(entity: Entity | None) -> bool:
+    """Acquirers and investors are organisations or people."""
+    return entity is not None and (is_org(entity) or entity.cls == "Person")
+
+
+def _entities(ctx: Context, tokens: list[Token], classes: set[str]) -> list[tuple[int, Entity]]:
+    found: dict[Entity, int] = {}
     for token in tokens:
         mention = ctx.mention_of(token)
-        if mention is not None and mention.entity not in found:
-            found.append(mention.entity)
+        if mention is not None and mention.entity.cls in classes:
+            found.setdefault(mention.entity, mention.start)
+    return sorted(((i, e) for e, i in found.items()), key=lambda pair: pair[0])
+
+
+def _object_phrases(head: Token, preps: set[str]) -> list[Token]:
+    """Heads of the direct objects (or of the given prepositions' objects), with their conjuncts."""
+    heads = []
+    for child in head.children:
+        if not preps and child.dep_ == "dobj":
+            heads.append(child)
+        elif child.dep_ == "prep" and child.lower_ in preps:
+            heads.extend(obj for obj in child.children if obj.dep_ == "pobj")
+    for phrase in list(heads):
+        heads.extend(t for t in phrase.subtree if t.dep_ == "conj" and t.head.i in {h.i for h in heads})
+    return heads
+
+
+def _amounts(ctx: Context) -> list[tuple[int, Amount]]:
+    seen, found = set(), []
+    for index, amount in ctx.amounts():
+        if amount.value >= 1_000_000 and (amount.value, amount.currency) not in seen:
+            seen.add((amount.value, amount.currency))
+            found.append((index, amount))
     return found
 
 
-def _objects(trigger: Token, preps: set[str]) -> list[Token]:
-    """Tokens of the trigger's direct object, or of the objects of the given prepositions."""
-    tokens: list[Token] = []
-    for child in trigger.children:
-        if child.dep_ == "dobj" and not preps:
-            tokens.extend(child.subtree)
-        elif child.dep_ == "prep" and child.lower_ in preps:
-            for obj in child.children:
-                if obj.dep_ == "pobj":
-                    tokens.extend(t for t in obj.subtree if t.dep_ != "appos" or t.head.i == obj.i)
-    return tokens
+def _pair_values(ctx: Context, targets: list[tuple[int, Entity]], trigger: Token) -> dict[Entity, Amount]:
+    amounts = _amounts(ctx)
+    if not amounts:
+        return {}
+    if len(targets) == 1:
+        return {targets[0][1]: min(amounts, key=lambda pair: abs(pair[0] - trigger.i))[1]}
+    if len(amounts) == len(targets):
+        return {t: a for (_, t), (_, a) in zip(targets, amounts, strict=True)}
+    return {}
+
+
+def _events(ctx: Context, trigger: Token, kind: str, first: Entity, targets: list[tuple[int, Entity]]) -> list[Event]:
+    status = assertion(ctx, trigger)
+    targets = [(i, t) for i, t in targets if t != first]
+    if status is None or not targets:
+        return []
+    names = ("acquirer", "target") if kind == "Acquisition" else ("investor", "investee")
+    values = _pair_values(ctx, targets, trigger)
+    reporter = ctx.reported_by()
+    events = []
+    for _, target in targets:
+        roles: dict[str, tuple[object, ...]] = {names[0]: (first,), names[1]: (target,)}
+        if target in values:
+            roles["value"] = (values[target],)
+        events.append(
+            Event(
+                type=kind,
+                roles=roles,  # type: ignore[arg-type]
+                evidence=ctx.text,
+                confidence=confidence(roles_found=len(roles), roles_wanted=3, explicit_trigger=trigger.pos_ == "VERB"),
+                status=status or ("Reported" if reporter else ""),
+                reported_by=reporter,
+            )
+        )
+    return events
 
 
 def _possessor(ctx: Context, noun: Token) -> Entity | None:
+    """The owner named by a possessive: "Y's", "its" (the salient organisation), "whose" (the antecedent)."""
     for child in noun.children:
+        if child.dep_ == "poss" and child.lower_ == "whose":
+            clause = child.head
+            while clause.dep_ != "relcl" and clause.head.i != clause.i:
+                clause = clause.head
+            if clause.dep_ == "relcl" and (mention := ctx.mention_of(clause.head)) is not None:
+                return mention.entity
+        if child.dep_ == "poss" and child.lower_ in ("its", "their"):
+            return next((e for e in reversed(ctx.salient) if is_org(e)), None)
         if child.dep_ == "poss":
-            entities = _mentions_in(ctx, list(child.subtree))
-            if entities and is_org(entities[0]):
-                return entities[0]
+            found = _entities(ctx, list(child.subtree), TARGET_CLASSES | {"GovernmentBody", "Person"})
+            if found and _party(found[0][1]):
+                return found[0][1]
     return None
 
 
-def _deal_value(ctx: Context) -> Amount | None:
-    amounts = [a for _, a in ctx.amounts() if a.value >= 1_000_000]
-    return max(amounts, key=lambda a: a.value) if amounts else None
-
-
-def _event(ctx: Context, trigger: Token, kind: str, first: Entity, second: Entity) -> Event | None:
-    status = assertion(ctx, trigger)
-    if status is None or first == second:
-        return None
-    roles_names = ("acquirer", "target") if kind == "Acquisition" else ("investor", "investee")
-    roles: dict[str, tuple[object, ...]] = {roles_names[0]: (first,), roles_names[1]: (second,)}
-    value = _deal_value(ctx)
-    if value is not None:
-        roles["value"] = (value,)
-    reporter = ctx.reported_by()
-    return Event(
-        type=kind,
-        roles=roles,  # type: ignore[arg-type]
-        evidence=ctx.text,
-        confidence=confidence(roles_found=len(roles), roles_wanted=3, explicit_trigger=trigger.pos_ == "VERB"),
-        status=status or ("Reported" if reporter else ""),
-        reported_by=reporter,
-    )
-
-
-def _find(
-    ctx: Context, kind: str, verbs: set[str], nouns: set[str], preps: set[str], noun_preps: set[str]
-) -> Event | None:
-    for token in ctx.sent:
-        lemma = token.lemma_.lower()
-        if token.pos_ == "VERB" and lemma in verbs:
-            first = subject_entity(ctx, token, exclude_providers=False)
-            seconds = [e for e in _mentions_in(ctx, _objects(token, preps)) if e.cls in TARGET_CLASSES]
-        elif token.pos_ == "NOUN" and lemma in nouns:
-            first = _possessor(ctx, token)
-            seconds = [e for e in _mentions_in(ctx, _objects(token, noun_preps)) if e.cls in TARGET_CLASSES]
-        else:
-            continue
-        if first is None or not seconds or not is_org(first):
-            continue
-        event = _event(ctx, token, kind, first, seconds[0])
-        if event is not None:
-            return event
-    return None
+def _is_stake(token: Token) -> bool:
+    return token.lemma_.lower() in STAKE_NOUNS or token.lower_ in STAKE_NOUNS
 
 
 def extract_acquisitions(ctx: Context) -> list[Event]:
-    """Acquisitions stated in the sentence."""
-    event = _find(ctx, "Acquisition", ACQUIRE_VERBS, ACQUIRE_NOUNS, set(), {"of"})
-    return [event] if event else []
+    """Acquisitions stated in the sentence, one per target."""
+    for token in ctx.sent:
+        lemma = token.lemma_.lower()
+        if token.pos_ == "VERB" and lemma in ACQUIRE_VERBS:
+            objects = _object_phrases(token, set())
+            if any(_is_stake(o) for o in objects):
+                continue  # buying a stake is an investment
+            first = subject_entity(ctx, token, exclude_providers=False)
+            if first is None:
+                first = next((e for _, e in _entities(ctx, _agents(token), TARGET_CLASSES | {"Person"})), None)
+                objects = objects or [c for c in token.children if c.dep_ == "nsubjpass"]
+        elif token.pos_ == "NOUN" and lemma in ACQUIRE_NOUNS:
+            first = _possessor(ctx, token) or next(
+                (e for _, e in _entities(ctx, _by_phrase(token), TARGET_CLASSES | {"Person"})), None
+            )
+            objects = _object_phrases(token, {"of"})
+        else:
+            continue
+        targets = _entities(ctx, [t for o in objects for t in core_subtree(o)], TARGET_CLASSES)
+        if _party(first) and targets:
+            events = _events(ctx, token, "Acquisition", first, targets)  # type: ignore[arg-type]
+            if events:
+                return events
+    return []
+
+
+def _agents(verb: Token) -> list[Token]:
+    """Tokens of the passive agent: 'was acquired by X'."""
+    return [t for child in verb.children if child.dep_ == "agent" for t in child.subtree]
+
+
+def _by_phrase(noun: Token) -> list[Token]:
+    return [t for child in noun.children if child.dep_ == "prep" and child.lower_ == "by" for t in child.subtree]
+
+
+def _investor_list(ctx: Context) -> list[Event]:
+    """ "Y's investors include A, B and C" / 'backers such as A and B'."""
+    for token in ctx.sent:
+        if token.lemma_.lower() not in INVESTOR_NOUNS:
+            continue
+        investee = _possessor(ctx, token)
+        if investee is None:
+            continue
+        scope = list(token.head.subtree) if token.head.lemma_.lower() == "include" else list(token.subtree)
+        investors = [
+            (i, e) for i, e in _entities(ctx, scope, TARGET_CLASSES | {"Person"}) if e != investee and _party(e)
+        ]
+        if investors:
+            trigger = token.head if token.head.pos_ == "VERB" else token
+            return [
+                ev for _, investor in investors for ev in _events(ctx, trigger, "Investment", investor, [(0, investee)])
+            ]
+    return []
+
+
+def _investor_in(ctx: Context) -> list[Event]:
+    """'X joined as an investor in Y' / 'X became the largest shareholder in Y'."""
+    for token in ctx.sent:
+        if token.lemma_.lower() not in INVESTOR_NOUNS or token.pos_ != "NOUN":
+            continue
+        investees = _entities(
+            ctx, [t for o in _object_phrases(token, {"in", "of"}) for t in core_subtree(o)], TARGET_CLASSES
+        )
+        verb = token.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        investor = subject_entity(ctx, verb, exclude_providers=False)
+        if _party(investor) and investees:
+            return _events(ctx, verb, "Investment", investor, investees[:1])  # type: ignore[arg-type]
+    return []
+
+
+def _commitment(ctx: Context) -> list[Event]:
+    """'X committed $1bn to Y' where Y is a company, not a cloud provider (that would be a contract)."""
+    for token in ctx.sent:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in ("commit", "pledge", "inject", "pour"):
+            continue
+        if not _amounts(ctx):
+            continue
+        investees = _entities(
+            ctx, [t for o in _object_phrases(token, {"to", "into"}) for t in core_subtree(o)], {"Company", "Product"}
+        )
+        investees = [(i, e) for i, e in investees if not ctx.resolver.is_provider(e)]
+        investor = subject_entity(ctx, token, exclude_providers=False)
+        if _party(investor) and investees:
+            return _events(ctx, token, "Investment", investor, investees[:1])  # type: ignore[arg-type]
+    return []
 
 
 def extract_investments(ctx: Context) -> list[Event]:
-    """Investments in a company stated in the sentence (not in a country or in infrastructure)."""
-    event = _find(ctx, "Investment", INVEST_VERBS, INVEST_NOUNS, {"in"}, {"in"})
-    return [event] if event else []
+    """Investments in a company (not in a country or in infrastructure), one per investor and investee."""
+    found = [event for special in (_investor_list, _investor_in, _commitment) for event in special(ctx)]
+    pairs = {(e.roles["investor"], e.roles["investee"]) for e in found}
+    return found + [e for e in _stated_investments(ctx) if (e.roles["investor"], e.roles["investee"]) not in pairs]
+
+
+def _stated_investments(ctx: Context) -> list[Event]:
+    """'X invested $1.5bn in Y', 'Y is backed by X', "X's investment in Y", 'X took a stake in Y'."""
+    for token in ctx.sent:
+        lemma = token.lemma_.lower()
+        if token.pos_ == "VERB" and lemma in INVEST_VERBS:
+            if any(c.dep_ == "nsubjpass" for c in token.children):  # "Y is backed by X"
+                investee = subject_entity(ctx, token, exclude_providers=False)
+                investors = _entities(ctx, _agents(token), TARGET_CLASSES | {"Person"})
+                if investee is not None:
+                    events = [
+                        e for _, inv in investors for e in _events(ctx, token, "Investment", inv, [(0, investee)])
+                    ]
+                    if events:
+                        return events
+                continue
+            first = subject_entity(ctx, token, exclude_providers=False)
+            preps = {"in", "into"} if lemma == "invest" else set()
+            objects = _object_phrases(token, preps)
+        elif token.pos_ == "NOUN" and (lemma in INVEST_NOUNS or _is_stake(token)):
+            head = token.head
+            if _is_stake(token) and head.pos_ == "VERB":  # "took a stake in Y", "received shares of Y"
+                first = subject_entity(ctx, head, exclude_providers=False)
+            else:
+                first = _possessor(ctx, token)
+            objects = _object_phrases(token, {"in", "of", "into"})
+            if _is_stake(token):
+                objects += [c for c in token.children if c.dep_ in ("compound", "poss")]
+        else:
+            continue
+        investees = _entities(ctx, [t for o in objects for t in core_subtree(o)], TARGET_CLASSES)
+        if _party(first) and investees:
+            events = _events(ctx, token, "Investment", first, investees[:1])  # type: ignore[arg-type]
+            if events:
+                return events
+    return []

@@ -186,7 +186,9 @@ def subject_entity(ctx: Context, trigger: Token, *, exclude_providers: bool = Tr
         if entity.cls in CUSTOMER_CLASSES and not (exclude_providers and entity.cls == "CloudProvider"):
             return entity
     if subject.lower_ in PRONOUNS or " ".join(t.lower_ for t in subject.subtree) in PRONOUNS:
-        return ctx.salient[-1] if ctx.salient else None
+        for entity in reversed(ctx.salient):
+            if entity.cls in CUSTOMER_CLASSES and not (exclude_providers and ctx.resolver.is_provider(entity)):
+                return entity
     return None
 
 

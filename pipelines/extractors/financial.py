@@ -1,11 +1,388 @@
-"""Placeholder: filled in by issue 3."""
+"""FinancialResult: 'X's cloud revenue rose 37% to RMB16.7bn (US$2.6bn) in the first quarter'.
+
+One event per (organization, period). A sentence is cut into clauses (one per verb); a clause
+states a result when it holds a growth rate (a percentage governed by grow/rise/up/growth...)
+or a revenue amount, and its subject is a company, its cloud unit, or a revenue noun of one.
+"From $X in 2016" gives a second event for the comparison period. Sentences without an
+organisation or a period lean on what the article discussed just before (kept per doc).
+"""
 
 from __future__ import annotations
 
-from graph.records import Event
-from pipelines.extractors.common import Context
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from graph.records import Amount, Entity, Event
+from pipelines.extractors.common import Context, assertion, confidence
+from pipelines.normalize import find_amounts, find_percentages
+from pipelines.periods import find_periods, shift_year
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+GROW_LEMMAS = set("grow rise increase jump climb surge soar gain expand advance rocket leap accelerate up".split())
+FALL_LEMMAS = {"fall", "decline", "drop", "shrink", "slip", "slide", "dip", "contract", "decrease", "sink", "down"}
+RATE_VERBS = {"slow", "accelerate", "quicken", "ease", "pick", "rise", "fall", "reach", "be"}
+GROWTH_NOUNS = {"growth", "increase", "rise", "jump", "gain", "expansion", "pace", "rate"}
+REVENUE_NOUNS = {"revenue", "revenues", "sale", "sales", "turnover"}
+# heads and modifiers that make a figure something other than the company's revenue
+NOT_REVENUE = set(
+    """income profit loss margin ebitda earnings cash obligation backlog spending spend capex expenditure cost bill
+    user customer share price stock market valuation debt dividend order booking headcount employee subscriber
+    advertising ad ai license licence hardware device product contract commitment""".split()
+)
+UNIT_NOUNS = {"unit", "segment", "division", "arm", "business", "operation", "subsidiary", "platform"}
+GROUP_WORDS = {"group", "total", "overall", "consolidated", "company", "corporate"}
+CLOUD_WORDS = {"cloud", "cloud-computing", "iaas", "paas"}
+# modifiers that keep a revenue noun the whole company's ("group sales"), unlike "consulting revenue"
+WHOLE_WORDS = GROUP_WORDS | {"net", "quarterly", "annual", "yearly", "full-year", "fiscal", "reported", "gross", "top"}
+FORECAST_NOUNS = {"forecast", "guidance", "outlook", "projection", "target"}
+FORECAST_VERBS = {"forecast", "project", "predict", "estimate", "expect", "anticipate", "guide"}
+COMPANY_NOUNS = set("company group firm giant corporation conglomerate insurer retailer maker it".split())
+WORD_FRACTIONS = {"tenth": "0.1", "fifth": "0.2", "quarter": "0.25", "third": "0.333", "half": "0.5"}
+MULTIPLES = {"double": "1", "triple": "2", "quadruple": "3"}
+BASE_MARKERS = {"from", "than", "compared", "versus", "vs", "vs.", "against"}
+SKIP_MARKERS = {"since", "by", "until", "till", "before", "after"}
+SKIP_LEFT = {"by", "about", "around", "roughly", "nearly", "almost", "some", "over", "just", "also", "a", "an", "its"}
+_PRED_DEPS = {"ROOT", "ccomp", "conj", "advcl", "relcl", "acl", "pcomp", "xcomp", "csubj", "parataxis"}
+_STATE = "cvkg_financial"
+
+
+def _state(doc: Doc, sent: Span) -> dict[str, object]:
+    """Per-doc memory of the sentences before this one: company in focus, periods discussed, revenue owner."""
+    state = doc.user_data.get(_STATE)
+    if not isinstance(state, dict) or state.get("at", -1) >= sent.start:
+        state = {"at": -1, "focus": None, "period": "", "main": "", "owner": None}
+        doc.user_data[_STATE] = state
+    state["at"] = sent.start
+    return state
+
+
+def _tokens_in(sent: Span, start: int, end: int) -> list[Token]:
+    base = sent.start_char
+    return [t for t in sent if t.idx < base + end and t.idx + len(t.text) > base + start]
+
+
+def _clause_of(token: Token, values: set[int]) -> Token:
+    """The predicate (verb heading a clause) whose clause the token belongs to."""
+    while token.head.i != token.i and not (
+        token.pos_ in ("VERB", "AUX") and token.dep_ in _PRED_DEPS and token.i not in values
+    ):
+        token = token.head
+    return token
+
+
+def _mention(ctx: Context, tokens: list[Token], head: Token | None = None) -> Entity | None:
+    """The company named among the tokens, the one at the phrase's head first."""
+    ordered = ([head] if head is not None else []) + tokens
+    for token in ordered:
+        mention = ctx.mention_of(token)
+        if mention and mention.entity.cls in ("Company", "CloudProvider"):
+            return mention.entity
+    return None
+
+
+def _subject(pred: Token) -> Token | None:
+    """The subject of a clause, climbing to the clause it hangs from (relative 'which' → antecedent)."""
+    token = pred
+    for _ in range(6):
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                if child.lower_ in ("which", "that", "who") and token.dep_ == "relcl":
+                    return token.head
+                return child
+        if token.dep_ == "acl" and token.head.pos_ in ("NOUN", "PROPN"):
+            return token.head
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
+def _segment(ctx: Context, noun: Token) -> bool:
+    """'consulting revenue', 'advertising sales': a business line's revenue, not the company's."""
+    if noun.lemma_.lower() not in REVENUE_NOUNS:
+        return False
+    modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod") and ctx.mention_of(c) is None]
+    return any(m.lemma_.lower() not in WHOLE_WORDS for m in modifiers)
+
+
+def _cloudy(tokens: Iterable[Token]) -> bool:
+    return any(t.lower_ in CLOUD_WORDS or t.lower_.startswith("cloud") for t in tokens)
+
+
+def _unit(ctx: Context, entity: Entity, *, cloud: bool, group: bool) -> Entity:
+    """The Provider rule for results: a company's cloud unit when the text speaks of its cloud."""
+    if cloud:
+        return ctx.resolver.provider(entity)
+    if group and entity.cls == "CloudProvider":
+        return ctx.resolver.parent_of(entity) or entity
+    return entity
+
+
+def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state: dict[str, object]) -> Entity | None:
+    """Whose result the clause states: a named company or unit, or the one the article is about."""
+    for noun in nouns:  # "26% growth for Azure", "revenue at Alibaba Cloud"
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("for", "at", "from", "of")):
+            entity = _mention(ctx, list(prep.subtree))
+            if entity and (prep.lower_ != "from" or ctx.resolver.is_provider(entity)):
+                return _unit(ctx, entity, cloud=_cloudy(prep.subtree), group=False)
+    if subject is None or any(c.dep_ == "case" for c in subject.children) and subject.dep_ != "poss":
+        return None  # "Splunk's jumped 20%": an elided noun, most often shares
+    phrase = [t for t in subject.subtree if t.dep_ not in ("relcl", "acl") or t is subject]
+    words = {t.lemma_.lower() for t in phrase}
+    if {t.lemma_.lower() for t in phrase if ctx.mention_of(t) is None} & NOT_REVENUE:
+        return None
+    cloud = _cloudy(phrase)
+    if not cloud and _segment(ctx, subject):
+        return None
+    group = bool(words & GROUP_WORDS) or "group" in {t.lower_ for t in ctx.sent}
+    entity = _mention(ctx, phrase, subject)
+    if entity is not None:
+        return _unit(ctx, entity, cloud=cloud, group=False)
+    focus = state.get("focus")
+    known = REVENUE_NOUNS | UNIT_NOUNS | COMPANY_NOUNS
+    # "The Chevy Chase, Maryland-based insurer": the apposition says what the subject is
+    subject = next((c for c in subject.children if c.dep_ == "appos" and c.lemma_.lower() in known), subject)
+    lemma = subject.lemma_.lower()
+    if (
+        not isinstance(focus, Entity)
+        or lemma not in known
+        or lemma not in REVENUE_NOUNS
+        and subject.tag_ in ("NNS", "NNPS")
+    ):
+        return None
+    if lemma in REVENUE_NOUNS and any(t.lower_ in ("that", "this") for t in phrase):
+        owner = state.get("owner")
+        return owner if isinstance(owner, Entity) else None
+    if words & UNIT_NOUNS and not cloud and not ctx.resolver.is_provider(focus):
+        return None
+    return _unit(ctx, focus, cloud=cloud or bool(words & UNIT_NOUNS), group=group)
+
+
+def _growth(sent: Span, pct: list[Token], value: Decimal, ids: set[int]) -> Decimal | None:
+    """The percentage as a growth rate, or None when it is a share, a margin or a part of something."""
+    doc = sent.doc
+    after = doc[pct[-1].i + 1] if pct[-1].i + 1 < sent.end else None
+    if after is not None and after.lower_ in ("of", "share", "stake", "margin", "cut", "discount", "owned"):
+        return None
+    if after is not None and after.lemma_.lower() in GROWTH_NOUNS | {"more", "higher", "year", "from"}:
+        return value
+    i = pct[0].i - 1
+    while i >= sent.start and i in ids and (doc[i].lower_ in SKIP_LEFT or doc[i].lemma_.lower() in REVENUE_NOUNS):
+        i -= 1
+    if i < sent.start:
+        return None
+    left, lemma = doc[i], doc[i].lemma_.lower()
+    before = doc[i - 1].lemma_.lower() if i > sent.start else ""
+    if lemma in GROW_LEMMAS and left.lower_ != "to":
+        return value
+    if lemma in FALL_LEMMAS:
+        return -value
+    if (lemma == "at" and before in GROW_LEMMAS) or (lemma == "of" and before == "growth"):
+        return value
+    if lemma == "to" and left.head.lemma_.lower() in RATE_VERBS:
+        subject = _subject(left.head)
+        if subject is not None and subject.lemma_.lower() in ("growth", "pace", "rate"):
+            return value
+    return None
+
+
+def _word_growth(clause: list[Token]) -> Decimal | None:
+    """'doubled' → 1.0; 'grew by a third' → 0.333."""
+    for k, token in enumerate(clause):
+        lemma = token.lemma_.lower()
+        if lemma in MULTIPLES and token.pos_ == "VERB":
+            return Decimal(MULTIPLES[lemma])
+        if lemma in GROW_LEMMAS and k + 3 < len(clause) and clause[k + 1].lower_ == "by":
+            if clause[k + 2].lower_ in ("a", "one") and clause[k + 3].lower_ in WORD_FRACTIONS:
+                return Decimal(WORD_FRACTIONS[clause[k + 3].lower_])
+    return None
+
+
+def _marker(doc: Doc, token: Token, start: int) -> str:
+    """'base' for a comparison ('from $844m in 2016', 'than in 2022'), 'skip' right after 'since', else ''."""
+    if token.i > start and doc[token.i - 1].lower_ in SKIP_MARKERS:
+        return "skip"
+    if any(a.dep_ == "prep" and a.lower_ in SKIP_MARKERS - {"by"} for a in token.ancestors):
+        return "skip"  # "the first time since its 2014 listing"
+    for i in range(token.i - 1, max(start, token.i - 8) - 1, -1):
+        word = doc[i].lower_
+        if word in BASE_MARKERS or (word == "to" and i > start and doc[i - 1].lower_ in ("compared", "relative")):
+            return "base"
+        if word in (",", ";", "to", "(") or doc[i].lemma_.lower() in GROW_LEMMAS:
+            return ""
+    return ""
+
+
+def _currency_group(found: list[Amount]) -> tuple[Amount, ...]:
+    """The first amount and its restatements in other currencies ('RMB16.7bn (US$2.6bn)')."""
+    group: list[Amount] = []
+    for amount in found:
+        if amount.currency in {a.currency for a in group}:
+            break
+        group.append(Amount(value=amount.value, currency=amount.currency))
+    return tuple(group)
+
+
+def _is_revenue_clause(pred: Token, subject: Token | None, rates: list[Decimal]) -> bool:
+    """Whether the clause's amounts are revenue: 'revenue rose to $X', 'booked revenue of $X', 'grew 5% to $X'."""
+    objects = [c for c in pred.children if c.dep_ in ("dobj", "attr")]
+    if subject is not None and subject.lemma_.lower() in REVENUE_NOUNS:
+        return True
+    if any(o.lemma_.lower() in REVENUE_NOUNS for o in objects):
+        return True
+    if any(o.lemma_.lower() in NOT_REVENUE for o in objects):
+        return False
+    if rates:
+        return True
+    return pred.lemma_.lower() in ("bring", "generate", "earn", "rake") and any(o.pos_ == "NUM" for o in objects)
+
+
+def _event(ctx: Context, org: Entity, period: str, roles: dict[str, tuple[object, ...]], trigger: Token) -> Event:
+    roles = {"organization": (org,), "period": (period,), **roles}
+    return Event(
+        type="FinancialResult",
+        roles=roles,  # type: ignore[arg-type]
+        evidence=ctx.text,
+        confidence=confidence(roles_found=len(roles), roles_wanted=4, explicit_trigger=trigger.pos_ == "VERB"),
+        status="Reported",
+        reported_by=ctx.reported_by(),
+    )
+
+
+def _fallback_period(ctx: Context, clause: list[Token], state: dict[str, object]) -> str:
+    """The period of a clause that names none: the article's main one, else the first the article names."""
+    quarter = any(t.lower_ in ("quarter", "months") for t in clause)
+    for known in (str(state.get("main") or ""), str(state.get("period") or "")):
+        if known and (not quarter or "Q" in known):
+            return known
+    for sent in ctx.sent.doc.sents:
+        if sent.start == ctx.sent.start or not any(t.pos_ in ("VERB", "AUX") for t in sent):
+            continue
+        for found in find_periods(sent.text, ctx.article.date):
+            period = str(found.value)
+            if not re.fullmatch(r"\d{4}-\d{2}", period) and (not quarter or "Q" in period):
+                return period
+    return ""
+
+
+def _is_headline(ctx: Context) -> bool:
+    """Headlines compress (and the body restates) a result: read it from the body, where periods are named."""
+    title = " ".join(ctx.article.title.split())
+    text = " ".join(ctx.text.split())
+    return bool(title) and text.startswith(title[:60]) and len(text) < len(title) + 60
+
+
+def _forecast(pred: Token, clause: list[Token]) -> bool:
+    if any(t.lemma_.lower() in FORECAST_NOUNS for t in clause):
+        return True
+    if re.search(r"\brun[- ]?rate|annuali[sz]ed", " ".join(t.lower_ for t in clause).replace(" - ", "-")):
+        return True  # a run-rate is a projection of one period over a year, not a result
+    return any(t.lemma_.lower() in FORECAST_VERBS and t.pos_ == "VERB" for t in (pred, *pred.ancestors))
+
+
+def _split(ctx: Context, state: dict[str, object]) -> tuple[dict[int, list[Token]], list, list, list]:
+    """The sentence's clauses (predicate index → tokens) and its amounts, percentages and periods by token."""
+    sent = ctx.sent
+    amounts = [(f, f.value) for f in find_amounts(sent.text) if isinstance(f.value, Amount)]
+    placed = [(toks[0].i, a) for f, a in amounts if (toks := _tokens_in(sent, f.start, f.end))]
+    pcts = [
+        (toks, Decimal(str(f.value))) for f in find_percentages(sent.text) if (toks := _tokens_in(sent, f.start, f.end))
+    ]
+    values = {t.i for f, _ in amounts for t in _tokens_in(sent, f.start, f.end)} | {t.i for p, _ in pcts for t in p}
+    clauses: dict[int, list[Token]] = {}
+    for token in sent:
+        clauses.setdefault(_clause_of(token, values).i, []).append(token)
+    found = find_periods(sent.text, ctx.article.date, reference=str(state.get("period") or ""))
+    periods = [(toks, str(f.value)) for f in found if (toks := _tokens_in(sent, f.start, f.end))]
+    return clauses, placed, pcts, periods
 
 
 def extract(ctx: Context) -> list[Event]:
-    """No events yet."""
-    return []
+    """Financial results stated in the sentence, one event per (organization, period)."""
+    doc, sent = ctx.sent.doc, ctx.sent
+    state = _state(doc, sent)
+    if _is_headline(ctx):
+        return []
+    clauses, placed, pcts, periods = _split(ctx, state)
+    events: list[Event] = []
+    for pred_i, clause in clauses.items():
+        pred, ids = doc[pred_i], {t.i for t in clause}
+        rates, earlier = [], []
+        for toks, value in pcts:
+            if toks[0].i in ids and (rate := _growth(sent, toks, value, ids)) is not None:
+                (earlier if _marker(doc, toks[0], sent.start) == "base" else rates).append((toks, rate))
+        if not rates and not earlier and (word := _word_growth(clause)) is not None:
+            rates = [(clause, word)]
+        subject = _subject(pred)
+        revenue = _is_revenue_clause(pred, subject, [r for _, r in rates])
+        in_clause = [(i, a) for i, a in placed if i in ids] if revenue else []
+        main = [a for i, a in in_clause if _marker(doc, doc[i], sent.start) != "base"]
+        base = [a for i, a in in_clause if _marker(doc, doc[i], sent.start) == "base"]
+        if (not rates and not main and not earlier) or _forecast(pred, clause) or assertion(ctx, pred) != "":
+            continue
+        org = _organization(
+            ctx, subject, [t for t in clause if t.lemma_.lower() in REVENUE_NOUNS | GROWTH_NOUNS], state
+        )
+        own = [(toks, p, _marker(doc, toks[0], sent.start)) for toks, p in periods if toks[0].i in ids]
+        compared = [(toks, p) for toks, p, m in own if m == "base"]
+        explicit = bool(compared) and any(t.like_num for t in compared[0][0])
+        period = next((p for _, p, m in own if not m), "")
+        if not period and explicit and not base:  # "13 per cent more than in 2022"
+            period = shift_year(compared[0][1], 1)
+        period = period or _fallback_period(ctx, clause, state)
+        if org is not None and period and (rates or main):
+            roles: dict[str, tuple[object, ...]] = {"revenue": _currency_group(main)} if main else {}
+            if rates:
+                roles["growthRate"] = (rates[0][1],)
+            events.append(_event(ctx, org, period, roles, pred))
+            state.update(focus=org, period=period, main=state.get("main") or period)
+            base_period = compared[0][1] if explicit else shift_year(period, -1)
+            if base and base_period != period:
+                events.append(_event(ctx, org, base_period, {"revenue": _currency_group(base)}, pred))
+        events.extend(_earlier_growth(ctx, earlier, period, state))
+    _remember(ctx, state, events)
+    return events
+
+
+def _earlier_growth(
+    ctx: Context, earlier: list[tuple[list[Token], Decimal]], period: str, state: dict[str, object]
+) -> list[Event]:
+    """'a pick-up from the 12% growth the unit managed in the previous three months': the earlier period's rate."""
+    found = []
+    for toks, rate in earlier:
+        if toks[-1].i + 1 >= ctx.sent.end or not period:
+            continue
+        relcl = next((c for c in ctx.sent.doc[toks[-1].i + 1].children if c.dep_ == "relcl"), None)
+        if relcl is None:
+            continue
+        span = ctx.sent.doc[relcl.left_edge.i : relcl.right_edge.i + 1]
+        periods = find_periods(span.text, ctx.article.date, reference=period)
+        org = _organization(ctx, _subject(relcl), [], state)
+        if org is not None and periods and str(periods[0].value) != period:
+            found.append(_event(ctx, org, str(periods[0].value), {"growthRate": (rate,)}, relcl))
+    return found
+
+
+def _remember(ctx: Context, state: dict[str, object], events: list[Event]) -> None:
+    """Keep the company the sentence is about and whose revenue it names, for the sentences after it."""
+    if events:
+        state["focus"] = state["owner"] = events[0].roles["organization"][0]
+        return
+    for token in ctx.sent:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
+            phrase = [t for t in token.subtree if t.dep_ not in ("relcl", "acl")]
+            entity = _mention(ctx, phrase, token)
+            if entity is not None:
+                state["focus"] = entity
+                break
+    for token in ctx.sent:
+        if token.lemma_.lower() in REVENUE_NOUNS:
+            entity = _mention(
+                ctx, [c for c in token.subtree if c.dep_ in ("poss", "compound") or c.head.dep_ == "poss"]
+            )
+            if entity is not None:
+                state["owner"] = entity

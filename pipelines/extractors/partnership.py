@@ -1,11 +1,280 @@
-"""Placeholder: filled in by issue 3."""
+"""Partnership: 'X and Y announced a strategic partnership', 'X partnered with Y', 'a joint venture between X and Y'.
+
+The partners are the organisations the text names as partners, not their cloud units (no Provider rule).
+This module also holds the organisation helpers the location extractors share: the organisations a
+phrase names and the antecedent of 'it' or 'the company'.
+"""
 
 from __future__ import annotations
 
-from graph.records import Event
-from pipelines.extractors.common import Context
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from graph.records import Entity, Event
+from pipelines.extractors.common import DENIAL_LEMMAS, Context, assertion, confidence, is_org
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+PARTNER_VERBS = {"partner", "collaborate", "ally", "team", "join"}
+PARTNER_NOUNS = {"partnership", "alliance", "collaboration", "tie", "venture", "relationship"}
+FORM_VERBS = {
+    "announce", "strike", "form", "sign", "unveil", "launch", "enter", "forge", "seal", "ink", "agree",
+    "establish", "set", "create", "expand", "extend", "deepen", "renew", "have", "build", "begin", "start",
+    "reach", "found",
+}  # fmt: skip
+SETUP_VERBS = {"set", "form", "establish", "create", "found"}
+SETUP_NOUNS = {"company", "venture", "entity", "firm", "arrangement", "partnership", "alliance"}
+# a partnership that is only talked about or that ends is not recorded
+UNSETTLED = {"talk", "negotiate", "negotiation", "consider", "explore", "discuss", "weigh", "mull", "end",
+             "terminate", "dissolve", "exit", "quit", "scrap", "cancel", "rumor", "rumour"}  # fmt: skip
+RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
+ORG_NOUNS = {
+    "company", "firm", "group", "unit", "business", "provider", "giant", "arm", "division", "subsidiary",
+    "operator", "vendor", "corporation", "conglomerate", "startup", "carmaker", "retailer", "lender", "maker",
+}  # fmt: skip
+SUBJECT_PRONOUNS = {"it", "they", "its", "their", "we", "our"}
+PAIR_NOUNS = {"company", "side", "firm", "group", "partner"}
+REPORTING_VERBS = {"say", "announce", "state", "confirm", "add", "tell", "reveal", "disclose", "report"}
+
+
+def orgs_in(ctx: Context, tokens: list[Token]) -> list[Entity]:
+    """The organisations named by the tokens, in order and once each."""
+    found: list[Entity] = []
+    for token in tokens:
+        mention = ctx.mention_of(token)
+        if mention is not None and is_org(mention.entity) and mention.entity not in found:
+            found.append(mention.entity)
+    return found
+
+
+def _is_anaphor(token: Token) -> bool:
+    """'it', 'its', 'the company', 'the Chinese group': words that stand for an organisation named before."""
+    if token.lower_ in SUBJECT_PRONOUNS or any(c.lower_ in ("its", "their") for c in token.children):
+        return True
+    definite = any(c.dep_ in ("det", "poss") for c in token.children)
+    return token.lemma_.lower() in ORG_NOUNS and definite
+
+
+def _earlier_sentences(ctx: Context, count: int = 3) -> list[Span]:
+    return [s for s in ctx.sent.doc.sents if s.end <= ctx.sent.start][-count:]
+
+
+def recent_orgs(ctx: Context, *, subjects_only: bool = False) -> list[Entity]:
+    """Organisations named in the sentences just before this one, oldest first (sources and analysts left out)."""
+    found: list[Entity] = []
+    sentences = _earlier_sentences(ctx)
+    if not sentences:
+        return found
+    for span in ctx.sent.doc.ents:
+        if span.start < sentences[0].start or span.end > ctx.sent.start:
+            continue
+        root = span.root
+        while root.dep_ in ("compound", "conj", "appos", "poss", "case") and root.head.pos_ not in ("VERB", "AUX"):
+            root = root.head
+        if subjects_only and root.dep_ not in ("nsubj", "nsubjpass", "ROOT"):
+            continue
+        entity = ctx.resolver.resolve(span)
+        if entity is not None and is_org(entity) and entity.cls not in ("MediaOutlet", "ResearchFirm"):
+            found.append(entity)
+    return found
+
+
+def antecedent(
+    ctx: Context,
+    token: Token,
+    *,
+    skip: Token | None = None,
+    prefer_provider: bool = False,
+    through: Callable[[Token], bool] | None = None,
+) -> Entity | None:
+    """The organisation that is the subject of the clauses above `token`; 'it'/'the company' look further back.
+
+    Args:
+        ctx: The sentence.
+        token: Where to start climbing.
+        skip: A subject to pass over (the facility itself in 'its data centre opened').
+        prefer_provider: Take a cloud provider among several organisations of one subject.
+        through: Subjects, besides pronouns and people, to climb past.
+    """
+    node = token
+    while True:
+        for subject in (c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != token.i):
+            if skip is not None and skip in subject.subtree:
+                continue
+            orgs = orgs_in(ctx, list(subject.subtree))
+            providers = [e for e in orgs if ctx.resolver.is_provider(e)]
+            if orgs:
+                return providers[0] if prefer_provider and providers else orgs[0]
+            person = ctx.mention_of(subject)
+            transparent = _is_anaphor(subject) or (through is not None and through(subject))
+            if not transparent and (person is None or person.entity.cls != "Person"):
+                return None
+        if node.head.i == node.i:
+            break
+        node = node.head
+    earlier = recent_orgs(ctx, subjects_only=True)
+    return earlier[-1] if earlier else None
+
+
+def stated(ctx: Context, verb: Token) -> str | None:
+    """`assertion`, except that a reported 'would' ('X said it would build ...') is a plan, not a hypothesis."""
+    status = assertion(ctx, verb)
+    if status is not None:
+        return status
+    would = any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children)
+    reported = any(a.lemma_.lower() in REPORTING_VERBS for a in verb.ancestors)
+    negated = any(c.dep_ == "neg" for v in (verb, *verb.ancestors) for c in v.children)
+    denied = any(t.lemma_.lower() in DENIAL_LEMMAS | {"rumor", "rumour", "speculation"} for t in ctx.sent)
+    return "Planned" if would and reported and not negated and not denied else None
+
+
+def _members(ctx: Context, token: Token) -> list[Entity]:
+    """Organisations of a phrase and its conjuncts: 'Deutsche Bank and Google Cloud', 'the firms X and Y'."""
+    heads = [token, *(t for t in token.subtree if t.dep_ == "conj" and t.head.pos_ != "VERB")]
+    heads += [c for c in token.children if c.dep_ == "appos" and ctx.mention_of(token) is None]
+    found: list[Entity] = []
+    for head in heads:
+        names = [head, *(t for c in head.children if c.dep_ in ("compound", "nmod") for t in c.subtree)]
+        found.extend(e for e in orgs_in(ctx, names)[:1] if e not in found)
+    if not found and token.lower_ in ("its", "their", "it", "they"):
+        earlier = antecedent(ctx, token)
+        parent = ctx.resolver.parent_of(earlier) if earlier and earlier.cls == "CloudProvider" else None
+        found = [parent or earlier] if earlier else []
+    return found
+
+
+def _with(ctx: Context, head: Token) -> list[Entity]:
+    found: list[Entity] = []
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "between", "among")):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            found.extend(_members(ctx, obj))
+    return found
+
+
+def _subject_members(ctx: Context, verb: Token) -> list[Entity]:
+    """The subject organisations of a verb, through 'agreed to form' and 'the two companies'."""
+    while (
+        not any(c.dep_ == "nsubj" for c in verb.children) and verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i
+    ):
+        verb = verb.head
+    for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+        if subject.lower_ in RELATIVE_PRONOUNS:
+            return []
+        found = _members(ctx, subject)
+        if found:
+            return found
+        return _pair(ctx, subject)
+    return []
+
+
+def _pair(ctx: Context, subject: Token) -> list[Entity]:
+    """'the two companies', 'both sides': the last two companies named before (a cloud unit stands for its parent)."""
+    for token in subject.subtree:
+        counted = any(c.lower_ in ("two", "both") for c in token.children)
+        if token.lemma_.lower() in PAIR_NOUNS and counted:
+            named = [ctx.resolver.parent_of(e) or e if e.cls == "CloudProvider" else e for e in recent_orgs(ctx)]
+            recent = list(dict.fromkeys(reversed(named)))[:2]
+            return recent if len(recent) == 2 else []
+    return []
+
+
+def _reduced_relative(ctx: Context, verb: Token) -> list[Entity]:
+    """'a company X set up with Y', 'an arrangement X already has with Y' (the relative pronoun left out)."""
+    partners = _with(ctx, verb)
+    before = [t for t in ctx.sent if t.i < verb.i and t.pos_ != "ADV"]
+    if not partners or not before:
+        return []
+    mention = ctx.mention_of(before[-1])
+    if mention is None or not is_org(mention.entity) or mention.start == ctx.sent.start:
+        return []
+    noun = ctx.sent.doc[mention.start - 1]
+    wanted = SETUP_NOUNS - {"company", "firm", "entity", "venture"} if verb.lemma_.lower() == "have" else SETUP_NOUNS
+    if noun.lemma_.lower() not in wanted:
+        return []
+    return [mention.entity, *partners]
+
+
+def _noun_partners(ctx: Context, noun: Token) -> list[Entity] | None:
+    """Partners of 'partnership', 'alliance', 'joint venture', 'strategic relationship'; None for other uses."""
+    lemma = noun.lemma_.lower()
+    modifiers = {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound", "nmod")}
+    relatives = [c for c in noun.children if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in FORM_VERBS]
+    relatives = [v for v in relatives if _with(ctx, v)]
+    if lemma == "venture" and "joint" not in modifiers and not relatives:
+        return None
+    if (lemma == "relationship" and "strategic" not in modifiers) or (
+        lemma == "tie" and noun.doc[noun.i + 1 :].text[:1] != "-"
+    ):
+        return None
+    if noun.dep_ == "compound" and noun.head.pos_ == "NOUN":
+        noun = noun.head  # 'a partnership agreement with X'
+    found = _with(ctx, noun)
+    for child in noun.children:
+        if child.dep_ == "poss":
+            found = _members(ctx, child) + found
+        elif child.dep_ == "appos":
+            found.extend(_members(ctx, child))
+    for verb in relatives:
+        subject = antecedent(ctx, verb)
+        found = ([subject] if subject else []) + found + _with(ctx, verb)
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in FORM_VERBS:
+        found = _subject_members(ctx, noun.head) + found + _with(ctx, noun.head)
+    elif noun.dep_ == "pobj" and noun.head.lower_ == "in" and not any(c.dep_ == "det" for c in noun.children):
+        # 'X, in partnership with Y, built ...'
+        verb = noun.head.head
+        found = (_subject_members(ctx, verb) if verb.pos_ in ("VERB", "AUX") else []) + found
+    return found
+
+
+def _partners(ctx: Context, token: Token) -> list[Entity] | None:
+    lemma = token.lemma_.lower()
+    if token.pos_ == "NOUN" and lemma in PARTNER_NOUNS:
+        return _noun_partners(ctx, token)
+    if token.pos_ != "VERB":
+        return None
+    children = {c.lower_ for c in token.children}
+    if lemma in PARTNER_VERBS and (lemma not in ("team", "join") or children & {"up", "forces"}):
+        heads = [token, *(c for c in token.children if c.lower_ in ("up", "forces"))]
+        return _subject_members(ctx, token) + [e for h in heads for e in _with(ctx, h)]
+    if lemma == "work" and "together" in children:
+        return _subject_members(ctx, token)
+    if lemma in SETUP_VERBS | {"have"}:
+        return _reduced_relative(ctx, token) or None
+    return None
+
+
+def _settled(ctx: Context, token: Token) -> str | None:
+    """The assertion status, or None when the partnership is negated, speculative or ending."""
+    if any(t.lemma_.lower() in UNSETTLED for t in (token, *token.ancestors)):
+        return None
+    verb = token.head if token.pos_ == "NOUN" else token
+    return stated(ctx, verb)
 
 
 def extract(ctx: Context) -> list[Event]:
-    """No events yet."""
-    return []
+    """Partnerships stated in the sentence, one per set of partners."""
+    events: list[Event] = []
+    seen: set[frozenset[str]] = set()
+    for token in ctx.sent:
+        partners = _partners(ctx, token)
+        partners = list(dict.fromkeys(p for p in partners or () if p.cls != "Person"))
+        key = frozenset(p.id for p in partners)
+        if len(partners) < 2 or key in seen:
+            continue
+        status = _settled(ctx, token)
+        if status is None:
+            continue
+        seen.add(key)
+        reporter = ctx.reported_by()
+        events.append(
+            Event(
+                type="Partnership",
+                roles={"partner": tuple(partners)},
+                evidence=ctx.text,
+                confidence=confidence(roles_found=len(partners), roles_wanted=2, explicit_trigger=True),
+                status=status or ("Reported" if reporter else ""),
+                reported_by=reporter,
+            )
+        )
+    return events

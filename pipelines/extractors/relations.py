@@ -1,11 +1,446 @@
-"""Placeholder: worksFor, competesWith and headquarteredIn, filled in by issue 3."""
+"""worksFor, competesWith and headquarteredIn read from a sentence's syntax and surface."""
 
 from __future__ import annotations
 
-from graph.records import Relation
-from pipelines.extractors.common import Context
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from graph.records import Entity, Relation
+from pipelines.extractors.common import Context, is_org, subject_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# words that make a phrase a job title
+TITLE_WORDS = frozenset(
+    """officer executive president chairman chairwoman chair chairperson founder cofounder co-founder
+    director manager head analyst secretary minister spokesman spokeswoman spokesperson engineer scientist
+    economist strategist boss ceo cfo cto coo cio ciso cmo svp evp vp vice-president treasurer counsel
+    chief partner lead leader researcher member""".split()
+)
+# titles that name an employer left implicit ("Toby Xu, the chief financial officer, said")
+CORPORATE_TITLES = frozenset("chief ceo cfo cto coo cio founder co-founder cofounder chairman chairwoman".split())
+FORMER = frozenset("former ex ex- onetime one-time then previous retired late outgoing erstwhile".split())
+LEAD_VERBS = frozenset("run lead head oversee manage found co-found".split())
+CLAUSE_WORDS = frozenset("who whom whose which that".split())
+SEGMENT_STOPS = frozenset(',;:()—–"“”'.split() + [",", "'", "said", "says", "told", "tells"])
+RIVAL_NOUNS = frozenset("rival competitor challenger".split())
+CONTEST_NOUNS = frozenset("competition race rivalry battle fight contest war".split())
+COMPETE_VERBS = frozenset("compete rival trail".split())
+RANK_PREPS = frozenset(("behind", "after"))
+RANK_WORDS = frozenset("second third fourth fifth sixth largest biggest distant no.".split())
+# nouns that stand for an organisation named before ("the Seattle-based company")
+ORG_NOUNS = frozenset(
+    """company firm group giant maker developer start-up startup insurer retailer bank lender carmaker automaker
+    manufacturer operator lab laboratory conglomerate vendor supplier chipmaker business outfit provider
+    specialist""".split()
+)
+UNIT_NOUNS = frozenset("cloud unit division arm business subsidiary".split())
+HQ_WORDS = frozenset(("based", "headquartered"))
+PRONOUNS = frozenset(("it", "its", "itself"))
+# words that may stand between two employers of one title ("of Google and its parent company Alphabet")
+LINK_WORDS = frozenset(("and", "its", "parent", "company", "the", ",", "&"))
+# a portfolio before these titles is no organisation ("Defense Secretary Mark Esper")
+PORTFOLIO_TITLES = frozenset(("secretary", "minister"))
+
+
+def _entity(ctx: Context, token: Token) -> Entity | None:
+    mention = ctx.mention_of(token)
+    return mention.entity if mention else None
+
+
+def _org(ctx: Context, token: Token) -> Entity | None:
+    entity = _entity(ctx, token)
+    return entity if entity is not None and is_org(entity) else None
+
+
+def _prior_orgs(ctx: Context, before: int) -> list[tuple[int, Entity]]:
+    """Organisations the doc names before token `before`, with their token index, in order."""
+    found = []
+    for span in ctx.sent.doc.ents:
+        if span.start >= before:
+            break
+        mention = ctx.mention_of(span[0]) if span.start >= ctx.sent.start else None
+        entity = mention.entity if mention else ctx.resolver.resolve(span)
+        if entity is not None and is_org(entity) and entity.cls != "MediaOutlet":
+            found.append((span.start, entity))
+    return found
+
+
+def _co_arguments(token: Token) -> set[int]:
+    """Tokens that are subjects of the verbs governing `token`: never the thing it refers back to."""
+    found: set[int] = set()
+    while token.head.i != token.i:
+        token = token.head
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                core = [child]
+                while core:
+                    head = core.pop()
+                    found.add(head.i)
+                    core += [t for t in head.children if t.dep_ in ("compound", "poss", "nmod", "amod")]
+    return found
+
+
+def _described(ctx: Context, token: Token, *, classes: tuple[str, ...] = ("Company", "ResearchFirm")) -> Entity | None:
+    """What 'the company', 'the Austin-based group' refers to: an earlier org of the sentence, else the topic."""
+    blocked = _co_arguments(token)
+    for index, entity in _prior_orgs(ctx, token.i):
+        mention = ctx.mention_of(ctx.sent.doc[index]) if index >= ctx.sent.start else None
+        if mention is None or entity.cls not in classes:
+            continue
+        if not blocked & set(range(mention.start, mention.end)):
+            return entity
+    doc = ctx.sent.doc
+    earlier = [(i, e) for i, e in _prior_orgs(ctx, ctx.sent.start) if e.cls in classes]
+    if not earlier:
+        return None
+    # the organisation the article keeps talking about: subjects weigh more, the last sentence adds
+    previous = doc[ctx.sent.start - 1].sent.start if ctx.sent.start > 0 else 0
+    scores: Counter[str] = Counter()
+    for index, entity in earlier:
+        scores[entity.id] += 3 if _is_subject(doc[index]) else 1
+    for entity in {e.id for i, e in earlier if i >= previous}:
+        scores[entity] += 1
+    return max(earlier[::-1], key=lambda pair: scores[pair[1].id])[1]
+
+
+def _is_subject(token: Token) -> bool:
+    """Whether a name is (part of) a clause subject: 'Snap Inc. has …', "Amazon's cloud unit said …"."""
+    while token.dep_ in ("compound", "poss", "flat") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in ("nsubj", "nsubjpass")
+
+
+def _classes(noun: Token) -> tuple[str, ...]:
+    """Which kinds of organisation a description noun may stand for: only a 'firm' may be an analyst house."""
+    return ("Company", "ResearchFirm") if noun.lemma_.lower() == "firm" else ("Company",)
+
+
+def antecedent(ctx: Context, token: Token, exclude: set[str], providers: bool) -> Entity | None:
+    """The organisation 'it'/'its' stands for: a subject governing it, else the nearest one before it."""
+
+    def fits(entity: Entity | None) -> bool:
+        return entity is not None and entity.id not in exclude and (not providers or ctx.resolver.is_provider(entity))
+
+    head = token
+    while head.head.i != head.i:
+        head = head.head
+        for child in head.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i < token.i and child.lower_ not in PRONOUNS:
+                entity = _reference(ctx, child, exclude=exclude, providers=providers)
+                if fits(entity):
+                    return entity
+    for _, entity in reversed(_prior_orgs(ctx, token.i)):
+        if fits(entity):
+            return entity
+    return None
+
+
+def _reference(ctx: Context, token: Token, *, exclude: set[str], providers: bool = False) -> Entity | None:
+    """The organisation a noun phrase head names: a mention, a pronoun, 'X's cloud', 'the unit'."""
+    entity = _org(ctx, token)
+    if entity is not None:
+        return entity
+    if token.lower_ in PRONOUNS:
+        return antecedent(ctx, token, exclude, providers)
+    lemma = token.lemma_.lower()
+    owner = next((c for c in token.children if c.dep_ == "poss"), None)
+    if lemma in UNIT_NOUNS:
+        parent = _reference(ctx, owner, exclude=exclude, providers=providers) if owner is not None else None
+        if parent is None and owner is None and any(c.lower_ == "the" for c in token.children):
+            parent = next((e for _, e in reversed(_prior_orgs(ctx, token.i)) if e.cls == "CloudProvider"), None)
+        return ctx.resolver.provider(parent) if parent is not None else None
+    if lemma in ORG_NOUNS and owner is None and any(c.lower_ == "the" for c in token.children):
+        return _described(ctx, token, classes=_classes(token))
+    return None
+
+
+def _named(ctx: Context, token: Token) -> list[Entity]:
+    """Organisations a phrase names with its conjuncts and appositions ('rivals such as X and Y')."""
+    found: list[Entity] = []
+    stack = [token]
+    while stack:
+        current = stack.pop()
+        entity = _org(ctx, current)
+        if entity is not None and entity not in found:
+            found.append(entity)
+        for child in current.children:
+            if child.dep_ in ("conj", "appos", "pobj", "compound") or (
+                child.dep_ == "prep" and child.lower_ in ("as", "like", "including", "with")
+            ):
+                stack.append(child)
+    return found
+
+
+def _compete(ctx: Context, subject: Entity | None, rivals: list[Entity]) -> list[Relation]:
+    found = []
+    cloudy = "cloud" in ctx.text.lower()
+    for rival in rivals:
+        if subject is None or rival.id == subject.id:
+            continue
+        first, second = subject, rival
+        if ctx.resolver.is_provider(first) and ctx.resolver.is_provider(second) and cloudy:
+            first, second = ctx.resolver.provider(first), ctx.resolver.provider(second)
+        if first.id != second.id:
+            found.append(Relation(subject=first, prop="competesWith", object=second))
+    return found
+
+
+def _competes(ctx: Context) -> list[Relation]:
+    """'X competes with Y', "X's rivals Y and Z", 'in its race with Y', 'third-largest, behind Y and Z'."""
+    found: list[Relation] = []
+    for token in ctx.sent:
+        lemma = token.lemma_.lower()
+        rivals: list[Entity] = []
+        subject_token: Token | None = None
+        if lemma in COMPETE_VERBS and (token.pos_ == "VERB" or lemma == "compete"):
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ in ("with", "against"):
+                    rivals += _named(ctx, child)
+                elif child.dep_ == "dobj" and lemma != "compete":
+                    rivals += _named(ctx, child)
+            subject_token = subject_of(token)
+            if subject_token is not None and subject_token.lower_ in CLAUSE_WORDS and token.dep_ == "relcl":
+                subject_token = token.head  # "Walmart, which competes with Amazon"
+            if subject_token is None:  # a misparse takes the verb for a noun: "Oracle's cloud business competes"
+                subject_token = next((c for c in token.children if c.dep_ == "poss"), None)
+                unit = any(c.dep_ == "compound" and c.lemma_.lower() in UNIT_NOUNS for c in token.children)
+                owner = _org(ctx, subject_token) if subject_token is not None and unit else None
+                if owner is not None:
+                    found += _compete(ctx, ctx.resolver.provider(owner), rivals)
+                    continue
+        elif token.pos_ == "NOUN" and (lemma in RIVAL_NOUNS or lemma in CONTEST_NOUNS):
+            subject_token = next((c for c in token.children if c.dep_ == "poss"), None)
+            for child in token.children:
+                if child.dep_ in ("appos", "conj", "compound") or (
+                    child.dep_ == "prep" and child.lower_ in ("with", "against", "as", "including", "like")
+                ):
+                    rivals += _named(ctx, child)
+            follow = token.doc[token.i + 2] if token.i + 2 < ctx.sent.end else None
+            if not rivals and follow is not None and token.nbor().text == "," and _org(ctx, follow):
+                rivals.append(_org(ctx, follow))  # "its smaller rival, Google Cloud" however it parses
+            if lemma in RIVAL_NOUNS and token.dep_ in ("appos", "conj", "attr") and subject_token is not None:
+                described = token
+                while described.dep_ == "conj":
+                    described = described.head
+                if described.dep_ == "appos":
+                    rivals += [e for e in [_org(ctx, described.head)] if e]
+        elif token.lower_ in RANK_PREPS and token.dep_ == "prep" and _ranked(token.head):
+            rivals = [e for child in token.children if child.dep_ == "pobj" for e in _named(ctx, child)]
+            subject_token = subject_of(token.head) if token.head.pos_ in ("VERB", "AUX") else None
+        if not rivals or subject_token is None:
+            continue
+        exclude = {e.id for e in rivals}
+        providers = all(ctx.resolver.is_provider(e) for e in rivals)
+        subject = _reference(ctx, subject_token, exclude=exclude, providers=providers)
+        found += _compete(ctx, subject, rivals)
+    return found
+
+
+def _ranked(verb: Token) -> bool:
+    """Whether a clause states a market rank ('remains the third-largest provider')."""
+    return any(t.lower_ in RANK_WORDS or t.tag_ == "JJS" for t in verb.subtree if t.i < verb.i + 8)
+
+
+def _place_before(ctx: Context, token: Token) -> tuple[Entity | None, int]:
+    """The first Place of 'San Jose, California-' ending just before `token`, and where the phrase starts."""
+    place, start, i = None, token.i, token.i - 1
+    if i >= ctx.sent.start and ctx.sent.doc[i].text in ("-", "–"):
+        i -= 1
+    while i >= ctx.sent.start:
+        entity = _entity(ctx, ctx.sent.doc[i])
+        if entity is None or entity.cls != "Place":
+            break
+        mention = ctx.mention_of(ctx.sent.doc[i])
+        assert mention is not None
+        place, start = entity, mention.start
+        i = mention.start - 1
+        if i >= ctx.sent.start and ctx.sent.doc[i].text == ",":
+            i -= 1
+    return place, start
+
+
+def _noun_word(noun: Token) -> str:
+    """The noun's lemma, hyphenated compounds joined ('start-up' is 'startup')."""
+    doc = noun.doc
+    if noun.i >= 2 and doc[noun.i - 1].text == "-" and not doc[noun.i - 1].whitespace_:
+        return (doc[noun.i - 2].text + noun.text).lower()
+    return noun.lemma_.lower()
+
+
+def _holder(ctx: Context, noun: Token, start: int) -> Entity | None:
+    """The organisation an HQ phrase describes: the noun itself, its apposition head, or what 'the …' means."""
+    entity = _org(ctx, noun)
+    if entity is not None:
+        return entity
+    if noun.dep_ == "compound":
+        return _org(ctx, noun.head)
+    doc = ctx.sent.doc
+    if _noun_word(noun) not in ORG_NOUNS:
+        return None
+    det = doc[start - 1] if start > ctx.sent.start else None
+    if det is not None and det.lower_ in ("a", "an", "the") and start - 3 >= ctx.sent.start:
+        named = _org(ctx, doc[start - 3]) if doc[start - 2].text == "," else None
+        if named is not None or det.lower_ != "the":
+            return named
+    if det is not None and det.lower_ == "the":
+        return _described(ctx, noun, classes=_classes(noun))
+    return None
+
+
+def _headquarters(ctx: Context) -> list[Relation]:
+    """'Seattle-based X', 'X, based in Y', 'X is headquartered in Y', 'the San Jose company'."""
+    found: list[Relation] = []
+    doc = ctx.sent.doc
+    for token in ctx.sent:
+        place, holder = None, None
+        if token.lower_ in HQ_WORDS:
+            place, start = _place_before(ctx, token)
+            if place is not None:
+                after = doc[token.i + 1 : min(token.i + 5, ctx.sent.end)]
+                noun = next((t for t in after if t.pos_ in ("NOUN", "PROPN")), None)
+                noun = token.head if token.dep_ == "amod" else noun
+                holder = _holder(ctx, noun, start) if noun is not None else None
+            else:
+                pobj = [g for c in token.children if c.lower_ == "in" for g in c.children if g.dep_ == "pobj"]
+                place = _entity(ctx, pobj[0]) if pobj else None
+                target = token.head if token.dep_ in ("acl", "amod") else subject_of(token)
+                if place is not None and place.cls == "Place" and target is not None:
+                    edge = target.left_edge
+                    holder = _org(ctx, target) or _holder(ctx, target, edge.i + (edge.dep_ == "det"))
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in ORG_NOUNS and token.tag_ == "NN":
+            places = [_entity(ctx, c) for c in token.children if c.dep_ == "compound"]
+            if places and places[0] is not None and places[0].cls == "Place":
+                edge = token.left_edge
+                place = places[0]
+                holder = _holder(ctx, token, edge.i + 1 if edge.lower_ in ("a", "an", "the") else edge.i)
+        if place is not None and place.cls == "Place" and holder is not None and holder.cls != "MediaOutlet":
+            found.append(Relation(subject=holder, prop="headquarteredIn", object=place))
+    return found
+
+
+def _is_title_word(token: Token) -> bool:
+    return token.lower_ in TITLE_WORDS or token.lemma_.lower() in TITLE_WORDS
+
+
+def _title_text(ctx: Context, tokens: list[Token]) -> str:
+    """'chief executive' of 'Amazon's chief executive', 'senior vice president' of 'the Google senior …'."""
+    words = [t for t in tokens if ctx.mention_of(t) is None and t.pos_ in ("ADJ", "NOUN", "PROPN", "PUNCT", "CCONJ")]
+    while words and words[0].pos_ in ("PUNCT", "CCONJ"):
+        words = words[1:]
+    titled = [k for k, t in enumerate(words) if _is_title_word(t)]
+    if not titled:
+        return ""
+    first, last = words[0], words[titled[-1]]
+    return ctx.sent.doc[first.i : last.i + 1].text
+
+
+def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool) -> list[Entity]:
+    """The organisation a title phrase names (with one coordinated: 'of Google and its parent Alphabet').
+
+    'its' and "the company's" are resolved when no organisation is named; a bare corporate title
+    ('the chief executive') goes to the organisation the article is about.
+    """
+    found: list[Entity] = []
+    for token in tokens:
+        entity = _org(ctx, token)
+        if entity is not None and entity not in found:
+            found.append(entity)
+        elif entity is None and found and token.lower_ not in LINK_WORDS:
+            break
+    if found:
+        return found
+    for token in tokens:
+        if token.dep_ == "poss" and token.lower_ in ("its", "their"):
+            entity = antecedent(ctx, token, set(), False)
+        elif token.dep_ == "poss" and token.lemma_.lower() in ORG_NOUNS:
+            entity = _described(ctx, token, classes=_classes(token))
+        else:
+            continue
+        return [entity] if entity is not None else []
+    if not bare_ok or not {w.lower() for w in title.replace("-", " - ").split()} & CORPORATE_TITLES:
+        return found
+    anchor = tokens[0]
+    nearest = [e for i, e in _prior_orgs(ctx, anchor.i) if i >= ctx.sent.start and e.cls == "Company"]
+    topic = nearest[-1] if nearest else _described(ctx, anchor, classes=("Company",))
+    return [topic] if topic is not None else []
+
+
+def _after(ctx: Context, start: int) -> list[Token]:
+    """The appositive phrase that follows a name: ', O's chief executive,' up to the next comma or clause."""
+    doc, tokens = ctx.sent.doc, []
+    for i in range(start, ctx.sent.end):
+        token = doc[i]
+        verb = token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound") and not _is_title_word(token)
+        if token.text in SEGMENT_STOPS or token.lower_ in CLAUSE_WORDS or verb:
+            break
+        tokens.append(token)
+    return tokens
+
+
+def _before(ctx: Context, end: int) -> list[Token]:
+    """The title words in front of a name: "Alibaba's chief financial officer", 'Oracle co-founder and chairman'."""
+    doc, tokens = ctx.sent.doc, []
+    i = end - 1
+    while i >= ctx.sent.start and len(tokens) < 10:
+        token = doc[i]
+        if token.pos_ not in ("ADJ", "NOUN", "PROPN", "CCONJ", "PART", "PUNCT") or token.text in SEGMENT_STOPS:
+            break
+        mention = ctx.mention_of(token)
+        if mention is not None and mention.entity.cls == "Person":
+            break
+        tokens.insert(0, token)
+        i -= 1
+    return tokens if tokens and _is_title_word(tokens[-1]) else []
+
+
+def _works_for(ctx: Context) -> list[Relation]:
+    """Employers of the people named with a job title."""
+    found: list[Relation] = []
+    doc = ctx.sent.doc
+    for mention in ctx.mentions:
+        person = mention.entity
+        current = ctx.resolver.seen.get(person.label.lower(), person)
+        if person.cls != "Person" or current.cls != "Person":
+            continue
+        phrases: list[tuple[list[Token], bool]] = []
+        if mention.end < ctx.sent.end and doc[mention.end].text == ",":
+            after = _after(ctx, mention.end + 1)
+            phrases.append((after, bool(after) and after[0].lower_ == "the"))
+            nxt = doc[mention.end + 1 + len(after)] if mention.end + 1 + len(after) < ctx.sent.end else None
+            if not after and nxt is not None and nxt.lower_ == "who":
+                verb = doc[nxt.i + 1] if nxt.i + 1 < ctx.sent.end else None
+                if verb is not None and verb.lemma_.lower() in LEAD_VERBS and verb.tag_ in ("VBZ", "VBP"):
+                    rest = _after(ctx, verb.i + 1)
+                    orgs = [e for t in rest if (e := _org(ctx, t))]
+                    tail = [t for t in rest if t.i > max((t.i for t in rest if t.lower_ == "as"), default=rest[-1].i)]
+                    title = _title_text(ctx, tail) or verb.lemma_.lower()
+                    found += [Relation(person, "worksFor", org, title) for org in dict.fromkeys(orgs)]
+        before = _before(ctx, mention.start)
+        if before:
+            lead = before[0].i - 1
+            by_verb = doc[lead - 1] if lead - 1 >= ctx.sent.start and doc[lead].lower_ == "by" else None
+            if by_verb is not None and by_verb.lemma_.lower() in LEAD_VERBS:
+                owner = _org(ctx, by_verb.head) or (_org(ctx, doc[by_verb.i - 2]) if by_verb.i - 2 >= 0 else None)
+                before = ([by_verb.head] if owner else []) + before
+            lowercase = all(not t.is_title for t in before if ctx.mention_of(t) is None)
+            if before[-1].lemma_.lower() not in PORTFOLIO_TITLES:
+                phrases.append((before, lowercase))
+        root = doc[mention.end - 1]
+        if root.dep_ == "appos" and root.head.i < mention.start and _is_title_word(root.head):
+            phrases.append(([t for t in root.head.subtree if t.i < mention.start], False))
+        for tokens, bare_ok in phrases:
+            if not tokens or any(t.lower_.rstrip("-") in FORMER for t in tokens):
+                continue
+            title = _title_text(ctx, tokens)
+            if not title:
+                continue
+            for org in _employers(ctx, tokens, title, bare_ok=bare_ok):
+                found.append(Relation(subject=person, prop="worksFor", object=org, job_title=title))
+    return found
 
 
 def relations(ctx: Context) -> list[Relation]:
-    """No relations yet."""
-    return []
+    """worksFor, competesWith and headquarteredIn stated in the sentence."""
+    return _works_for(ctx) + _competes(ctx) + _headquarters(ctx)

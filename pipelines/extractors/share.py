@@ -1,11 +1,394 @@
-"""Placeholder: filled in by issue 3."""
+"""MarketShare: 'AWS held 32% of the worldwide market', 'Alibaba is China's largest cloud provider, IDC says'."""
 
 from __future__ import annotations
 
-from graph.records import Event
-from pipelines.extractors.common import Context
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import TYPE_CHECKING
+
+from graph.records import Entity, Event
+from ontology import load_descriptors
+from pipelines.entities import Mention, to_entity
+from pipelines.extractors.common import Context, assertion, confidence
+from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
+from pipelines.periods import find_periods
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+RANKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "1st": 1, "2nd": 2, "3rd": 3}
+SUPERLATIVES = {"largest", "biggest", "leading", "dominant"}
+RANK_NOUNS = {"provider", "player", "vendor", "platform", "supplier", "operator", "cloud", "company", "host"}
+RANK_VERBS = {"rank", "come", "place", "finish", "put", "stand", "be", "remain", "have", "sit", "leave", "slip", "rise"}
+LEAD_OBJECTS = {"market", "segment", "field", "industry", "pack", "ranking", "rankings", "table", "league"}
+CLOUD_WORDS = {"cloud", "clouds", "iaas", "paas", "infrastructure", "hosting", "computing"}
+GROWTH = {"grow", "rise", "increase", "jump", "climb", "expand", "gain", "fall", "drop", "decline", "slip", "surge"}
+GROWTH |= {"soar", "up", "down", "growth", "boost", "slow", "accelerate", "shrink", "revenue", "sale", "stake"}
+COMPARE_PREPS = {"after", "behind", "than", "trailing"}
+COMPARE_VERBS = {"trail", "follow", "overtake", "chase", "challenge"}
+TIE_WORDS = {"level", "tied", "tie", "par", "joint", "equal"}
+HOLD_VERBS = {"hold", "take", "have", "capture", "command", "control", "claim", "account"}
+FORECAST = {"forecast", "predict", "project", "expect"}
+FIRM_NOUNS = {"count", "figures", "data", "estimate", "estimates", "numbers", "tally", "research", "report", "ranking"}
+GLOBAL = re.compile(r"\b(?:worldwide|global|globally|world's|in the world|across the world)\b", re.IGNORECASE)
+DEMONYMS = {"chinese": "china", "american": "united-states", "indian": "india", "european": "europe"}
+DEMONYMS |= {"japanese": "japan", "german": "germany", "british": "united-kingdom", "korean": "south-korea"}
+SEGMENTS = re.compile(
+    r"\b((?:public\s+)?cloud\s+(?:infrastructure\s+)?services|infrastructure as a service|iaas)\b", re.IGNORECASE
+)
+SEGMENT_NAMES = {"iaas": "infrastructure as a service"}
+_QUAL = re.compile("|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)), re.IGNORECASE)
+
+
+@dataclass
+class Anchor:
+    """A place in the sentence where an organisation is named (or referred to)."""
+
+    start: int
+    end: int
+    entity: Entity | None
+    reference: bool = False
+    cues: list[tuple[str, object, Token]] = field(default_factory=list)
+
+
+@dataclass
+class Frame:
+    """What one sentence says about a market ranking: who, and for which market, firm and period."""
+
+    anchors: list[Anchor]
+    market: Entity | str | None
+    firm: Entity | None
+    period: str
+    compared: bool
+    cloudy: bool
+
+
+@cache
+def _descriptors() -> dict[str, str]:
+    return {d: e for d, e, _ in load_descriptors()}
+
+
+def _mentions(ctx: Context, sent: Span) -> list[Mention]:
+    pairs = ((span, ctx.resolver.resolve(span)) for span in sent.ents)
+    return ctx.mentions if sent == ctx.sent else [Mention(s.start, s.end, e, True) for s, e in pairs if e]
+
+
+def named_before(ctx: Context, sent: Span) -> list[Entity]:
+    """Entities the article names before the sentence, in order."""
+    found = (ctx.resolver.resolve(span) for span in sent.doc.ents if span.start < sent.start)
+    return [entity for entity in found if entity is not None]
+
+
+def _is_reference(root: Token) -> bool:
+    """'behind AWS and Azure', 'trailing its rivals AWS': a provider named only as a yardstick."""
+    token = root
+    while token.dep_ in ("conj", "appos", "compound") and token.head is not token:
+        token = token.head
+    if token.dep_ == "pobj" and (token.head.lower_ in COMPARE_PREPS or token.head.head.lower_ == "ahead"):
+        return True
+    return token.dep_ == "dobj" and token.head.lemma_.lower() in COMPARE_VERBS
+
+
+def _anchors(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[Entity]) -> list[Anchor]:
+    anchors: list[Anchor] = []
+    for m in mentions:
+        descriptor = _descriptors().get(sent.doc[m.start : m.end].text.lower())
+        entity = m.entity
+        if descriptor in {e.id for e in earlier} | {m.entity.id for m in mentions}:
+            entity = ctx.resolver.provider(_known(ctx, descriptor))
+        elif ctx.resolver.is_provider(entity):
+            entity = ctx.resolver.provider(entity)
+        else:
+            continue
+        anchors.append(Anchor(m.start, m.end, entity, _is_reference(sent.doc[m.end - 1])))
+    named = {e.id for e in earlier} | {m.entity.id for m in mentions}
+    lowered = sent.text.lower()
+    for descriptor, entity_id in _descriptors().items():
+        for hit in re.finditer(rf"\bthe {re.escape(descriptor)}\b", lowered):
+            token = next((t for t in sent if t.idx - sent.start_char >= hit.start()), None)
+            if token is None or entity_id not in named or any(a.start <= token.i < a.end for a in anchors):
+                continue
+            entity = ctx.resolver.provider(_known(ctx, entity_id))
+            anchors.append(Anchor(token.i, token.i + len(descriptor.split()) + 1, entity))
+    for token in sent:
+        if token.lower_ in ("it", "its") and not any(a.start <= token.i < a.end for a in anchors):
+            anchors.append(Anchor(token.i, token.i + 1, None))
+    return sorted(anchors, key=lambda a: a.start)
+
+
+def _known(ctx: Context, entity_id: str) -> Entity:
+    return to_entity(ctx.resolver.gazetteer[entity_id])
+
+
+def _rank_of(token: Token, has_share: bool) -> int | None:
+    """The rank a token states: 'third-largest', 'largest', 'second at 22%', 'No. 2', 'runner-up', 'led'."""
+    lower, lemma = token.lower_, token.lemma_.lower()
+    doc = token.doc
+    nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    after = doc[token.i + 2] if nxt is not None and nxt.text == "-" and token.i + 2 < len(doc) else nxt
+    if lower in SUPERLATIVES:
+        before = doc[max(token.i - 3, 0) : token.i].text.lower()
+        if "one of" in before or "among" in before or token.tag_ == "VBG" and token.dep_ != "amod":
+            return None
+        prev = doc[token.i - 1] if token.i else token
+        prev = doc[token.i - 2] if prev.text == "-" and token.i > 1 else prev
+        rank = RANKS.get(prev.lower_, 1)
+        noun = token.head if token.dep_ == "amod" else None
+        return rank if noun is None or noun.lemma_.lower() in RANK_NOUNS and noun.tag_ != "NNS" else None
+    if lower in RANKS:
+        if after is not None and after.lower_ in SUPERLATIVES:
+            return None  # the superlative carries it
+        if token.dep_ == "amod" and token.head.pos_ == "NOUN" or after is not None and after.pos_ == "NOUN":
+            return None
+        distant = any(c.lower_ in ("distant", "close", "clear", "solid") for c in token.children)
+        return RANKS[lower] if has_share or distant or token.head.lemma_.lower() in RANK_VERBS else None
+    if token.text in ("No", "No.", "no.", "number") and after is not None and after.text == ".":
+        after = doc[after.i + 1] if after.i + 1 < len(doc) else None
+    if (
+        token.text in ("No", "No.", "no.", "number")
+        and after is not None
+        and (after.like_num or after.lower_ in NUMBER_WORDS)
+    ):
+        value = NUMBER_WORDS.get(after.lower_) or (int(after.text) if after.text.isdigit() else 0)
+        return value if 0 < value < 11 and after.lower_ not in ("a", "an") else None
+    if lower == "runner" and after is not None and after.lower_ == "up":
+        return 2
+    if lemma == "lead" and token.pos_ == "VERB":
+        return 1 if any(c.dep_ == "dobj" and c.lemma_.lower() in LEAD_OBJECTS for c in token.children) else None
+    if lower == "leader" and token.tag_ == "NN" and any(c.lower_ == "the" for c in token.children):
+        return 1
+    return None
+
+
+def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
+    """Percentages of the sentence that are shares (not growth rates), with token index and qualifier."""
+    found = []
+    for f in find_percentages(sent.text):
+        text = sent.text[f.start : f.end]
+        qual = _QUAL.match(text)
+        char = sent.start_char + f.start + (qual.end() if qual else 0)
+        token = next((t for t in sent if t.idx >= char), sent[-1])
+        tail = sent.doc[token.i : min(token.i + 7, sent.end)].text.lower()
+        if re.search(r"\bof\s+(?:its|their|the\s+\w+'s|\w+'s)\s+(?:revenue|sales|profit|spending)", tail):
+            continue
+        ancestors = [token, *list(token.ancestors)[:4]]
+        if any(a.lemma_.lower() in GROWTH for a in ancestors) or "year on year" in tail or "from a year" in tail:
+            continue
+        found.append((token.i, Decimal(str(f.value)), QUALIFIERS.get(qual.group().lower(), "") if qual else ""))
+    return found
+
+
+def _held(token: Token) -> bool:
+    return any(a.lemma_.lower() in HOLD_VERBS for a in list(token.ancestors)[:2])
+
+
+def _share_context(sent: Span) -> bool:
+    for token in sent:
+        if token.lower_ == "share" and (
+            any(c.dep_ in ("poss", "prep") or c.lemma_ == "market" for c in token.children)
+            or any(t.lower_ in ("%", "cent", "percent") for t in sent.doc[max(token.i - 3, 0) : token.i])
+        ):
+            return True
+        of = token.head
+        if token.lemma_ == "market" and of.lower_ == "of" and of.head.lower_ in ("%", "cent", "percent"):
+            return True
+    return False
+
+
+def _market(ctx: Context, sent: Span, mentions: list[Mention]) -> Entity | str | None:
+    for m in mentions:
+        if m.entity.cls != "Place":
+            continue
+        token = sent.doc[m.end - 1]
+        while token.dep_ in ("compound", "conj", "appos") and token.head is not token:
+            token = token.head
+        head = token.head
+        nxt = sent.doc[m.end] if m.end < len(sent.doc) else token
+        if nxt.text in ("-", "–") or nxt.lower_ in ("company", "firm", "giant", "group"):
+            continue
+        if token.dep_ == "poss" or token.dep_ == "pobj" and head.lower_ in ("in", "across") or head.lemma_ == "market":
+            return m.entity
+    for token in sent:
+        entity_id = DEMONYMS.get(token.lower_)
+        if entity_id and token.head.lemma_ == "market" and entity_id in ctx.resolver.gazetteer:
+            return _known(ctx, entity_id)
+    return "global" if GLOBAL.search(sent.text) else None
+
+
+def _firm(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[Entity]) -> Entity | None:
+    firms = [e for e in earlier if e.cls == "ResearchFirm"]
+    for m in mentions:
+        if m.entity.cls == "ResearchFirm":
+            return m.entity
+        for firm in firms:
+            if firm.label.lower().startswith(m.entity.label.lower() + " "):
+                return firm
+    for token in sent:
+        for firm in reversed(firms):
+            if token.text == firm.label.split()[0] and len(token.text) > 3:
+                return firm
+        if token.lemma_ == "firm" and firms and any(c.lower_ == "'s" for c in token.children):
+            if token.head.lower_ in FIRM_NOUNS:
+                return firms[-1]
+    return None
+
+
+def _period(ctx: Context, sent: Span) -> str:
+    for f in find_periods(sent.text, ctx.article.date):
+        char = sent.start_char + f.start
+        token = next((t for t in sent if t.idx >= char), sent[-1])
+        before = sent.doc[token.i - 1].lower_ if token.i > sent.start else ""
+        growth = any(a.lemma_.lower() in GROWTH for a in list(token.ancestors)[:4])
+        if str(f.value).startswith("FY") or before in ("since", "by", "until") or growth:
+            continue
+        return str(f.value)
+    return ""
+
+
+def _assign(sent: Span, anchors: list[Anchor]) -> None:
+    """Give each rank and share cue to the organisation whose stretch of the sentence holds it."""
+    shares = {i: (value, qual) for i, value, qual in _shares(sent)}
+    share_context = _share_context(sent)
+
+    def owner(i: int) -> Anchor | None:
+        token = sent.doc[i]
+        noun = token.head if token.dep_ == "amod" else token
+        for anchor in anchors:  # 'AWS, the biggest cloud provider' / 'the largest player, AWS'
+            root = sent.doc[anchor.end - 1]
+            if root.dep_ == "appos" and root.head == noun or noun.dep_ == "appos" and noun.head == root:
+                return anchor
+        before = [a for a in anchors if a.start <= i]
+        return before[-1] if before else (anchors[0] if anchors else None)
+
+    for i in range(sent.start, sent.end):
+        anchor = owner(i)
+        if anchor is None or i in range(anchor.start, anchor.end):
+            continue
+        if i in shares:
+            anchor.cues.append(("share", shares[i], sent.doc[i]))
+    for i in range(sent.start, sent.end):
+        anchor = owner(i)
+        if anchor is None:
+            continue
+        has_share = any(kind == "share" for kind, _, _ in anchor.cues)
+        rank = _rank_of(sent.doc[i], has_share)
+        if rank is not None:
+            anchor.cues.append(("rank", rank, sent.doc[i]))
+    ranked = any(kind == "rank" for a in anchors for kind, _, _ in a.cues)
+    for anchor in anchors:
+        if not share_context and not any(kind == "rank" for kind, _, _ in anchor.cues):
+            # 'came second with 18%, ahead of Tencent, which held 16%': a holding in a ranking is a share
+            anchor.cues = [c for c in anchor.cues if c[0] != "share" or ranked and _held(c[2])]
+    for anchor, following in zip(anchors, anchors[1:], strict=False):
+        between = sent.doc[anchor.end : following.start]
+        if not anchor.cues and any(t.lower_ in TIE_WORDS for t in between):
+            anchor.cues.extend(c for c in following.cues if c[0] == "rank")
+
+
+def _frame(ctx: Context, sent: Span) -> Frame:
+    mentions = _mentions(ctx, sent)
+    earlier = named_before(ctx, sent)
+    anchors = _anchors(ctx, sent, mentions, earlier)
+    _assign(sent, anchors)
+    cloudy = any(t.lower_ in CLOUD_WORDS for t in sent) or any(m.entity.cls == "CloudProvider" for m in mentions)
+    market = _market(ctx, sent, mentions)
+    compared = any(a.reference for a in anchors)
+    return Frame(anchors, market, _firm(ctx, sent, mentions, earlier), _period(ctx, sent), compared, cloudy)
+
+
+def _stated(frame: Frame, *, table: bool = False) -> bool:
+    """Whether the sentence ranks anyone; with `table`, as a ranking the next sentences may go on with."""
+    shares = any(kind == "share" for a in frame.anchors for kind, _, _ in a.cues)
+    return any(a.cues for a in frame.anchors) and (not table or frame.firm is not None or shares)
+
+
+def _inherit(ctx: Context) -> tuple[Entity | str | None, Entity | None, str]:
+    """Market, firm and period of the ranking the previous sentences were giving ('Then comes Alibaba, third')."""
+    sents = list(ctx.sent.doc.sents)
+    index = next((i for i, s in enumerate(sents) if s.start == ctx.sent.start), 0)
+    firm: Entity | None = None
+    period = ""
+    for _ in range(4):
+        for k in range(index - 1, max(index - 7, -1), -1):
+            frame = _frame(ctx, sents[k])
+            if _stated(frame, table=True):
+                break
+        else:
+            return None, None, ""
+        firm, period, index = firm or frame.firm, period or frame.period, k
+        if frame.market is not None:
+            return (frame.market, firm, period) if frame.cloudy else (None, None, "")
+        if frame.compared and frame.cloudy:
+            return "global", firm, period
+    return None, None, ""
+
+
+def _resolve(ctx: Context, anchors: list[Anchor], anchor: Anchor) -> Entity | None:
+    if anchor.entity is not None:
+        return anchor.entity
+    before = [a for a in anchors if a.start < anchor.start and a.entity is not None and not a.reference]
+    if before:
+        return before[-1].entity
+    return antecedent_provider(ctx)
+
+
+def antecedent_provider(ctx: Context) -> Entity | None:
+    """What 'it' most likely names: the organisation named last before the sentence, when it runs a cloud."""
+    orgs = [e for e in named_before(ctx, ctx.sent) if e.cls in ("Company", "CloudProvider")]
+    if orgs and ctx.resolver.is_provider(orgs[-1]):
+        return ctx.resolver.provider(orgs[-1])
+    return None
 
 
 def extract(ctx: Context) -> list[Event]:
-    """No events yet."""
-    return []
+    """Market shares and ranks stated in the sentence, one event per organisation."""
+    frame = _frame(ctx, ctx.sent)
+    if not _stated(frame):
+        return []
+    market, firm, period = frame.market, frame.firm, frame.period
+    if market is None:
+        inherited = _inherit(ctx)
+        if inherited[0] is None and frame.compared and frame.cloudy:
+            inherited = ("global", None, "")
+        market, firm, period = inherited[0], firm or inherited[1], period or inherited[2]
+    elif not frame.cloudy:
+        return []
+    if market is None:
+        return []
+    by_org: dict[str, tuple[Entity, list[tuple[str, object, Token]]]] = {}
+    for anchor in frame.anchors:
+        entity = _resolve(ctx, frame.anchors, anchor)
+        if entity is None or not anchor.cues:
+            continue
+        by_org.setdefault(entity.id, (entity, []))[1].extend(anchor.cues)
+    events = []
+    for entity, cues in by_org.values():
+        trigger = next((t for t in [cues[0][2], *cues[0][2].ancestors] if t.pos_ in ("VERB", "AUX")), cues[0][2])
+        if assertion(ctx, trigger) != "" or any(a.lemma_.lower() in FORECAST for a in trigger.ancestors):
+            continue
+        shares = [value for kind, value, _ in cues if kind == "share"]
+        ranks = [value for kind, value, _ in cues if kind == "rank"]
+        segment = SEGMENTS.search(ctx.text)
+        found = {
+            "organization": entity,
+            "market": market,
+            "share": shares[0][0] if shares else None,  # type: ignore[index]
+            "rank": ranks[0] if ranks else None,
+            "accordingTo": firm,
+            "period": period,
+            "segment": segment and SEGMENT_NAMES.get(segment.group(1).lower(), segment.group(1).lower()),
+        }
+        roles = {role: (value,) for role, value in found.items() if value}
+        events.append(
+            Event(
+                type="MarketShare",
+                roles=roles,  # type: ignore[arg-type]
+                evidence=ctx.text,
+                confidence=confidence(roles_found=len(roles) - 1, roles_wanted=5, explicit_trigger=bool(shares)),
+                qualifier=shares[0][1] if shares else "",  # type: ignore[index]
+                status="Reported" if firm is not None else "",
+            )
+        )
+    return events

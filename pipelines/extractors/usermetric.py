@@ -1,11 +1,156 @@
-"""Placeholder: filled in by issue 3."""
+"""UserMetric: 'TikTok has 700 million monthly active users', 'HashiCorp says it has more than 4,400 customers'."""
 
 from __future__ import annotations
 
-from graph.records import Event
-from pipelines.extractors.common import Context
+import re
+from collections import Counter
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from graph.records import Entity, Event
+from pipelines.entities import to_entity
+from pipelines.extractors.common import Context, assertion, confidence
+from pipelines.extractors.share import named_before
+from pipelines.normalize import NUMBER_WORDS, SCALES, plain_decimal
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+NOUNS = {"users", "customers", "subscribers", "members", "developers", "participants", "employees", "players"}
+NOUNS |= {"accounts", "clients", "merchants", "sellers", "creators", "viewers", "listeners", "visitors", "staff"}
+NOUNS |= {"workers", "subscriptions", "downloads", "installs", "riders", "drivers", "advertisers"}
+SYNONYMS = {"staff": "employees", "workers": "employees"}
+MODIFIERS = {"monthly", "daily", "weekly", "active", "registered", "paying", "paid", "meeting", "unique", "premium"}
+CHANGES = {"new", "more", "additional", "fewer", "other", "former", "potential", "affected"}
+CHANGE_VERBS = {"add", "gain", "lose", "cut", "lay", "hire", "fire", "shed", "sign", "attract", "win", "target"}
+LEVEL_VERBS = r"reached|totall?ed|topped|passed|exceeded|surpassed|hit|stood\s+at|numbered|(?:rose|grew|climbed)\s+to"
+UNIT_NOUNS = {"business", "unit", "division", "arm"}
+REFERENCES = UNIT_NOUNS | {"company", "firm", "service", "app", "platform", "it", "its", "they", "their", "group"}
+SUBJECT_CLASSES = {"Company", "CloudProvider", "Product"}
+
+_WORDS = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
+_NUM = rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORDS})(?:\s+(?P<scale>thousand|million|billion|mn|bn))?"
+_MODS = "|".join(MODIFIERS)
+_METRIC = rf"(?P<mods>(?:(?:{_MODS})[\s-]+)*)(?:(?P<extra>[a-z]+)\s+)?(?P<noun>{'|'.join(NOUNS)})\b"
+_NUMBER_FIRST = re.compile(rf"(?<![$€£¥\w.,])\b{_NUM}\s+{_METRIC}", re.IGNORECASE)
+_METRIC_FIRST = re.compile(
+    rf"\b{_METRIC}\s+(?:\w+\s+)?(?:{LEVEL_VERBS})\s+(?:(?:more\s+than|about|nearly|almost|over|some)\s+)?{_NUM}\b",
+    re.IGNORECASE,
+)
+
+
+def _quantity(match: re.Match[str]) -> Decimal | None:
+    text = match.group("num").lower().replace(",", "")
+    value = Decimal(NUMBER_WORDS[text]) if text in NUMBER_WORDS else Decimal(text)
+    scale = (match.group("scale") or "").lower()
+    value *= SCALES.get(scale, 1)
+    if value < 100 and not scale or value != value.to_integral():
+        return None
+    return plain_decimal(value)
+
+
+def _token_at(ctx: Context, char: int) -> Token:
+    return next((t for t in ctx.sent if t.idx >= ctx.sent.start_char + char), ctx.sent[-1])
+
+
+def _entity_in(ctx: Context, tokens: list[Token]) -> Entity | None:
+    for token in tokens:
+        mention = ctx.mention_of(token)
+        if mention is not None and mention.entity.cls in SUBJECT_CLASSES:
+            return mention.entity
+    return None
+
+
+def _antecedent(ctx: Context, noun: str) -> Entity | None:
+    """'The business counts 2m customers': the organisation or product named last before the sentence."""
+    named = [e for e in named_before(ctx, ctx.sent) if e.cls in SUBJECT_CLASSES]
+    if not named:
+        return None
+    entity = named[-1]
+    return ctx.resolver.provider(entity) if noun in UNIT_NOUNS else entity
+
+
+def _reference(tokens: list[Token]) -> str:
+    """The head word of a pronoun or descriptor subject ('it', 'the company', "the service's"), else ''."""
+    heads = [t for t in tokens if t.lower_ in REFERENCES and t.pos_ in ("NOUN", "PRON")]
+    return heads[0].lower_ if heads and len(tokens) <= 4 else ""
+
+
+def _subject(ctx: Context, noun: Token) -> Entity | None:
+    """Whose metric: the possessor, the subject of the verb that has it, or what the subject refers to."""
+    possessors = [c for c in noun.children if c.dep_ == "poss"]
+    for possessor in possessors:
+        if (entity := _entity_in(ctx, list(possessor.subtree))) is not None:
+            return entity
+        if word := _reference(list(possessor.subtree)):
+            return _antecedent(ctx, word)
+    reference = ""
+    for token in [noun, *noun.ancestors]:
+        if token.i != noun.i and (mention := ctx.mention_of(token)) is not None:
+            if mention.entity.cls in SUBJECT_CLASSES:
+                return mention.entity
+        for child in token.children:
+            if child.dep_ not in ("nsubj", "nsubjpass") or child.i == noun.i:
+                continue
+            subtree = list(child.subtree)
+            if (entity := _entity_in(ctx, subtree)) is not None:
+                return entity
+            reference = reference or _reference(subtree)
+    if reference:
+        return _antecedent(ctx, reference)
+    bare = noun.dep_ == "nsubj" and not any(c.dep_ in ("det", "poss") for c in noun.children)
+    return _topic(ctx) if bare else None
+
+
+def _topic(ctx: Context) -> Entity | None:
+    """'Monthly active users reached 265 million': the organisation or product the article names most."""
+    named = [e for e in named_before(ctx, ctx.sent) if e.cls in SUBJECT_CLASSES]
+    counts = Counter(e.id for e in named)
+    return max(reversed(named), key=lambda e: counts[e.id], default=None)
+
+
+def _full_name(ctx: Context, entity: Entity) -> Entity:
+    """'Microsoft said its Teams app…': an unknown product name completed by its maker's ('Microsoft Teams')."""
+    if entity.id in ctx.resolver.gazetteer:
+        return entity
+    for mention in ctx.mentions:
+        wanted = f"{mention.entity.label} {entity.label}".lower()
+        for entry in ctx.resolver.gazetteer.values():
+            if entry.label.lower() == wanted:
+                return to_entity(entry)
+    return entity
 
 
 def extract(ctx: Context) -> list[Event]:
-    """No events yet."""
-    return []
+    """User, customer and staff counts stated in the sentence."""
+    text = ctx.sent.text
+    events = []
+    for pattern in (_NUMBER_FIRST, _METRIC_FIRST):
+        for match in pattern.finditer(text):
+            extra = (match.group("extra") or "").lower()
+            if extra in CHANGES or extra in MODIFIERS or extra.isdigit():
+                continue
+            quantity = _quantity(match)
+            noun = _token_at(ctx, match.start("noun"))
+            if quantity is None or any(a.lemma_.lower() in CHANGE_VERBS for a in list(noun.ancestors)[:3]):
+                continue
+            if assertion(ctx, noun) != "":
+                continue
+            subject = _subject(ctx, noun)
+            if subject is None:
+                continue
+            subject = _full_name(ctx, subject)
+            word = match.group("noun").lower()
+            mods = " ".join(m for m in re.split(r"[\s-]+", (match.group("mods") or "").lower()) if m)
+            metric = f"{mods} {SYNONYMS.get(word, word)}".strip()
+            roles = {"subject": (subject,), "metric": (metric,), "quantity": (quantity,)}
+            events.append(
+                Event(
+                    type="UserMetric",
+                    roles=roles,  # type: ignore[arg-type]
+                    evidence=ctx.text,
+                    confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=bool(mods)),
+                    reported_by=ctx.reported_by(),
+                )
+            )
+    return events

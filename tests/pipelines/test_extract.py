@@ -112,3 +112,28 @@ def test_denied_takeover_yields_no_acquisition(nlp):
     text = "Globex denied reports that it would buy Initrode Software."
     (result,) = _run(nlp, Article(text=text))
     assert _events(result, "Acquisition") == []
+
+
+def test_investor_lists_backers_and_commitments(nlp):
+    text = (
+        "Larkspur Robotics, whose investors include Northgate Ventures and Halden Capital, opened a lab. "
+        "Orbis Health has been backed by Tamber Partners. "
+        "In 2019 Marlowe Group committed $500 million to Initrode Software, a start-up."
+    )
+    (result,) = _run(nlp, Article(text=text))
+    pairs = {(_labels(e.roles["investor"])[0], _labels(e.roles["investee"])[0]) for e in _events(result, "Investment")}
+    assert pairs == {
+        ("Northgate Ventures", "Larkspur Robotics"),
+        ("Halden Capital", "Larkspur Robotics"),
+        ("Tamber Partners", "Orbis Health"),
+        ("Marlowe", "Initrode Software"),
+    }
+
+
+def test_several_acquisitions_in_one_sentence_pair_their_prices(nlp):
+    text = (
+        "Over the years Marlowe Group bought Initrode Software for $1.2 billion and Vandelay Systems for $300 million."
+    )
+    (result,) = _run(nlp, Article(text=text))
+    deals = {_labels(e.roles["target"])[0]: e.roles["value"][0].value for e in _events(result, "Acquisition")}
+    assert deals == {"Initrode Software": Decimal(1_200_000_000), "Vandelay Systems": Decimal(300_000_000)}
