@@ -163,8 +163,13 @@ class _Entities:
         return next((k for k in keys if k in self.names), keys[0])
 
 
-def graph_slots(graph: Graph, rows: list[dict[str, object]], gold: list[Slot]) -> list[Slot]:
-    """Slots of the graph's events and relations, entity names aligned with the gold's."""
+def graph_slots(
+    graph: Graph, rows: list[dict[str, object]], gold: list[Slot], *, per_event: dict[object, list[Slot]] | None = None
+) -> list[Slot]:
+    """Slots of the graph's events and relations, entity names aligned with the gold's.
+
+    When `per_event` is given, it is filled with each event node's own slots.
+    """
     by_qid: dict[str, str] = {}
     for row in rows:
         for name, qid in row.get("entities", {}).items():  # type: ignore[union-attr]
@@ -211,7 +216,10 @@ def graph_slots(graph: Graph, rows: list[dict[str, object]], gold: list[Slot]) -
             for role in {r.rstrip("*?") for r in keys + others}:
                 event[role].extend(graph.objects(node, CVKG[role]))
             flat = {r: (v if len(v) > 1 or r in many else v[0]) for r, v in event.items() if v}
-            slots.extend(_event_slots(etype, flat, convert))
+            own = _event_slots(etype, flat, convert)
+            slots.extend(own)
+            if per_event is not None:
+                per_event[node] = own
     for prop, iri in RELATIONS.items():
         for subj, obj in graph.subject_objects(iri):
             slots.append(relation_slot(prop, entities.resolve(subj), entities.resolve(obj)))
@@ -225,6 +233,7 @@ class Score:
     counts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     missed: list[Slot] = field(default_factory=list)
     spurious: list[Slot] = field(default_factory=list)
+    calibration: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @staticmethod
     def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -248,6 +257,9 @@ class Score:
             out.append(f"{etype:<16}{p:7.3f}{r:7.3f}{f:7.3f}{tp:6d}{fp:6d}{fn:6d}")
         p, r, f, tp, fp, fn = self.micro()
         out.append(f"micro P={p:.3f} R={r:.3f} F1={f:.3f} (tp={tp} fp={fp} fn={fn})")
+        for band, (correct, total) in self.calibration.items():
+            share = f"{correct / total:.3f}" if total else "-"
+            out.append(f"events with confidence {band}: {total}, of which in the gold: {correct} (precision {share})")
         return out
 
 
@@ -280,3 +292,20 @@ def read_gold(path: str | Path) -> list[dict[str, object]]:
     """The rows of a gold.jsonl file."""
     with open(path, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def calibration(graph: Graph, rows: list[dict[str, object]], *, threshold: float = 0.5) -> dict[str, tuple[int, int]]:
+    """How many events at or above / below `threshold` confidence exist in the gold: {band: (correct, total)}."""
+    gold = gold_slots(rows)
+    gold_events = {slot[:2] for slot in gold if slot[0] != "relation"}
+    per_event: dict[object, list[Slot]] = {}
+    graph_slots(graph, rows, gold, per_event=per_event)
+    bands = {f">= {threshold}": [0, 0], f"< {threshold}": [0, 0]}
+    for node, slots in per_event.items():
+        if not slots:
+            continue
+        values = [float(str(c)) for c in graph.objects(node, CVKG.confidence)]
+        band = f">= {threshold}" if values and max(values) >= threshold else f"< {threshold}"
+        bands[band][1] += 1
+        bands[band][0] += slots[0][:2] in gold_events
+    return {band: (correct, total) for band, (correct, total) in bands.items()}

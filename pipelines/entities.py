@@ -109,7 +109,7 @@ class Resolver:
         key = name.lower()
         if key in self.seen:
             return self.seen[key]
-        if self.publisher and key == clean_name(self.publisher).lower():
+        if self.publisher and key.startswith(clean_name(self.publisher).lower()):
             cls = "MediaOutlet"  # the article's own outlet, e.g. in a dateline "(Deccan Data Wire)"
         if cls == "Company":
             # a short form of an organisation named earlier: "Acme Retail ... Acme"
@@ -149,8 +149,10 @@ def doc_mentions(doc: Doc, resolver: Resolver) -> list[Mention]:
             mentions.append(Mention(span.start, span.end, entity, bool(span.ent_id_)))
     descriptors = doc._.cvkg_descriptors if doc.has_extension("cvkg_descriptors") else None
     for start, end, candidates in descriptors or ():
-        if any(m.start < end and start < m.end for m in mentions):
+        overlapping = [m for m in mentions if m.start < end and start < m.end]
+        if any(m.known for m in overlapping):
             continue
+        mentions = [m for m in mentions if m not in overlapping]  # "Big Blue" the NER found is IBM
         named_before = {m.entity.id for m in mentions if m.start < start}
         for entity_id, requires in candidates:
             if entity_id in resolver.gazetteer and (not requires or requires in named_before):

@@ -100,9 +100,18 @@ _LINE_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+•·–][ \t]+|\d{1,2}[.
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
+# a wire dateline opening a paragraph: "MUMBAI, May 18 (Deccan Data Wire) — ", "SAN JOSE, Calif., Sept 21 (Reuters) - "
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'-]+(?:[ ][A-Z][A-Z.'-]+)*(?:,[ ][A-Z][a-z]+\.?)?"
+    r"(?:,?[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2}(?:[ ]?\([^)\n]{2,60}\))?|[ ]?\([^)\n]{2,60}\))"
+    r"[ ]?[—–-]{1,2}[ ]",
+    re.MULTILINE,
+)
+
+
 def strip_markup(text: str) -> str:
-    """Drop line-start bullets, heading and quote marks and bold markers, which confuse the parser."""
-    return _EMPHASIS.sub(r"\2", _LINE_MARKUP.sub("", text))
+    """Drop datelines, line-start bullets, heading and quote marks and bold markers, which confuse the parser."""
+    return _DATELINE.sub("", _EMPHASIS.sub(r"\2", _LINE_MARKUP.sub("", text)))
 
 
 def _article(text: str, meta: dict[str, object], source: str, *, min_chars: int) -> Article:

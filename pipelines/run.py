@@ -46,6 +46,36 @@ def _merge(events: list[Event]) -> list[Event]:
     return list(merged.values())
 
 
+_HEDGES = re.compile(
+    r"\b(reportedly|rumou?r(?:ed|s)?|allegedly|said to be|people familiar|sources? (?:said|say|told)|according to)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_in(entity: Entity, text: str) -> bool:
+    lowered = text.lower()
+    return any(name.lower() in lowered for name in (entity.label, *entity.alt_labels) if len(name) > 1)
+
+
+def _calibrate(event: Event, mentions_text: dict[str, set[str]]) -> Event:
+    """Lower the confidence of events whose participants were resolved from context or that are hedged.
+
+    A participant that its evidence does not name (a pronoun, "the company", the article's
+    focus) is the commonest source of error; "reportedly" and "sources said" mark claims.
+    """
+    factor = 1.0
+    for values in event.roles.values():
+        for value in values:
+            if isinstance(value, Entity) and not (
+                _named_in(value, event.evidence)
+                or any(sentence in event.evidence for sentence in mentions_text.get(value.id, ()))
+            ):
+                factor *= 0.6
+    if _HEDGES.search(event.evidence):
+        factor *= 0.85
+    return replace(event, confidence=round(event.confidence * factor, 3)) if factor < 1 else event
+
+
 def _drop_contracts_restating_moves(events: list[Event]) -> list[Event]:
     """A move of workloads is one Migration: no extra bare Contract for the move's customer and target."""
     moves = {
@@ -155,6 +185,13 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
     }
     employed = {r.subject.id for r in relations if r.prop == "worksFor"}
     relations.extend(_gazetteer_relations(entities, resolver, targets=targets, employed=employed))
+    # the sentences each entity is literally named in (descriptors included)
+    mentions_text: dict[str, set[str]] = {}
+    for mention in mentions:
+        sent = doc[mention.start].sent.text.strip()
+        mentions_text.setdefault(mention.entity.id, set()).add(sent)
+        mentions_text.setdefault(resolver.provider(mention.entity).id, set()).add(sent)  # "Oracle" names Oracle Cloud
+    events = [_calibrate(e, mentions_text) for e in events]
     return ArticleResult(
         article=article,
         entities=tuple(entities),

@@ -101,7 +101,7 @@ def evaluate_gold(gold: str | Path, articles: Iterable[str | Path], settings: Se
     from rdflib import Dataset, Graph
 
     from graph.export import export_graph
-    from graph.scoring import read_gold, score_graph
+    from graph.scoring import calibration, read_gold, score_graph
     from graph.store import open_store
     from pipelines.errors import InputError
 
@@ -120,4 +120,6 @@ def evaluate_gold(gold: str | Path, articles: Iterable[str | Path], settings: Se
     union = Graph()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         union.add((s, p, o))
-    return score_graph(union, rows), summary
+    score = score_graph(union, rows)
+    score.calibration = calibration(union, rows)
+    return score, summary

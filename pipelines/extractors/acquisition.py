@@ -118,26 +118,78 @@ def _is_stake(token: Token) -> bool:
     return token.lemma_.lower() in STAKE_NOUNS or token.lower_ in STAKE_NOUNS
 
 
+PAY_VERBS = {"pay", "spend"}
+SELL_VERBS = {"sell", "divest"}
+
+
+def _salient_org(ctx: Context, *, exclude: tuple[Entity | None, ...] = ()) -> Entity | None:
+    """The organisation the text is about at this point ('it', an unowned 'the $5bn purchase of Y')."""
+    return next((e for e in reversed(ctx.salient) if e.cls in ("Company", "CloudProvider") and e not in exclude), None)
+
+
+def _focus_company(ctx: Context, *, exclude: Entity | None) -> Entity | None:
+    """The company the article has named most so far (not a cloud provider)."""
+    counts: dict[Entity, int] = {}
+    for entity in ctx.salient:
+        if entity.cls == "Company" and entity != exclude and not ctx.resolver.is_provider(entity):
+            counts[entity] = counts.get(entity, 0) + 1
+    return max(counts, key=lambda e: counts[e]) if counts else None
+
+
+def _relative_head(ctx: Context, verb: Token) -> list[Token]:
+    """The noun a relative clause describes: 'Smyte, a start-up Twitter bought' -> Smyte."""
+    if verb.dep_ not in ("relcl", "acl"):
+        return []
+    head = verb.head
+    if ctx.mention_of(head) is None and head.dep_ == "appos":
+        head = head.head
+    return [head]
+
+
+def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[Token]] | None:
+    """(acquirer, object phrases) for one trigger token, or None when it is not a takeover trigger."""
+    lemma = token.lemma_.lower()
+    parties = TARGET_CLASSES | {"Person", "GovernmentBody"}
+    if token.pos_ == "VERB" and lemma in ACQUIRE_VERBS:
+        objects = _object_phrases(token, set())
+        if any(_is_stake(o) for o in objects):
+            return None  # buying a stake is an investment
+        first = subject_entity(ctx, token, exclude_providers=False)
+        if first is None:
+            first = next((e for _, e in _entities(ctx, _agents(token), parties)), None)
+            objects = objects or [c for c in token.children if c.dep_ == "nsubjpass"]
+        objects = objects or _relative_head(ctx, token)
+        if any(o.lower_ == "it" for o in objects):  # "Musk bought it": the organisation in focus
+            target = _salient_org(ctx, exclude=(first,))
+            return first, [o for o in objects if o.lower_ != "it"] + ([] if target is None else [target])  # type: ignore[list-item]
+        return first, objects
+    if token.pos_ == "VERB" and lemma in PAY_VERBS:  # "paid $26.2bn for LinkedIn"
+        if not _amounts(ctx):
+            return None
+        return subject_entity(ctx, token, exclude_providers=False), _object_phrases(token, {"for", "on"})
+    if token.pos_ == "VERB" and lemma in SELL_VERBS:  # "sold its X business to Y for $1.2bn"
+        buyers = _entities(ctx, [t for o in _object_phrases(token, {"to"}) for t in core_subtree(o)], parties)
+        return (buyers[0][1] if buyers else None), _object_phrases(token, set())
+    if token.pos_ == "NOUN" and lemma in ACQUIRE_NOUNS:
+        objects = _object_phrases(token, {"of"})
+        first = _possessor(ctx, token) or next((e for _, e in _entities(ctx, _by_phrase(token), parties)), None)
+        return first or _salient_org(ctx), objects
+    return None
+
+
 def extract_acquisitions(ctx: Context) -> list[Event]:
     """Acquisitions stated in the sentence, one per target."""
     for token in ctx.sent:
-        lemma = token.lemma_.lower()
-        if token.pos_ == "VERB" and lemma in ACQUIRE_VERBS:
-            objects = _object_phrases(token, set())
-            if any(_is_stake(o) for o in objects):
-                continue  # buying a stake is an investment
-            first = subject_entity(ctx, token, exclude_providers=False)
-            if first is None:
-                first = next((e for _, e in _entities(ctx, _agents(token), TARGET_CLASSES | {"Person"})), None)
-                objects = objects or [c for c in token.children if c.dep_ == "nsubjpass"]
-        elif token.pos_ == "NOUN" and lemma in ACQUIRE_NOUNS:
-            first = _possessor(ctx, token) or next(
-                (e for _, e in _entities(ctx, _by_phrase(token), TARGET_CLASSES | {"Person"})), None
-            )
-            objects = _object_phrases(token, {"of"})
-        else:
+        parts = _acquisition_parts(ctx, token)
+        if parts is None:
             continue
-        targets = _entities(ctx, [t for o in objects for t in core_subtree(o)], TARGET_CLASSES)
+        first, objects = parts
+        tokens = [t for o in objects if not isinstance(o, Entity) for t in core_subtree(o)]
+        targets = _entities(ctx, tokens, TARGET_CLASSES)
+        targets += [(token.i, o) for o in objects if isinstance(o, Entity)]
+        targets = [
+            (i, t) for i, t in targets if not (token.lemma_.lower() in PAY_VERBS and ctx.resolver.is_provider(t))
+        ]
         if _party(first) and targets:
             events = _events(ctx, token, "Acquisition", first, targets)  # type: ignore[arg-type]
             if events:
@@ -233,8 +285,14 @@ def _stated_investments(ctx: Context) -> list[Event]:
             first = subject_entity(ctx, token, exclude_providers=False)
             preps = {"in", "into"} if lemma == "invest" else set()
             objects = _object_phrases(token, preps)
+            if lemma == "invest" and not _object_phrases(token, {"in", "into", "on"}) and _amounts(ctx):
+                # "X agreed to invest $2.25bn": in the company the article is about
+                focus = _focus_company(ctx, exclude=first)
+                objects = [focus] if focus is not None else []  # type: ignore[list-item]
         elif token.pos_ == "NOUN" and (lemma in INVEST_NOUNS or _is_stake(token)):
             head = token.head
+            while _is_stake(token) and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+                head = head.head  # "will receive $350 million worth of Y shares"
             if _is_stake(token) and head.pos_ == "VERB":  # "took a stake in Y", "received shares of Y"
                 first = subject_entity(ctx, head, exclude_providers=False)
             else:
@@ -244,7 +302,8 @@ def _stated_investments(ctx: Context) -> list[Event]:
                 objects += [c for c in token.children if c.dep_ in ("compound", "poss")]
         else:
             continue
-        investees = _entities(ctx, [t for o in objects for t in core_subtree(o)], TARGET_CLASSES)
+        tokens = [t for o in objects if not isinstance(o, Entity) for t in core_subtree(o)]
+        investees = _entities(ctx, tokens, TARGET_CLASSES) + [(token.i, o) for o in objects if isinstance(o, Entity)]
         if _party(first) and investees:
             events = _events(ctx, token, "Investment", first, investees[:1])  # type: ignore[arg-type]
             if events:

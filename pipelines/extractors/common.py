@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 NEGATIONS = {"not", "never", "n't", "no"}
 DENIAL_LEMMAS = {"deny", "dismiss", "refute", "reject"}
+CONDITIONALS = {"if", "unless", "whether"}
 HYPOTHETICAL = {"could", "might", "would", "may", "should"}
 PLAN_LEMMAS = {"plan", "intend", "aim", "expect", "prepare", "consider", "seek", "hope"}
 REPORT_LEMMAS = {"report", "say", "cite", "tell", "according", "learn"}
@@ -185,8 +186,10 @@ def subject_entity(ctx: Context, trigger: Token, *, exclude_providers: bool = Tr
                 return owner
         if entity.cls in CUSTOMER_CLASSES and not (exclude_providers and entity.cls == "CloudProvider"):
             return entity
-    if subject.lower_ in PRONOUNS or " ".join(t.lower_ for t in subject.subtree) in PRONOUNS:
-        for entity in reversed(ctx.salient):
+    if subject.lower_ in PRONOUNS or " ".join(t.lower_ for t in core_subtree(subject)) in PRONOUNS:
+        # an organisation named earlier in the same sentence first ("Google's record, the $12.5bn it paid")
+        before = [m.entity for m in ctx.mentions if m.end <= subject.i]
+        for entity in [*reversed(before), *reversed(ctx.salient)]:
             if entity.cls in CUSTOMER_CLASSES and not (exclude_providers and ctx.resolver.is_provider(entity)):
                 return entity
     return None
@@ -204,6 +207,10 @@ def owner_in_article(ctx: Context, product: Entity) -> Entity | None:
 def assertion(ctx: Context, trigger: Token) -> str | None:
     """'' for a plain statement, 'Planned' for a plan, None when negated, denied or hypothetical."""
     chain = verb_chain(trigger)
+    for verb in chain:
+        # a condition: "if X moves to AWS, …", "unless the deal closes"
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONALS for c in verb.children):
+            return None
     for verb in chain[:3]:
         for child in verb.children:
             if child.dep_ == "neg" or child.lower_ in NEGATIONS and child.dep_ in ("neg", "det"):

@@ -137,3 +137,17 @@ def test_several_acquisitions_in_one_sentence_pair_their_prices(nlp):
     (result,) = _run(nlp, Article(text=text))
     deals = {_labels(e.roles["target"])[0]: e.roles["value"][0].value for e in _events(result, "Acquisition")}
     assert deals == {"Initrode Software": Decimal(1_200_000_000), "Vandelay Systems": Decimal(300_000_000)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If Globex moves its workloads from Google Cloud to Microsoft Azure, costs would fall.",
+        "Will Globex move its workloads from Google Cloud to Microsoft Azure?",
+        "Globex never signed a contract with Amazon Web Services.",
+        "Reports that Marlowe Group would acquire Initrode Software were denied by both companies.",
+    ],
+)
+def test_conditional_questioned_and_denied_statements_yield_no_event(nlp, text):
+    (result,) = _run(nlp, Article(text=text))
+    assert result.events == ()
