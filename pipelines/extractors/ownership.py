@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Relation
 from pipelines.extractors.common import Context, is_org
-from pipelines.extractors.relations import antecedent
+from pipelines.extractors.reference import antecedent
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

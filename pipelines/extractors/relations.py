@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from graph.records import Entity, Relation
-from pipelines.extractors.common import Context, is_org, subject_of
+from pipelines.extractors.common import Context, subject_of
+from pipelines.extractors.reference import (
+    ORG_NOUNS,
+    UNIT_NOUNS,
+    antecedent,
+    classes,
+    described,
+    entity_of,
+    org_of,
+    prior_orgs,
+    reference,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -29,131 +39,11 @@ CONTEST_NOUNS = frozenset("competition race rivalry battle fight contest war".sp
 COMPETE_VERBS = frozenset("compete rival trail".split())
 RANK_PREPS = frozenset(("behind", "after"))
 RANK_WORDS = frozenset("second third fourth fifth sixth largest biggest distant no.".split())
-# nouns that stand for an organisation named before ("the Seattle-based company")
-ORG_NOUNS = frozenset(
-    """company firm group giant maker developer start-up startup insurer retailer bank lender carmaker automaker
-    manufacturer operator lab laboratory conglomerate vendor supplier chipmaker business outfit provider
-    specialist""".split()
-)
-UNIT_NOUNS = frozenset("cloud unit division arm business subsidiary".split())
 HQ_WORDS = frozenset(("based", "headquartered"))
-PRONOUNS = frozenset(("it", "its", "itself"))
 # words that may stand between two employers of one title ("of Google and its parent company Alphabet")
 LINK_WORDS = frozenset(("and", "its", "parent", "company", "the", ",", "&"))
 # a portfolio before these titles is no organisation ("Defense Secretary Mark Esper")
 PORTFOLIO_TITLES = frozenset(("secretary", "minister"))
-
-
-def _entity(ctx: Context, token: Token) -> Entity | None:
-    mention = ctx.mention_of(token)
-    return mention.entity if mention else None
-
-
-def _org(ctx: Context, token: Token) -> Entity | None:
-    entity = _entity(ctx, token)
-    return entity if entity is not None and is_org(entity) else None
-
-
-def _prior_orgs(ctx: Context, before: int) -> list[tuple[int, Entity]]:
-    """Organisations the doc names before token `before`, with their token index, in order."""
-    found = []
-    for span in ctx.sent.doc.ents:
-        if span.start >= before:
-            break
-        mention = ctx.mention_of(span[0]) if span.start >= ctx.sent.start else None
-        entity = mention.entity if mention else ctx.resolver.resolve(span)
-        if entity is not None and is_org(entity) and entity.cls != "MediaOutlet":
-            found.append((span.start, entity))
-    return found
-
-
-def _co_arguments(token: Token) -> set[int]:
-    """Tokens that are subjects of the verbs governing `token`: never the thing it refers back to."""
-    found: set[int] = set()
-    while token.head.i != token.i:
-        token = token.head
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
-                core = [child]
-                while core:
-                    head = core.pop()
-                    found.add(head.i)
-                    core += [t for t in head.children if t.dep_ in ("compound", "poss", "nmod", "amod")]
-    return found
-
-
-def _described(ctx: Context, token: Token, *, classes: tuple[str, ...] = ("Company", "ResearchFirm")) -> Entity | None:
-    """What 'the company', 'the Austin-based group' refers to: an earlier org of the sentence, else the topic."""
-    blocked = _co_arguments(token)
-    for index, entity in _prior_orgs(ctx, token.i):
-        mention = ctx.mention_of(ctx.sent.doc[index]) if index >= ctx.sent.start else None
-        if mention is None or entity.cls not in classes:
-            continue
-        if not blocked & set(range(mention.start, mention.end)):
-            return entity
-    doc = ctx.sent.doc
-    earlier = [(i, e) for i, e in _prior_orgs(ctx, ctx.sent.start) if e.cls in classes]
-    if not earlier:
-        return None
-    # the organisation the article keeps talking about: subjects weigh more, the last sentence adds
-    previous = doc[ctx.sent.start - 1].sent.start if ctx.sent.start > 0 else 0
-    scores: Counter[str] = Counter()
-    for index, entity in earlier:
-        scores[entity.id] += 3 if _is_subject(doc[index]) else 1
-    for entity in {e.id for i, e in earlier if i >= previous}:
-        scores[entity] += 1
-    return max(earlier[::-1], key=lambda pair: scores[pair[1].id])[1]
-
-
-def _is_subject(token: Token) -> bool:
-    """Whether a name is (part of) a clause subject: 'Snap Inc. has …', "Amazon's cloud unit said …"."""
-    while token.dep_ in ("compound", "poss", "flat") and token.head.i != token.i:
-        token = token.head
-    return token.dep_ in ("nsubj", "nsubjpass")
-
-
-def _classes(noun: Token) -> tuple[str, ...]:
-    """Which kinds of organisation a description noun may stand for: only a 'firm' may be an analyst house."""
-    return ("Company", "ResearchFirm") if noun.lemma_.lower() == "firm" else ("Company",)
-
-
-def antecedent(ctx: Context, token: Token, exclude: set[str], providers: bool) -> Entity | None:
-    """The organisation 'it'/'its' stands for: a subject governing it, else the nearest one before it."""
-
-    def fits(entity: Entity | None) -> bool:
-        return entity is not None and entity.id not in exclude and (not providers or ctx.resolver.is_provider(entity))
-
-    head = token
-    while head.head.i != head.i:
-        head = head.head
-        for child in head.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.i < token.i and child.lower_ not in PRONOUNS:
-                entity = _reference(ctx, child, exclude=exclude, providers=providers)
-                if fits(entity):
-                    return entity
-    for _, entity in reversed(_prior_orgs(ctx, token.i)):
-        if fits(entity):
-            return entity
-    return None
-
-
-def _reference(ctx: Context, token: Token, *, exclude: set[str], providers: bool = False) -> Entity | None:
-    """The organisation a noun phrase head names: a mention, a pronoun, 'X's cloud', 'the unit'."""
-    entity = _org(ctx, token)
-    if entity is not None:
-        return entity
-    if token.lower_ in PRONOUNS:
-        return antecedent(ctx, token, exclude, providers)
-    lemma = token.lemma_.lower()
-    owner = next((c for c in token.children if c.dep_ == "poss"), None)
-    if lemma in UNIT_NOUNS:
-        parent = _reference(ctx, owner, exclude=exclude, providers=providers) if owner is not None else None
-        if parent is None and owner is None and any(c.lower_ == "the" for c in token.children):
-            parent = next((e for _, e in reversed(_prior_orgs(ctx, token.i)) if e.cls == "CloudProvider"), None)
-        return ctx.resolver.provider(parent) if parent is not None else None
-    if lemma in ORG_NOUNS and owner is None and any(c.lower_ == "the" for c in token.children):
-        return _described(ctx, token, classes=_classes(token))
-    return None
 
 
 def _named(ctx: Context, token: Token) -> list[Entity]:
@@ -162,7 +52,7 @@ def _named(ctx: Context, token: Token) -> list[Entity]:
     stack = [token]
     while stack:
         current = stack.pop()
-        entity = _org(ctx, current)
+        entity = org_of(ctx, current)
         if entity is not None and entity not in found:
             found.append(entity)
         for child in current.children:
@@ -206,7 +96,7 @@ def _competes(ctx: Context) -> list[Relation]:
             if subject_token is None:  # a misparse takes the verb for a noun: "Oracle's cloud business competes"
                 subject_token = next((c for c in token.children if c.dep_ == "poss"), None)
                 unit = any(c.dep_ == "compound" and c.lemma_.lower() in UNIT_NOUNS for c in token.children)
-                owner = _org(ctx, subject_token) if subject_token is not None and unit else None
+                owner = org_of(ctx, subject_token) if subject_token is not None and unit else None
                 if owner is not None:
                     found += _compete(ctx, ctx.resolver.provider(owner), rivals)
                     continue
@@ -218,14 +108,14 @@ def _competes(ctx: Context) -> list[Relation]:
                 ):
                     rivals += _named(ctx, child)
             follow = token.doc[token.i + 2] if token.i + 2 < ctx.sent.end else None
-            if not rivals and follow is not None and token.nbor().text == "," and _org(ctx, follow):
-                rivals.append(_org(ctx, follow))  # "its smaller rival, Google Cloud" however it parses
+            if not rivals and follow is not None and token.nbor().text == "," and org_of(ctx, follow):
+                rivals.append(org_of(ctx, follow))  # "its smaller rival, Google Cloud" however it parses
             if lemma in RIVAL_NOUNS and token.dep_ in ("appos", "conj", "attr") and subject_token is not None:
-                described = token
-                while described.dep_ == "conj":
-                    described = described.head
-                if described.dep_ == "appos":
-                    rivals += [e for e in [_org(ctx, described.head)] if e]
+                rival_noun = token
+                while rival_noun.dep_ == "conj":
+                    rival_noun = rival_noun.head
+                if rival_noun.dep_ == "appos":
+                    rivals += [e for e in [org_of(ctx, rival_noun.head)] if e]
         elif token.lower_ in RANK_PREPS and token.dep_ == "prep" and _ranked(token.head):
             rivals = [e for child in token.children if child.dep_ == "pobj" for e in _named(ctx, child)]
             subject_token = subject_of(token.head) if token.head.pos_ in ("VERB", "AUX") else None
@@ -233,7 +123,7 @@ def _competes(ctx: Context) -> list[Relation]:
             continue
         exclude = {e.id for e in rivals}
         providers = all(ctx.resolver.is_provider(e) for e in rivals)
-        subject = _reference(ctx, subject_token, exclude=exclude, providers=providers)
+        subject = reference(ctx, subject_token, exclude=exclude, providers=providers)
         found += _compete(ctx, subject, rivals)
     return found
 
@@ -249,7 +139,7 @@ def _place_before(ctx: Context, token: Token) -> tuple[Entity | None, int]:
     if i >= ctx.sent.start and ctx.sent.doc[i].text in ("-", "–"):
         i -= 1
     while i >= ctx.sent.start:
-        entity = _entity(ctx, ctx.sent.doc[i])
+        entity = entity_of(ctx, ctx.sent.doc[i])
         if entity is None or entity.cls != "Place":
             break
         mention = ctx.mention_of(ctx.sent.doc[i])
@@ -271,21 +161,21 @@ def _noun_word(noun: Token) -> str:
 
 def _holder(ctx: Context, noun: Token, start: int) -> Entity | None:
     """The organisation an HQ phrase describes: the noun itself, its apposition head, or what 'the …' means."""
-    entity = _org(ctx, noun)
+    entity = org_of(ctx, noun)
     if entity is not None:
         return entity
     if noun.dep_ == "compound":
-        return _org(ctx, noun.head)
+        return org_of(ctx, noun.head)
     doc = ctx.sent.doc
     if _noun_word(noun) not in ORG_NOUNS:
         return None
     det = doc[start - 1] if start > ctx.sent.start else None
     if det is not None and det.lower_ in ("a", "an", "the") and start - 3 >= ctx.sent.start:
-        named = _org(ctx, doc[start - 3]) if doc[start - 2].text == "," else None
+        named = org_of(ctx, doc[start - 3]) if doc[start - 2].text == "," else None
         if named is not None or det.lower_ != "the":
             return named
     if det is not None and det.lower_ == "the":
-        return _described(ctx, noun, classes=_classes(noun))
+        return described(ctx, noun, classes=classes(noun))
     return None
 
 
@@ -304,13 +194,13 @@ def _headquarters(ctx: Context) -> list[Relation]:
                 holder = _holder(ctx, noun, start) if noun is not None else None
             else:
                 pobj = [g for c in token.children if c.lower_ == "in" for g in c.children if g.dep_ == "pobj"]
-                place = _entity(ctx, pobj[0]) if pobj else None
+                place = entity_of(ctx, pobj[0]) if pobj else None
                 target = token.head if token.dep_ in ("acl", "amod") else subject_of(token)
                 if place is not None and place.cls == "Place" and target is not None:
                     edge = target.left_edge
-                    holder = _org(ctx, target) or _holder(ctx, target, edge.i + (edge.dep_ == "det"))
+                    holder = org_of(ctx, target) or _holder(ctx, target, edge.i + (edge.dep_ == "det"))
         elif token.pos_ == "NOUN" and token.lemma_.lower() in ORG_NOUNS and token.tag_ == "NN":
-            places = [_entity(ctx, c) for c in token.children if c.dep_ == "compound"]
+            places = [entity_of(ctx, c) for c in token.children if c.dep_ == "compound"]
             if places and places[0] is not None and places[0].cls == "Place":
                 edge = token.left_edge
                 place = places[0]
@@ -344,7 +234,7 @@ def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool) 
     """
     found: list[Entity] = []
     for token in tokens:
-        entity = _org(ctx, token)
+        entity = org_of(ctx, token)
         if entity is not None and entity not in found:
             found.append(entity)
         elif entity is None and found and token.lower_ not in LINK_WORDS:
@@ -355,15 +245,15 @@ def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool) 
         if token.dep_ == "poss" and token.lower_ in ("its", "their"):
             entity = antecedent(ctx, token, set(), False)
         elif token.dep_ == "poss" and token.lemma_.lower() in ORG_NOUNS:
-            entity = _described(ctx, token, classes=_classes(token))
+            entity = described(ctx, token, classes=classes(token))
         else:
             continue
         return [entity] if entity is not None else []
     if not bare_ok or not {w.lower() for w in title.replace("-", " - ").split()} & CORPORATE_TITLES:
         return found
     anchor = tokens[0]
-    nearest = [e for i, e in _prior_orgs(ctx, anchor.i) if i >= ctx.sent.start and e.cls == "Company"]
-    topic = nearest[-1] if nearest else _described(ctx, anchor, classes=("Company",))
+    nearest = [e for i, e in prior_orgs(ctx, anchor.i) if i >= ctx.sent.start and e.cls == "Company"]
+    topic = nearest[-1] if nearest else described(ctx, anchor, classes=("Company",))
     return [topic] if topic is not None else []
 
 
@@ -413,7 +303,7 @@ def _works_for(ctx: Context) -> list[Relation]:
                 verb = doc[nxt.i + 1] if nxt.i + 1 < ctx.sent.end else None
                 if verb is not None and verb.lemma_.lower() in LEAD_VERBS and verb.tag_ in ("VBZ", "VBP"):
                     rest = _after(ctx, verb.i + 1)
-                    orgs = [e for t in rest if (e := _org(ctx, t))]
+                    orgs = [e for t in rest if (e := org_of(ctx, t))]
                     tail = [t for t in rest if t.i > max((t.i for t in rest if t.lower_ == "as"), default=rest[-1].i)]
                     title = _title_text(ctx, tail) or verb.lemma_.lower()
                     found += [Relation(person, "worksFor", org, title) for org in dict.fromkeys(orgs)]
@@ -422,7 +312,7 @@ def _works_for(ctx: Context) -> list[Relation]:
             lead = before[0].i - 1
             by_verb = doc[lead - 1] if lead - 1 >= ctx.sent.start and doc[lead].lower_ == "by" else None
             if by_verb is not None and by_verb.lemma_.lower() in LEAD_VERBS:
-                owner = _org(ctx, by_verb.head) or (_org(ctx, doc[by_verb.i - 2]) if by_verb.i - 2 >= 0 else None)
+                owner = org_of(ctx, by_verb.head) or (org_of(ctx, doc[by_verb.i - 2]) if by_verb.i - 2 >= 0 else None)
                 before = ([by_verb.head] if owner else []) + before
             lowercase = all(not t.is_title for t in before if ctx.mention_of(t) is None)
             if before[-1].lemma_.lower() not in PORTFOLIO_TITLES:
