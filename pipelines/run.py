@@ -178,8 +178,7 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
         orgs = [m for m in in_sent if m.entity.cls in CUSTOMER_CLASSES]
         subjects = [m for m in orgs if doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
         salient.extend(m.entity for m in orgs + subjects[:1])
-    # names first taken for people may have been re-typed as companies by their roles
-    entities = list(dict.fromkeys(resolver.seen.get(m.entity.label.lower(), m.entity) for m in mentions))
+    entities = list(dict.fromkeys(m.entity for m in mentions))
     targets = {
         v.id for e in events if e.type == "Acquisition" for v in e.roles.get("target", ()) if isinstance(v, Entity)
     }

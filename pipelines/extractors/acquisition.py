@@ -50,17 +50,8 @@ def _object_phrases(head: Token, preps: set[str]) -> list[Token]:
     return heads
 
 
-def _amounts(ctx: Context) -> list[tuple[int, Amount]]:
-    seen, found = set(), []
-    for index, amount in ctx.amounts():
-        if amount.value >= 1_000_000 and (amount.value, amount.currency) not in seen:
-            seen.add((amount.value, amount.currency))
-            found.append((index, amount))
-    return found
-
-
 def _pair_values(ctx: Context, targets: list[tuple[int, Entity]], trigger: Token) -> dict[Entity, Amount]:
-    amounts = _amounts(ctx)
+    amounts = ctx.deal_amounts()
     if not amounts:
         return {}
     if len(targets) == 1:
@@ -164,7 +155,7 @@ def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[
             return first, [o for o in objects if o.lower_ != "it"] + ([] if target is None else [target])  # type: ignore[list-item]
         return first, objects
     if token.pos_ == "VERB" and lemma in PAY_VERBS:  # "paid $26.2bn for LinkedIn"
-        if not _amounts(ctx):
+        if not ctx.deal_amounts():
             return None
         return subject_entity(ctx, token, exclude_providers=False), _object_phrases(token, {"for", "on"})
     if token.pos_ == "VERB" and lemma in SELL_VERBS:  # "sold its X business to Y for $1.2bn"
@@ -248,7 +239,7 @@ def _commitment(ctx: Context) -> list[Event]:
     for token in ctx.sent:
         if token.pos_ != "VERB" or token.lemma_.lower() not in ("commit", "pledge", "inject", "pour"):
             continue
-        if not _amounts(ctx):
+        if not ctx.deal_amounts():
             continue
         investees = _entities(
             ctx, [t for o in _object_phrases(token, {"to", "into"}) for t in core_subtree(o)], {"Company", "Product"}
@@ -285,7 +276,7 @@ def _stated_investments(ctx: Context) -> list[Event]:
             first = subject_entity(ctx, token, exclude_providers=False)
             preps = {"in", "into"} if lemma == "invest" else set()
             objects = _object_phrases(token, preps)
-            if lemma == "invest" and not _object_phrases(token, {"in", "into", "on"}) and _amounts(ctx):
+            if lemma == "invest" and not _object_phrases(token, {"in", "into", "on"}) and ctx.deal_amounts():
                 # "X agreed to invest $2.25bn": in the company the article is about
                 focus = _focus_company(ctx, exclude=first)
                 objects = [focus] if focus is not None else []  # type: ignore[list-item]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Article, Entity, Event
@@ -54,8 +55,22 @@ class Context:
         return None
 
     def amounts(self) -> list[tuple[int, Amount]]:
-        """Money amounts of the sentence with the doc token index where each starts."""
-        return [(self._token_at(f), f.value) for f in find_amounts(self.sent.text) if isinstance(f.value, Amount)]
+        """Money amounts of the sentence with the doc token index where each starts (found once per sentence)."""
+        return list(self._amounts)
+
+    @cached_property
+    def _amounts(self) -> tuple[tuple[int, Amount], ...]:
+        return tuple((self._token_at(f), f.value) for f in find_amounts(self.sent.text) if isinstance(f.value, Amount))
+
+    def deal_amounts(self) -> list[tuple[int, Amount]]:
+        """The sentence's amounts of at least a million, each value stated once (restatements dropped)."""
+        seen: set[tuple[object, str]] = set()
+        found = []
+        for index, amount in self._amounts:
+            if amount.value >= 1_000_000 and (amount.value, amount.currency) not in seen:
+                seen.add((amount.value, amount.currency))
+                found.append((index, amount))
+        return found
 
     def terms(self) -> list[str]:
         """Contract lengths stated in the sentence."""
@@ -79,10 +94,16 @@ class Context:
         return None
 
 
-def governing_preposition(token: Token) -> str:
-    """The preposition a noun hangs from, climbing over conjuncts and appositions ('to X and Y')."""
+def phrase_head(token: Token) -> Token:
+    """The head of the phrase a name stands in, climbing over conjuncts, appositions and compounds."""
     while token.dep_ in ("conj", "appos", "compound") and token.head.i != token.i:
         token = token.head
+    return token
+
+
+def governing_preposition(token: Token) -> str:
+    """The preposition a noun hangs from, climbing over conjuncts and appositions ('to X and Y')."""
+    token = phrase_head(token)
     if token.dep_ == "pobj":
         return token.head.lower_
     return ""

@@ -103,8 +103,6 @@ def _customer_list(ctx: Context) -> tuple[list[Entity], Entity | None]:
             mention = ctx.mention_of(child) if child.dep_ in ("poss", "compound") else None
             if mention and ctx.resolver.is_provider(mention.entity):
                 provider = ctx.resolver.provider(mention.entity)
-            elif child.dep_ == "poss" and child.lower_ in ("its", "their") and ctx.salient:
-                continue
         if provider is None:
             continue
         scope = [t for t in token.head.subtree] if token.head.lemma_.lower() == "include" else list(token.subtree)
@@ -138,12 +136,7 @@ def _customer_list(ctx: Context) -> tuple[list[Entity], Entity | None]:
 
 def _values(ctx: Context, providers: list[tuple[int, Entity]], trigger: Token) -> dict[Entity, Amount]:
     """Pair amounts with providers: one each in order, or a single amount for a single provider."""
-    seen: set[tuple[object, str]] = set()
-    amounts = []
-    for index, amount in ctx.amounts():
-        if (amount.value, amount.currency) not in seen and amount.value >= 1_000_000:
-            seen.add((amount.value, amount.currency))
-            amounts.append((index, amount))
+    amounts = ctx.deal_amounts()
     if not amounts:
         return {}
     if len(providers) == 1:

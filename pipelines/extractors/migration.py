@@ -10,6 +10,7 @@ from pipelines.extractors.common import (
     assertion,
     confidence,
     governing_preposition,
+    phrase_head,
     subject_entity,
 )
 
@@ -45,9 +46,7 @@ def _provider_roles(ctx: Context, trigger: Token) -> tuple[list[Entity], list[En
             continue
         root = ctx.sent.doc[mention.end - 1]
         prep = governing_preposition(root)
-        head = root
-        while head.dep_ in ("conj", "appos", "compound") and head.head.i != head.i:
-            head = head.head
+        head = phrase_head(root)
         if prep in FROM_PREPS or (prep == "away" and leaving):
             sources.append(ctx.resolver.provider(entity))
         elif prep in TO_PREPS or (prep == "for" and leaving):

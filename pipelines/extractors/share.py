@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from graph.records import Entity, Event
 from ontology import load_descriptors
 from pipelines.entities import Mention, to_entity
-from pipelines.extractors.common import Context, assertion, confidence
+from pipelines.extractors.common import Context, assertion, confidence, phrase_head
 from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
 from pipelines.periods import find_periods
 
@@ -83,9 +83,7 @@ def named_before(ctx: Context, sent: Span) -> list[Entity]:
 
 def _is_reference(root: Token) -> bool:
     """'behind AWS and Azure', 'trailing its rivals AWS': a provider named only as a yardstick."""
-    token = root
-    while token.dep_ in ("conj", "appos", "compound") and token.head is not token:
-        token = token.head
+    token = phrase_head(root)
     if token.dep_ == "pobj" and (token.head.lower_ in COMPARE_PREPS or token.head.head.lower_ == "ahead"):
         return True
     return token.dep_ == "dobj" and token.head.lemma_.lower() in COMPARE_VERBS
@@ -201,9 +199,7 @@ def _market(ctx: Context, sent: Span, mentions: list[Mention]) -> Entity | str |
     for m in mentions:
         if m.entity.cls != "Place":
             continue
-        token = sent.doc[m.end - 1]
-        while token.dep_ in ("compound", "conj", "appos") and token.head is not token:
-            token = token.head
+        token = phrase_head(sent.doc[m.end - 1])
         head = token.head
         nxt = sent.doc[m.end] if m.end < len(sent.doc) else token
         if nxt.text in ("-", "–") or nxt.lower_ in ("company", "firm", "giant", "group"):
