@@ -46,3 +46,36 @@ class DescriptorMatcher:
             found.append((start, end, tuple(self.candidates[key])))
         doc._.cvkg_descriptors = found
         return doc
+
+
+def _title_case(sent: object) -> bool:
+    """A headline in Title Case, where capitals say nothing about names."""
+    words = [t for t in sent if t.is_alpha]  # type: ignore[attr-defined]
+    return len(words) >= 4 and sum(t.is_title for t in words) >= 0.6 * len(words)
+
+
+@Language.component("cvkg_org_names", requires=["token.pos"], assigns=["doc.ents"])
+def org_names(doc: Doc) -> Doc:
+    """Tag 'Fernhill Software', 'Calder Health Bank' as organisations when the NER missed or mislabelled them.
+
+    A run of two to four proper nouns that ends in a word only organisations end in (ORG_HEADS) is a
+    company name; names the gazetteer matched are never touched.
+    """
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    from pipelines.entities import ORG_HEADS
+
+    found = []
+    run: list[int] = []
+    for token in [*doc, None]:
+        if token is not None and token.pos_ == "PROPN" and token.is_title and not token.ent_id_:
+            run.append(token.i)
+            continue
+        if 2 <= len(run) <= 4 and doc[run[-1]].lower_ in ORG_HEADS and not _title_case(doc[run[0]].sent):
+            found.append(Span(doc, run[0], run[-1] + 1, label="ORG"))
+        run = []
+    if found:
+        kept = [e for e in doc.ents if e.ent_id_ or not any(e.start < f.end and f.start < e.end for f in found)]
+        doc.ents = filter_spans([*kept, *found])
+    return doc

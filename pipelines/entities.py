@@ -11,7 +11,7 @@ from graph.records import Entity
 from ontology import GazetteerEntry
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 ORG_CLASSES = frozenset({"CloudProvider", "Company", "MediaOutlet", "ResearchFirm", "GovernmentBody"})
 _NER_CLASSES = {
@@ -35,7 +35,7 @@ ORG_HEADS = frozenset(
     technologies technology tech labs motors airlines airways energy pharma pharmaceuticals foods
     capital financial insurance software networks communications telecom group holdings partners
     ventures industries solutions services studios entertainment brands stores markets mobility
-    robotics semiconductor semiconductors devices electronics analytics data cloud ai""".split()
+    robotics semiconductor semiconductors devices electronics analytics data cloud ai interactive""".split()
 )
 
 
@@ -79,6 +79,7 @@ class Resolver:
     publisher: str = ""
     seen: dict[str, Entity] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
+    retyped: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # the Provider rule maps a parent to the cloud unit that carries its name
@@ -107,6 +108,7 @@ class Resolver:
         if cls in ("Person", "Place", "Product") and name.split()[-1].lower() in ORG_HEADS:
             cls = "Company"
         key = name.lower()
+        cls = self.retyped.get(key, cls)
         if key in self.seen:
             return self.seen[key]
         if self.publisher and key.startswith(clean_name(self.publisher).lower()):
@@ -140,8 +142,84 @@ class Resolver:
         return None
 
 
+# what only a company has: "Zynga's shares", "Zynga's chief executive"
+_CORPORATE_POSSESSIONS = frozenset(
+    """shares stock revenue revenues sales profit profits earnings workforce employees staff customers
+    subsidiary subsidiaries executive executives chief ceo cfo cto founder co-founder cofounder investors
+    shareholders listing valuation products games apps software""".split()
+)
+# what a place does not do: "Zynga said it would close its data centres"
+_CORPORATE_VERBS = frozenset(
+    """say announce report post acquire buy sell close shut cut hire sign migrate move expect raise lose launch
+    spend invest earn employ agree""".split()
+)
+_MAKER_NOUNS = frozenset({"maker", "developer", "creator", "publisher", "owner"})
+
+
+def _root_of_name(span: Span) -> Token:
+    root = span.root
+    while root.dep_ in ("compound", "flat") and root.head.i != root.i and root.head.i < span.end:
+        root = root.head
+    return root
+
+
+def _org_evidence(span: Span) -> bool:
+    """Whether the syntax around a name says it is a company, whatever the NER label."""
+    root = _root_of_name(span)
+    if root.dep_ == "poss" and root.head.lemma_.lower() in _CORPORATE_POSSESSIONS:
+        return True
+    return span.label_ in ("GPE", "LOC") and root.dep_ == "nsubj" and root.head.lemma_.lower() in _CORPORATE_VERBS
+
+
+def _product_evidence(span: Span) -> bool:
+    """'the FarmVille maker', 'the maker of FarmVille': the name is a product."""
+    root = _root_of_name(span)
+    if root.dep_ == "compound" and root.head.lemma_.lower() in _MAKER_NOUNS:
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in _MAKER_NOUNS
+
+
+def _place_evidence(span: Span, places: set[int]) -> bool:
+    """'Burlington, Massachusetts', 'Burlington-based': the name is a place."""
+    doc = span.doc
+    after = span.end
+    if after + 1 < len(doc) and doc[after].text == "," and after + 1 in places:
+        return True
+    return after + 1 < len(doc) and doc[after].text == "-" and doc[after + 1].lower_ == "based"
+
+
+def retype(doc: Doc, resolver: Resolver) -> None:
+    """Correct the NER class of names the gazetteer does not know, from evidence across the whole doc.
+
+    The small model calls unknown companies places or people ("Zynga" as GPE) and products companies;
+    a name is a company when any of its mentions is tagged ORG or stands where only a company can,
+    a product when it is what a 'maker' makes, and a place when a known place or '-based' follows it.
+    """
+    places = {span.start for span in doc.ents if span.ent_id_ in resolver.gazetteer and span.label_ in ("GPE", "LOC")}
+    spans = [s for s in doc.ents if not s.ent_id_ and s.label_ in ("ORG", "GPE", "LOC", "PERSON", "PRODUCT")]
+    people = {clean_name(s.text).lower() for s in spans if s.label_ == "PERSON"}
+    votes: dict[str, set[str]] = {}
+    for span in spans:
+        key = clean_name(span.text).lower()
+        found = votes.setdefault(key, set())
+        if _place_evidence(span, places):
+            found.add("Place")
+        elif _product_evidence(span):
+            found.add("Product")
+        elif span.label_ == "ORG" and key not in people:
+            found.add("Company")  # a name the model also calls a person ("Trump") stays one
+        elif _org_evidence(span) and (span.label_ != "PERSON" or len(span) == 1):
+            found.add("Company")
+    for key, found in votes.items():
+        for cls in ("Place", "Product", "Company"):
+            if cls in found:
+                resolver.retyped[key] = cls
+                break
+
+
 def doc_mentions(doc: Doc, resolver: Resolver) -> list[Mention]:
     """Every entity mention of the doc that resolves, in order, descriptors included."""
+    retype(doc, resolver)
     mentions = []
     for span in doc.ents:
         entity = resolver.resolve(span)

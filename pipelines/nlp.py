@@ -76,6 +76,8 @@ def build_nlp(model: str = "", *, gazetteer: dict[str, GazetteerEntry] | None = 
     ruler.add_patterns(gazetteer_patterns(entries, nlp))  # type: ignore[attr-defined]
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("cvkg_line_breaks", before="parser")
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe("cvkg_org_names", after="ner")
     nlp.add_pipe("cvkg_descriptors", last=True)
     logger.info("loaded %s with %d gazetteer entries", name, len(entries))
     return nlp

@@ -144,6 +144,11 @@ _TERM = re.compile(
     rf"(?P<n2>\d+|{_WORDNUM})\s+(?P<unit2>year|month)s\b(?!\s+ago)",
     re.IGNORECASE,
 )
+_DECADE = re.compile(
+    rf"\b(?:(?P<n>{_WORDNUM}|\d+)[- ]decade(?:[- ]long)?|decade[- ]long)\b"
+    rf"|\b(?:over|for|across|spanning|lasting)\s+(?:the\s+next\s+)?(?P<n2>a|one|{_WORDNUM}|\d+)\s+decades?\b",
+    re.IGNORECASE,
+)
 _PERCENT = re.compile(rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b|percent\b)", re.IGNORECASE)
 
 
@@ -211,7 +216,12 @@ def find_terms(text: str) -> list[Found]:
         if n is None or n <= 0 or n != n.to_integral():
             continue
         found.append(Found(match.start(), match.end(), f"P{int(n)}{'Y' if unit == 'year' else 'M'}"))
-    return found
+    for match in _DECADE.finditer(text):  # 'a decade-long pact', 'over two decades'
+        word = (match.group("n") or match.group("n2") or "one").lower()
+        n = Decimal(1) if word in ("a", "one") else _number(word)
+        if n is not None and n > 0 and n == n.to_integral():
+            found.append(Found(match.start(), match.end(), f"P{int(n) * 10}Y"))
+    return sorted(found, key=lambda f: f.start)
 
 
 def find_percentages(text: str) -> list[Found]:

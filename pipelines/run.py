@@ -163,9 +163,7 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
             sent=sent, mentions=in_sent, resolver=resolver, article=article, salient=list(salient), history=list(events)
         )
         found: list[Event] = []
-        for name, extractor in EVENT_EXTRACTORS:
-            if name == "Contract" and any(e.type == "Migration" for e in found):
-                continue
+        for _name, extractor in EVENT_EXTRACTORS:
             found.extend(extractor(ctx))
         if found:
             events.extend(found)
@@ -175,7 +173,8 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
         for relation_extractor in RELATION_EXTRACTORS:
             relations.extend(relation_extractor(ctx))
         # the most salient organisation is the last named, or the subject of the last sentence naming one
-        orgs = [m for m in in_sent if m.entity.cls in CUSTOMER_CLASSES]
+        # ("Dell servers": a name modifying a noun is no actor)
+        orgs = [m for m in in_sent if m.entity.cls in CUSTOMER_CLASSES and doc[m.end - 1].dep_ != "compound"]
         subjects = [m for m in orgs if doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
         salient.extend(m.entity for m in orgs + subjects[:1])
     entities = list(dict.fromkeys(m.entity for m in mentions))

@@ -191,8 +191,13 @@ def is_org(entity: Entity) -> bool:
     return entity.cls in ORG_CLASSES
 
 
-def subject_entity(ctx: Context, trigger: Token, *, exclude_providers: bool = True) -> Entity | None:
-    """The organisation that is the subject of the trigger, resolving pronouns to the salient one."""
+def subject_entity(
+    ctx: Context, trigger: Token, *, exclude_providers: bool = True, possessive: bool = False
+) -> Entity | None:
+    """The organisation that is the subject of the trigger, resolving pronouns to the salient one.
+
+    With `possessive`, a subject owned by a pronoun ('its applications will move') stands for its owner.
+    """
     subject = subject_of(trigger)
     if subject is None:
         return None
@@ -207,7 +212,8 @@ def subject_entity(ctx: Context, trigger: Token, *, exclude_providers: bool = Tr
                 return owner
         if entity.cls in CUSTOMER_CLASSES and not (exclude_providers and entity.cls == "CloudProvider"):
             return entity
-    if subject.lower_ in PRONOUNS or " ".join(t.lower_ for t in core_subtree(subject)) in PRONOUNS:
+    pronoun_owner = possessive and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in subject.children)
+    if subject.lower_ in PRONOUNS or pronoun_owner or " ".join(t.lower_ for t in core_subtree(subject)) in PRONOUNS:
         # an organisation named earlier in the same sentence first ("Google's record, the $12.5bn it paid")
         before = [m.entity for m in ctx.mentions if m.end <= subject.i]
         for entity in [*reversed(before), *reversed(ctx.salient)]:
@@ -232,11 +238,17 @@ def assertion(ctx: Context, trigger: Token) -> str | None:
         # a condition: "if X moves to AWS, …", "unless the deal closes"
         if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONALS for c in verb.children):
             return None
+    reported_future = False
     for verb in chain[:3]:
         for child in verb.children:
             if child.dep_ == "neg" or child.lower_ in NEGATIONS and child.dep_ in ("neg", "det"):
                 return None
+        for child in verb.children:
             if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL:
+                # "said it would move": the future of reported speech is a plan, not a hypothesis
+                if child.lower_ == "would" and _reported(verb):
+                    reported_future = True
+                    continue
                 return None
         if verb.lemma_.lower() in DENIAL_LEMMAS:
             return None
@@ -245,12 +257,19 @@ def assertion(ctx: Context, trigger: Token) -> str | None:
         return None
     if lowered.rstrip().endswith("?"):
         return None
+    if reported_future:
+        return "Planned"
     for verb in chain:
         if verb.lemma_.lower() in PLAN_LEMMAS:
             return "Planned"
         if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll") for c in verb.children):
             return "Planned"
     return ""
+
+
+def _reported(verb: Token) -> bool:
+    """Whether a clause is what somebody said or announced: 'X said (that) it would …'."""
+    return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORT_LEMMAS | {"announce", "confirm", "state"}
 
 
 def confidence(*, roles_found: int, roles_wanted: int, explicit_trigger: bool) -> float:

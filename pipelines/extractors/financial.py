@@ -142,6 +142,8 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
     entity = _mention(ctx, phrase, subject)
     if entity is not None:
         return _unit(ctx, entity, cloud=cloud, group=False)
+    if subject.lemma_.lower() in REVENUE_NOUNS and (speaker := _speaker(ctx, subject)) is not None:
+        return _unit(ctx, speaker, cloud=cloud, group=False)
     focus = state.get("focus")
     known = REVENUE_NOUNS | UNIT_NOUNS | COMPANY_NOUNS
     # "The Chevy Chase, Maryland-based insurer": the apposition says what the subject is
@@ -160,6 +162,19 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
     if words & UNIT_NOUNS and not cloud and not ctx.resolver.is_provider(focus):
         return None
     return _unit(ctx, focus, cloud=cloud or bool(words & UNIT_NOUNS), group=group)
+
+
+def _speaker(ctx: Context, subject: Token) -> Entity | None:
+    """'Velmora said revenue fell 5%': a bare revenue in what a company reports is the company's."""
+    clause = subject.head
+    if any(c.dep_ in ("poss", "det") and c.lower_ != "the" for c in subject.children):
+        return None
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in ("say", "report", "announce", "post", "tell"):
+        return None
+    for child in clause.head.children:
+        if child.dep_ == "nsubj":
+            return _mention(ctx, list(child.subtree), child)
+    return None
 
 
 def _growth(sent: Span, pct: list[Token], value: Decimal, ids: set[int]) -> Decimal | None:

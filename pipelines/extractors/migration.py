@@ -17,11 +17,14 @@ from pipelines.extractors.common import (
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-MOVE_LEMMAS = {"move", "migrate", "shift", "switch", "transfer", "relocate", "port", "transition"}
+MOVE_LEMMAS = {"move", "migrate", "shift", "switch", "transfer", "relocate", "port", "transition", "return", "hand"}
+BACK_LEMMAS = {"go", "head", "come"}  # "goes back to AWS"
 LEAVE_LEMMAS = {"leave", "ditch", "drop", "abandon", "quit", "exit", "dump", "desert"}
 MOVE_NOUNS = {"migration", "move", "switch", "shift", "transition"}
 FROM_PREPS = {"from", "off"}
 TO_PREPS = {"to", "onto", "into", "toward", "towards"}
+# what a provider's name may stand in front of: "onto Google's cloud", "off Amazon's servers"
+HOLDINGS = {"cloud", "unit", "arm", "division", "platform", "servers", "infrastructure", "centres", "centers", "region"}
 
 
 def _triggers(ctx: Context) -> list[Token]:
@@ -29,6 +32,8 @@ def _triggers(ctx: Context) -> list[Token]:
     for token in ctx.sent:
         lemma = token.lemma_.lower()
         if token.pos_ in ("VERB", "AUX") and lemma in MOVE_LEMMAS | LEAVE_LEMMAS:
+            found.append(token)
+        elif token.pos_ == "VERB" and lemma in BACK_LEMMAS and any(c.lower_ == "back" for c in token.children):
             found.append(token)
         elif token.pos_ == "NOUN" and lemma in MOVE_NOUNS:
             found.append(token)
@@ -44,16 +49,73 @@ def _provider_roles(ctx: Context, trigger: Token) -> tuple[list[Entity], list[En
         entity = mention.entity
         if not ctx.resolver.is_provider(entity):
             continue
-        root = ctx.sent.doc[mention.end - 1]
+        root = _slot(ctx.sent.doc[mention.end - 1])
         prep = governing_preposition(root)
         head = phrase_head(root)
-        if prep in FROM_PREPS or (prep == "away" and leaving):
+        off = head.dep_ == "dobj" and head.head.i == trigger.i and _particle(trigger) in ("off", "away")
+        if prep in FROM_PREPS or (prep == "away" and leaving) or off:
             sources.append(ctx.resolver.provider(entity))
         elif prep in TO_PREPS or (prep == "for" and leaving):
             targets.append(ctx.resolver.provider(entity))
         elif leaving and head.dep_ == "dobj" and head.head.lemma_.lower() in LEAVE_LEMMAS:
             sources.append(ctx.resolver.provider(entity))
+    if (own := _onto_its_own(ctx, trigger)) is not None:
+        targets.append(own)
     return list(dict.fromkeys(sources)), list(dict.fromkeys(targets))
+
+
+def _slot(token: Token) -> Token:
+    """The noun a provider's name stands for: 'Google' in "onto Google's cloud" is the cloud."""
+    head = phrase_head(token)
+    if head.dep_ == "poss" and head.head.lemma_.lower() in HOLDINGS:
+        return head.head
+    return token
+
+
+def _particle(trigger: Token) -> str:
+    """'off' in 'move off AWS' (tagged a particle, or a preposition with no object of its own)."""
+    for child in trigger.children:
+        if child.dep_ in ("prt", "advmod") or child.dep_ == "prep" and not any(child.children):
+            return child.lower_
+    return ""
+
+
+def _onto_its_own(ctx: Context, trigger: Token) -> Entity | None:
+    """'Oracle will move Cerner's systems onto its own': the provider that is the subject."""
+    for prep in trigger.children:
+        if prep.dep_ != "prep" or prep.lower_ not in TO_PREPS:
+            continue
+        for obj in prep.children:
+            if obj.dep_ == "pobj" and any(c.dep_ == "poss" and c.lower_ == "its" for c in obj.children):
+                if (
+                    obj.lower_ == "own"
+                    or obj.lemma_.lower() in HOLDINGS
+                    or any(c.lower_ == "own" for c in obj.children)
+                ):
+                    subject = subject_entity(ctx, trigger, exclude_providers=False)
+                    if subject is not None and ctx.resolver.is_provider(subject):
+                        return ctx.resolver.provider(subject)
+    return None
+
+
+def _owner_of_workload(ctx: Context, trigger: Token) -> Entity | None:
+    """ "move Cerner's systems": the possessor of what is moved is the customer."""
+    for obj in trigger.children:
+        if obj.dep_ != "dobj":
+            continue
+        if obj.lower_ in ("it", "them"):  # "Oracle bought Cerner and plans to move it onto its own cloud"
+            earlier = [
+                m.entity for m in ctx.mentions if m.end <= obj.i and m.entity.cls in ("Company", "GovernmentBody")
+            ]
+            earlier = [e for e in earlier if not ctx.resolver.is_provider(e)]
+            return earlier[-1] if earlier else None
+        for poss in obj.children:
+            mention = ctx.mention_of(poss) if poss.dep_ == "poss" else None
+            if mention is not None and mention.entity.cls in ("Company", "GovernmentBody"):
+                if ctx.resolver.is_provider(mention.entity):
+                    continue
+                return mention.entity
+    return None
 
 
 def extract(ctx: Context) -> list[Event]:
@@ -65,11 +127,13 @@ def extract(ctx: Context) -> list[Event]:
         status = assertion(ctx, trigger)
         if status is None:
             continue
-        customer = subject_entity(ctx, trigger)
+        customer = _owner_of_workload(ctx, trigger) or subject_entity(ctx, trigger, possessive=True)
         if customer is None:
             continue
         sources = [p for p in sources if ctx.resolver.provider(customer) != p]
         targets = [p for p in targets if ctx.resolver.provider(customer) != p]
+        if not sources and not targets:
+            continue  # a provider moving onto its own cloud is no customer's move
         roles: dict[str, tuple[object, ...]] = {"customer": (customer,)}
         workloads = [
             m.entity
@@ -83,7 +147,7 @@ def extract(ctx: Context) -> list[Event]:
         if targets:
             roles["toProvider"] = tuple(targets)
         amounts = ctx.amounts()
-        if len(amounts) == 1:
+        if len(amounts) == 1 and not {t.lemma_.lower() for t in ctx.sent} & {"save", "saving", "savings"}:
             roles["value"] = (amounts[0][1],)
         reporter = ctx.reported_by()
         return [

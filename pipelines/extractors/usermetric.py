@@ -25,7 +25,8 @@ CHANGES = {"new", "more", "additional", "fewer", "other", "former", "potential",
 CHANGE_VERBS = {"add", "gain", "lose", "cut", "lay", "hire", "fire", "shed", "sign", "attract", "win", "target"}
 LEVEL_VERBS = r"reached|totall?ed|topped|passed|exceeded|surpassed|hit|stood\s+at|numbered|(?:rose|grew|climbed)\s+to"
 UNIT_NOUNS = {"business", "unit", "division", "arm"}
-REFERENCES = UNIT_NOUNS | {"company", "firm", "service", "app", "platform", "it", "its", "they", "their", "group"}
+PRONOUNS = {"it", "its", "they", "their", "them"}
+REFERENCES = UNIT_NOUNS | PRONOUNS | {"company", "firm", "service", "app", "platform", "group"}
 SUBJECT_CLASSES = {"Company", "CloudProvider", "Product"}
 
 _WORDS = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
@@ -33,6 +34,14 @@ _NUM = rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORDS})(?:\s+(?P<scale>
 _MODS = "|".join(MODIFIERS)
 _METRIC = rf"(?P<mods>(?:(?:{_MODS})[\s-]+)*)(?:(?P<extra>[a-z]+)\s+)?(?P<noun>{'|'.join(NOUNS)})\b"
 _NUMBER_FIRST = re.compile(rf"(?<![$€£¥\w.,])\b{_NUM}\s+{_METRIC}", re.IGNORECASE)
+# "more than 12 million people used it every day" -> daily active users
+_PEOPLE_USE = re.compile(
+    rf"(?<![$€£¥\w.,])\b(?:{_NUM}|(?P<a>a)\s+(?P<ascale>thousand|million|billion))\s+(?:people|users)\s+"
+    rf"(?:\w+\s+){{0,2}}?us(?:e|es|ed)\s+(?:(?:it|them|the\s+\w+|\w+)\s+)?(?:every|each|a|per)\s+"
+    rf"(?P<unit>day|week|month)\b",
+    re.IGNORECASE,
+)
+_FREQUENCY = {"day": "daily", "week": "weekly", "month": "monthly"}
 _METRIC_FIRST = re.compile(
     rf"\b{_METRIC}\s+(?:\w+\s+)?(?:{LEVEL_VERBS})\s+(?:(?:more\s+than|about|nearly|almost|over|some)\s+)?{_NUM}\b",
     re.IGNORECASE,
@@ -40,9 +49,12 @@ _METRIC_FIRST = re.compile(
 
 
 def _quantity(match: re.Match[str]) -> Decimal | None:
-    text = match.group("num").lower().replace(",", "")
+    if match.groupdict().get("a"):
+        text, scale = "1", match.group("ascale").lower()
+    else:
+        text = match.group("num").lower().replace(",", "")
+        scale = (match.group("scale") or "").lower()
     value = Decimal(NUMBER_WORDS[text]) if text in NUMBER_WORDS else Decimal(text)
-    scale = (match.group("scale") or "").lower()
     value *= SCALES.get(scale, 1)
     if value < 100 and not scale or value != value.to_integral():
         return None
@@ -66,8 +78,10 @@ def _antecedent(ctx: Context, noun: str) -> Entity | None:
     named = [e for e in named_before(ctx, ctx.sent) if e.cls in SUBJECT_CLASSES]
     if not named:
         return None
-    entity = named[-1]
-    return ctx.resolver.provider(entity) if noun in UNIT_NOUNS else entity
+    if noun in UNIT_NOUNS:
+        return ctx.resolver.provider(named[-1])
+    # a pronoun stands for the last name; 'the service', 'the company' for the one the article is about
+    return named[-1] if noun in PRONOUNS else _topic(ctx)
 
 
 def _reference(tokens: list[Token]) -> str:
@@ -109,6 +123,63 @@ def _topic(ctx: Context) -> Entity | None:
     return max(reversed(named), key=lambda e: counts[e.id], default=None)
 
 
+def metric_name(mods: str, noun: str) -> str:
+    """The canonical metric: 'monthly players' and 'monthly users' are monthly active users."""
+    noun = SYNONYMS.get(noun, noun)
+    words = mods.split()
+    if noun in ("users", "players") and words and words[0] in ("daily", "weekly", "monthly"):
+        return f"{words[0]} active users"
+    return f"{mods} {noun}".strip()
+
+
+def _user_subject(ctx: Context, use: Token) -> Entity | None:
+    """What 'N people use X every day' counts users of: the object of 'use', or the noun it describes."""
+    for child in use.children:
+        if child.dep_ == "dobj":
+            if (entity := _entity_in(ctx, [child])) is not None:
+                return entity
+            if word := _reference([child]):
+                return _in_sentence(ctx, child) or _antecedent(ctx, word)
+    if use.dep_ == "relcl":
+        if (entity := _entity_in(ctx, [use.head])) is not None:
+            return entity
+        if word := _reference([use.head]):
+            return _antecedent(ctx, word)
+    return None
+
+
+def _in_sentence(ctx: Context, pronoun: Token) -> Entity | None:
+    """'Slack said … people used it': the subject named earlier in the same sentence."""
+    if pronoun.lower_ not in PRONOUNS:
+        return None
+    before = [m.entity for m in ctx.mentions if m.end <= pronoun.i and m.entity.cls in SUBJECT_CLASSES]
+    return before[0] if before else None
+
+
+def _usage(ctx: Context) -> list[Event]:
+    events = []
+    for match in _PEOPLE_USE.finditer(ctx.sent.text):
+        quantity = _quantity(match)
+        use = next((t for t in ctx.sent if t.idx >= ctx.sent.start_char + match.start() and t.lemma_ == "use"), None)
+        if quantity is None or use is None or assertion(ctx, use) != "":
+            continue
+        subject = _user_subject(ctx, use)
+        if subject is None:
+            continue
+        metric = f"{_FREQUENCY[match.group('unit').lower()]} active users"
+        roles = {"subject": (_full_name(ctx, subject),), "metric": (metric,), "quantity": (quantity,)}
+        events.append(
+            Event(
+                type="UserMetric",
+                roles=roles,  # type: ignore[arg-type]
+                evidence=ctx.text,
+                confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=False),
+                reported_by=ctx.reported_by(),
+            )
+        )
+    return events
+
+
 def _full_name(ctx: Context, entity: Entity) -> Entity:
     """'Microsoft said its Teams app…': an unknown product name completed by its maker's ('Microsoft Teams')."""
     if entity.id in ctx.resolver.gazetteer:
@@ -142,7 +213,7 @@ def extract(ctx: Context) -> list[Event]:
             subject = _full_name(ctx, subject)
             word = match.group("noun").lower()
             mods = " ".join(m for m in re.split(r"[\s-]+", (match.group("mods") or "").lower()) if m)
-            metric = f"{mods} {SYNONYMS.get(word, word)}".strip()
+            metric = metric_name(mods, word)
             roles = {"subject": (subject,), "metric": (metric,), "quantity": (quantity,)}
             events.append(
                 Event(
@@ -153,4 +224,4 @@ def extract(ctx: Context) -> list[Event]:
                     reported_by=ctx.reported_by(),
                 )
             )
-    return events
+    return events + _usage(ctx)

@@ -84,6 +84,9 @@ def test_a_year_ago_is_not_a_recurrence() -> None:
         ("A ten-year agreement.", "ten-year", "P10Y"),
         ("A one-year renewal.", "one-year", "P1Y"),
         ("Spending for the next five years.", "for the next five years", "P5Y"),
+        ("They struck a decade-long pact.", "a decade-long", "P10Y"),
+        ("The bank signed a two-decade deal.", "two-decade", "P20Y"),
+        ("Payments are spread over a decade.", "over a decade", "P10Y"),
     ],
 )
 def test_find_terms(text: str, surface: str, duration: str) -> None:
@@ -97,6 +100,8 @@ def test_find_terms(text: str, surface: str, duration: str) -> None:
         "The contract is worth $120 million a year.",
         "A 10-year-old company signed up.",
         "No term is given.",
+        "It took decades of work.",
+        "Cloud spending rose over the last decade.",
     ],
 )
 def test_find_terms_finds_nothing(text: str) -> None:

@@ -1,0 +1,141 @@
+"""Rules that carry over to unseen articles: entity classes from context, moves phrased many ways, usage counts.
+
+Every text here is invented (names included) so no rule can lean on a real article's wording.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from graph.records import Article, Entity
+from pipelines.run import process
+
+
+def _result(nlp, text: str, date: str = "2024-05-10"):
+    (result,) = process([Article(text=text, date=date)], nlp)
+    return result
+
+
+def _classes(result) -> dict[str, str]:
+    return {e.label: e.cls for e in result.entities}
+
+
+def _events(result, kind: str):
+    return [e for e in result.events if e.type == kind]
+
+
+def _labels(values) -> list[str]:
+    return sorted(v.label for v in values if isinstance(v, Entity))
+
+
+def test_a_name_used_as_a_company_is_a_company_whatever_the_ner_says(nlp):
+    text = (
+        "Quorvex will shut its server rooms, the Denver games company said on Monday. "
+        "Quorvex's shares rose 4% in late trading, and Quorvex said it would hire 200 engineers."
+    )
+    assert _classes(_result(nlp, text)).get("Quorvex") == "Company"
+
+
+def test_what_a_maker_makes_is_a_product(nlp):
+    text = "Velmora Interactive, the maker of CropQuest, said revenue fell 5% to $120 million in the first quarter."
+    result = _result(nlp, text)
+    assert _classes(result)["CropQuest"] == "Product"  # the model calls it an ORG
+    (financial,) = _events(result, "FinancialResult")
+    assert _labels(financial.roles["organization"]) == ["Velmora Interactive"]
+
+
+def test_a_name_before_a_state_or_based_is_a_place(nlp):
+    text = "Harlow Analytics, a Westbrook, Oregon-based software company, posted revenue of $2.1bn for 2023."
+    result = _result(nlp, text)
+    assert _classes(result).get("Westbrook") in (None, "Place")
+    (financial,) = _events(result, "FinancialResult")
+    assert _labels(financial.roles["organization"]) == ["Harlow Analytics"]
+
+
+@pytest.mark.parametrize(
+    ("text", "customer", "source", "target"),
+    [
+        # a provider named by its possessive: "onto Google's cloud"
+        (
+            "Pellucid Bank said it would move its trading systems onto Google's cloud.",
+            "Pellucid Bank",
+            None,
+            "Google Cloud",
+        ),
+        # "move off" a provider, the customer named by "its" in the subject
+        (
+            "Fernhill Software has bought its own servers. Over the summer its applications will move off "
+            "Amazon Web Services.",
+            "Fernhill Software",
+            "Amazon Web Services",
+            None,
+        ),
+        # "goes back to"
+        (
+            "Tidewater Games shuts its data centres and goes back to Amazon's cloud.",
+            "Tidewater Games",
+            None,
+            "Amazon Web Services",
+        ),
+        # the owner of what is moved is the customer; "its own" is the acquirer's cloud
+        (
+            "Oracle plans to move Calder Health's records from Amazon's cloud onto its own next year.",
+            "Calder Health",
+            "Amazon Web Services",
+            "Oracle Cloud",
+        ),
+    ],
+)
+def test_moves_phrased_in_many_ways(nlp, text, customer, source, target):
+    (migration,) = _events(_result(nlp, text), "Migration")
+    assert _labels(migration.roles["customer"]) == [customer]
+    assert _labels(migration.roles.get("fromProvider", ())) == ([source] if source else [])
+    assert _labels(migration.roles.get("toProvider", ())) == ([target] if target else [])
+
+
+def test_reported_future_is_a_plan_and_a_real_hypothesis_is_nothing(nlp):
+    planned = _result(nlp, "Pellucid Bank said it would move its ledgers to Microsoft Azure.")
+    (migration,) = _events(planned, "Migration")
+    assert migration.status == "Planned"
+    for text in (
+        "Pellucid Bank said it would not move its ledgers to Microsoft Azure.",
+        "Pellucid Bank would move its ledgers to Microsoft Azure if prices fell.",
+    ):
+        assert _events(_result(nlp, text), "Migration") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "metric", "quantity"),
+    [
+        (
+            "Brightline Chat said before the sale that more than 9 million people used it every day.",
+            "Brightline Chat",
+            "daily active users",
+            9_000_000,
+        ),
+        (
+            "Sparrow Media said monthly players numbered 45 million.",
+            "Sparrow Media",
+            "monthly active users",
+            45_000_000,
+        ),
+        ("Sparrow Media said it had 3 million daily users.", "Sparrow Media", "daily active users", 3_000_000),
+    ],
+)
+def test_usage_counts_in_many_phrasings(nlp, text, subject, metric, quantity):
+    (event,) = _events(_result(nlp, text), "UserMetric")
+    assert _labels(event.roles["subject"]) == [subject]
+    assert event.roles["metric"] == (metric,)
+    assert event.roles["quantity"] == (Decimal(quantity),)
+
+
+def test_the_service_is_the_company_the_article_is_about(nlp):
+    text = (
+        "Sparrow Media is moving its streaming service onto Google Cloud, Sparrow Media said. "
+        "Sparrow Media picked Google after a long trial. Google's data tools decided it. "
+        "The service has more than 40 million active users."
+    )
+    (event,) = _events(_result(nlp, text), "UserMetric")
+    assert _labels(event.roles["subject"]) == ["Sparrow Media"]
