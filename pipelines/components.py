@@ -75,7 +75,14 @@ def org_names(doc: Doc) -> Doc:
         if 2 <= len(run) <= 4 and doc[run[-1]].lower_ in ORG_HEADS and not _title_case(doc[run[0]].sent):
             found.append(Span(doc, run[0], run[-1] + 1, label="ORG"))
         run = []
+    for ent in doc.ents:  # "Bank Leumi": the model often tags only the second word
+        before = doc[ent.start - 1] if ent.start else None
+        if before is not None and not ent.ent_id_ and before.is_title and before.lower_ in _LEADING_ORG_WORDS:
+            found.append(Span(doc, ent.start - 1, ent.end, label="ORG"))
     if found:
         kept = [e for e in doc.ents if e.ent_id_ or not any(e.start < f.end and f.start < e.end for f in found)]
         doc.ents = filter_spans([*kept, *found])
     return doc
+
+
+_LEADING_ORG_WORDS = frozenset({"bank", "banco", "banca", "banque", "grupo", "groupe"})

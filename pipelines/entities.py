@@ -95,8 +95,8 @@ class Resolver:
         """The entity a named-entity span refers to, or None when it is not one cvkg keeps."""
         if span.ent_id_ and span.ent_id_ in self.gazetteer:
             return to_entity(self.gazetteer[span.ent_id_])
-        cls = _NER_CLASSES.get(span.label_, "")
         name = clean_name(span.text)
+        cls = self.retyped.get(name.lower(), _NER_CLASSES.get(span.label_, ""))
         if not cls and span.label_ in _OTHER_NAME_LABELS and name.split() and name.split()[-1].lower() in ORG_HEADS:
             cls = "Company"  # "Pine Street Games" tagged as an EVENT is still a company
         if not cls:
@@ -108,7 +108,6 @@ class Resolver:
         if cls in ("Person", "Place", "Product") and name.split()[-1].lower() in ORG_HEADS:
             cls = "Company"
         key = name.lower()
-        cls = self.retyped.get(key, cls)
         if key in self.seen:
             return self.seen[key]
         if self.publisher and key.startswith(clean_name(self.publisher).lower()):
@@ -163,10 +162,24 @@ def _root_of_name(span: Span) -> Token:
     return root
 
 
+def _listed_as_customer(root: Token) -> bool:
+    """'A and B were among its customers', 'named A among customers': a name in a customer list."""
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    if not (root.dep_ in ("dobj", "oprd") or root.dep_ == "nsubj" and root.head.lemma_ in ("be", "remain")):
+        return False  # "Pichai named A among customers": the one naming them is no customer
+    for prep in root.head.subtree:
+        if prep.lower_ == "among" and any(c.lemma_.lower() in ("customer", "client") for c in prep.children):
+            return True
+    return False
+
+
 def _org_evidence(span: Span) -> bool:
     """Whether the syntax around a name says it is a company, whatever the NER label."""
     root = _root_of_name(span)
     if root.dep_ == "poss" and root.head.lemma_.lower() in _CORPORATE_POSSESSIONS:
+        return True
+    if _listed_as_customer(root):
         return True
     return span.label_ in ("GPE", "LOC") and root.dep_ == "nsubj" and root.head.lemma_.lower() in _CORPORATE_VERBS
 

@@ -134,6 +134,58 @@ def _customer_list(ctx: Context) -> tuple[list[Entity], Entity | None]:
     return [], None
 
 
+def _among_customers(ctx: Context) -> tuple[list[Entity], Entity | None]:
+    """ "counts Zoom among its customers", 'A and B were among the first customers': (customers, provider)."""
+    for token in ctx.sent:
+        if token.lemma_.lower() not in CUSTOMER_NOUNS or token.pos_ != "NOUN" or token.head.lower_ != "among":
+            continue
+        verb = token.head.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head  # "named A and B among customers": 'among' may hang from B
+        provider = _customers_provider(ctx, token, verb)
+        if provider is None:
+            return [], None
+        excluded = {provider.id} | _ancestors(ctx, provider)
+        customers = []
+        copula = verb.lemma_ in ("be", "remain")
+        for child in verb.children:
+            if not (child.dep_ in ("dobj", "oprd") or copula and child.dep_ in ("nsubj", "nsubjpass")):
+                continue
+            for t in child.subtree:
+                mention = ctx.mention_of(t)
+                entity = mention.entity if mention else None
+                if (
+                    entity is not None
+                    and entity.cls in ("Company", "GovernmentBody")
+                    and entity.id not in excluded
+                    and not ctx.resolver.is_provider(entity)
+                    and entity not in customers
+                ):
+                    customers.append(entity)
+        return customers, provider
+    return [], None
+
+
+def _customers_provider(ctx: Context, noun: Token, verb: Token) -> Entity | None:
+    """Whose customers: the possessor ('its' is the clause's subject), else the provider the article is about."""
+    for child in noun.children:
+        if child.dep_ != "poss":
+            continue
+        if (mention := ctx.mention_of(child)) is not None:
+            return ctx.resolver.provider(mention.entity) if ctx.resolver.is_provider(mention.entity) else None
+        if child.lower_ == "its":
+            for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+                for t in subject.subtree:
+                    if (mention := ctx.mention_of(t)) is not None and ctx.resolver.is_provider(mention.entity):
+                        return ctx.resolver.provider(mention.entity)
+        return None
+    named = [m.entity for m in ctx.mentions if ctx.resolver.is_provider(m.entity)]
+    if named:
+        return None  # a provider in the sentence that is no possessor: too loose to pair
+    salient = [e for e in reversed(ctx.salient) if ctx.resolver.is_provider(e)]
+    return ctx.resolver.provider(salient[0]) if salient else None
+
+
 def _values(ctx: Context, providers: list[tuple[int, Entity]], trigger: Token) -> dict[Entity, Amount]:
     """Pair amounts with providers: one each in order, or a single amount for a single provider."""
     amounts = ctx.deal_amounts()
@@ -187,6 +239,8 @@ def extract(ctx: Context) -> list[Event]:
     if any(t.lemma_.lower() in TAKEOVER_LEMMAS for t in ctx.sent):
         return []
     customers, listed_provider = _customer_list(ctx)
+    if not customers:
+        customers, listed_provider = _among_customers(ctx)
     if customers and listed_provider is not None:
         return [_event(ctx, c, listed_provider, {}, ctx.sent.root, "") for c in customers]
     for trigger in _triggers(ctx):

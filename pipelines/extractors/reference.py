@@ -89,9 +89,23 @@ def _is_subject(token: Token) -> bool:
     return token.dep_ in ("nsubj", "nsubjpass")
 
 
+ANALYST_WORDS = frozenset(
+    {"research", "analyst", "analysts", "analytics", "consulting", "consultancy", "market-research"}
+)
+
+
 def classes(noun: Token) -> tuple[str, ...]:
-    """Which kinds of organisation a description noun may stand for: only a 'firm' may be an analyst house."""
-    return ("Company", "ResearchFirm") if noun.lemma_.lower() == "firm" else ("Company",)
+    """Which kinds of organisation a description noun may stand for: only a 'firm' may be an analyst house.
+
+    'the research firm' and 'chief analyst at the firm' can only be one.
+    """
+    if noun.lemma_.lower() != "firm":
+        return ("Company",)
+    modifiers = {c.lower_ for c in noun.children if c.dep_ in ("compound", "amod")}
+    employer = noun.head.lower_ == "at" and any(w in ANALYST_WORDS for w in noun.head.head.text.lower().split())
+    if modifiers & ANALYST_WORDS or employer:
+        return ("ResearchFirm",)
+    return ("Company", "ResearchFirm")
 
 
 def antecedent(ctx: Context, token: Token, exclude: set[str], providers: bool) -> Entity | None:

@@ -171,7 +171,9 @@ def _holder(ctx: Context, noun: Token, start: int) -> Entity | None:
         return None
     det = doc[start - 1] if start > ctx.sent.start else None
     if det is not None and det.lower_ in ("a", "an", "the") and start - 3 >= ctx.sent.start:
-        named = org_of(ctx, doc[start - 3]) if doc[start - 2].text == "," else None
+        # "X, the Austin-based group": an apposition; ", the Austin-based company said" is a new subject
+        apposition = doc[start - 2].text == "," and noun.dep_ not in ("nsubj", "nsubjpass")
+        named = org_of(ctx, doc[start - 3]) if apposition else None
         if named is not None or det.lower_ != "the":
             return named
     if det is not None and det.lower_ == "the":
@@ -199,9 +201,15 @@ def _headquarters(ctx: Context) -> list[Relation]:
                 if place is not None and place.cls == "Place" and target is not None:
                     edge = target.left_edge
                     holder = org_of(ctx, target) or _holder(ctx, target, edge.i + (edge.dep_ == "det"))
-        elif token.pos_ == "NOUN" and token.lemma_.lower() in ORG_NOUNS and token.tag_ == "NN":
-            places = [entity_of(ctx, c) for c in token.children if c.dep_ == "compound"]
+        elif token.pos_ == "NOUN" and _noun_word(token) in ORG_NOUNS and token.tag_ == "NN":
+            # "the Redmond, Washington, company": the first place of the phrase is the city
+            places = [entity_of(ctx, c) for c in token.children if c.dep_ in ("compound", "nmod")]
             if places and places[0] is not None and places[0].cls == "Place":
+                places = [
+                    e
+                    for t in ctx.sent.doc[token.left_edge.i : token.i]
+                    if (e := entity_of(ctx, t)) and e.cls == "Place"
+                ]
                 edge = token.left_edge
                 place = places[0]
                 holder = _holder(ctx, token, edge.i + 1 if edge.lower_ in ("a", "an", "the") else edge.i)

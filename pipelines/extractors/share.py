@@ -26,6 +26,7 @@ LEAD_OBJECTS = {"market", "segment", "field", "industry", "pack", "ranking", "ra
 CLOUD_WORDS = {"cloud", "clouds", "iaas", "paas", "infrastructure", "hosting", "computing"}
 GROWTH = {"grow", "rise", "increase", "jump", "climb", "expand", "gain", "fall", "drop", "decline", "slip", "surge"}
 GROWTH |= {"soar", "up", "down", "growth", "boost", "slow", "accelerate", "shrink", "revenue", "sale", "stake"}
+MOTION_VERBS = {"edge", "creep", "inch", "tick", "move", "go", "climb", "jump", "shoot", "bounce", "rise", "pick"}
 COMPARE_PREPS = {"after", "behind", "than", "trailing"}
 COMPARE_VERBS = {"trail", "follow", "overtake", "chase", "challenge"}
 TIE_WORDS = {"level", "tied", "tie", "par", "joint", "equal"}
@@ -157,6 +158,8 @@ def _rank_of(token: Token, has_share: bool) -> int | None:
         return 1 if any(c.dep_ == "dobj" and c.lemma_.lower() in LEAD_OBJECTS for c in token.children) else None
     if lower == "leader" and token.tag_ == "NN" and any(c.lower_ == "the" for c in token.children):
         return 1
+    if lower == "lead" and token.dep_ == "dobj" and token.head.lemma_.lower() in ("keep", "hold", "retain", "extend"):
+        return 1  # "kept its lead"
     return None
 
 
@@ -172,9 +175,16 @@ def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
         if re.search(r"\bof\s+(?:its|their|the\s+\w+'s|\w+'s)\s+(?:revenue|sales|profit|spending)", tail):
             continue
         ancestors = [token, *list(token.ancestors)[:4]]
-        if any(a.lemma_.lower() in GROWTH for a in ancestors) or "year on year" in tail or "from a year" in tail:
+        level = token.head.lower_ == "to" and token.dep_ == "pobj"  # "edged up to 22%": the level reached
+        growth = any(a.lemma_.lower() in GROWTH for a in ancestors) and not level
+        if growth or "year on year" in tail or "from a year" in tail:
             continue
-        found.append((token.i, Decimal(str(f.value)), QUALIFIERS.get(qual.group().lower(), "") if qual else ""))
+        qualifier = QUALIFIERS.get(qual.group().lower(), "") if qual else ""
+        start = next((t for t in sent if t.idx >= sent.start_char + f.start), token)
+        before = sent.doc[start.i - 1] if start.i > sent.start else start
+        if qual and start.lower_ == "up" and before.lemma_.lower() in MOTION_VERBS:
+            qualifier = ""  # "edged up to 22%": the verb's particle, not "up to"
+        found.append((token.i, Decimal(str(f.value)), qualifier))
     return found
 
 
@@ -228,6 +238,10 @@ def _firm(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[Entit
         if token.lemma_ == "firm" and firms and any(c.lower_ == "'s" for c in token.children):
             if token.head.lower_ in FIRM_NOUNS:
                 return firms[-1]
+        # "…, the research firm said": the analyst house named before
+        if token.lemma_ in ("firm", "consultancy") and firms and token.dep_ == "nsubj":
+            if token.head.lemma_.lower() in ("say", "estimate", "report", "find", "calculate", "show"):
+                return firms[-1]
     return None
 
 
@@ -243,10 +257,13 @@ def _period(ctx: Context, sent: Span) -> str:
     return ""
 
 
-def _assign(sent: Span, anchors: list[Anchor]) -> None:
-    """Give each rank and share cue to the organisation whose stretch of the sentence holds it."""
+def _assign(sent: Span, anchors: list[Anchor], *, continuing: bool = False) -> None:
+    """Give each rank and share cue to the organisation whose stretch of the sentence holds it.
+
+    With `continuing`, the sentence goes on with the shares the previous one gave ('…, while Google held 11%').
+    """
     shares = {i: (value, qual) for i, value, qual in _shares(sent)}
-    share_context = _share_context(sent)
+    share_context = continuing or _share_context(sent)
 
     def owner(i: int) -> Anchor | None:
         token = sent.doc[i]
@@ -255,7 +272,7 @@ def _assign(sent: Span, anchors: list[Anchor]) -> None:
             root = sent.doc[anchor.end - 1]
             if root.dep_ == "appos" and root.head == noun or noun.dep_ == "appos" and noun.head == root:
                 return anchor
-        before = [a for a in anchors if a.start <= i]
+        before = [a for a in anchors if a.start <= i and not _describes_another(sent.doc[a.end - 1])]
         return before[-1] if before else (anchors[0] if anchors else None)
 
     for i in range(sent.start, sent.end):
@@ -283,12 +300,21 @@ def _assign(sent: Span, anchors: list[Anchor]) -> None:
             anchor.cues.extend(c for c in following.cues if c[0] == "rank")
 
 
-def _frame(ctx: Context, sent: Span) -> Frame:
+def _describes_another(root: Token) -> bool:
+    """ "Microsoft, Amazon's nearest rival, …": a name inside an apposition only describes the one before."""
+    return root.dep_ == "poss" and root.head.dep_ == "appos"
+
+
+def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
     mentions = _mentions(ctx, sent)
     earlier = named_before(ctx, sent)
     anchors = _anchors(ctx, sent, mentions, earlier)
-    _assign(sent, anchors)
+    _assign(sent, anchors, continuing=continuing)
     cloudy = any(t.lower_ in CLOUD_WORDS for t in sent) or any(m.entity.cls == "CloudProvider" for m in mentions)
+    if not cloudy and any(a.entity is not None and a.entity.cls == "CloudProvider" for a in anchors):
+        # "Amazon kept its lead with 32%" right after a sentence about cloud spending
+        before = sent.doc[max(sent.start - 1, 0)].sent if sent.start > 0 else None
+        cloudy = before is not None and any(t.lower_ in CLOUD_WORDS for t in before)
     market = _market(ctx, sent, mentions)
     compared = any(a.reference for a in anchors)
     return Frame(anchors, market, _firm(ctx, sent, mentions, earlier), _period(ctx, sent), compared, cloudy)
@@ -330,6 +356,31 @@ def _resolve(ctx: Context, anchors: list[Anchor], anchor: Anchor) -> Entity | No
     return antecedent_provider(ctx)
 
 
+def _previous(ctx: Context, count: int) -> list[Span]:
+    """Up to `count` sentences before the current one, nearest first."""
+    sents = list(ctx.sent.doc.sents)
+    index = next((i for i, s in enumerate(sents) if s.start == ctx.sent.start), 0)
+    return sents[max(index - count, 0) : index][::-1]
+
+
+def _follows_shares(ctx: Context) -> bool:
+    """Whether the sentence just before stated market shares."""
+    before = _previous(ctx, 1)
+    if not before:
+        return False
+    frame = _frame(ctx, before[0])
+    return any(kind == "share" for a in frame.anchors for kind, _, _ in a.cues)
+
+
+def _firm_period(ctx: Context, firm: Entity) -> str:
+    """The period of the figures a research firm was credited with a few sentences before."""
+    names = {firm.label.lower(), *(a.lower() for a in firm.alt_labels)}
+    for sent in _previous(ctx, 4):
+        if any(name in sent.text.lower() for name in names):
+            return _period(ctx, sent)
+    return ""
+
+
 def antecedent_provider(ctx: Context) -> Entity | None:
     """What 'it' most likely names: the organisation named last before the sentence, when it runs a cloud."""
     orgs = [e for e in named_before(ctx, ctx.sent) if e.cls in ("Company", "CloudProvider")]
@@ -341,6 +392,8 @@ def antecedent_provider(ctx: Context) -> Entity | None:
 def extract(ctx: Context) -> list[Event]:
     """Market shares and ranks stated in the sentence, one event per organisation."""
     frame = _frame(ctx, ctx.sent)
+    if not _stated(frame) and _shares(ctx.sent) and _follows_shares(ctx):
+        frame = _frame(ctx, ctx.sent, continuing=True)
     if not _stated(frame):
         return []
     market, firm, period = frame.market, frame.firm, frame.period
@@ -353,6 +406,8 @@ def extract(ctx: Context) -> list[Event]:
         return []
     if market is None:
         return []
+    if firm is not None and not period:
+        period = _firm_period(ctx, firm)
     by_org: dict[str, tuple[Entity, list[tuple[str, object, Token]]]] = {}
     for anchor in frame.anchors:
         entity = _resolve(ctx, frame.anchors, anchor)

@@ -139,3 +139,51 @@ def test_the_service_is_the_company_the_article_is_about(nlp):
     )
     (event,) = _events(_result(nlp, text), "UserMetric")
     assert _labels(event.roles["subject"]) == ["Sparrow Media"]
+
+
+def test_a_ranking_goes_on_in_the_next_sentence_with_the_firm_and_its_period(nlp):
+    text = (
+        "Businesses spent about $40 billion on cloud infrastructure services in the first quarter, according to "
+        "figures from Canalys. Amazon kept its lead with 31% of the worldwide market, the research firm said. "
+        "Microsoft, Amazon's closest rival, edged up to 24%, while Google held 10%."
+    )
+    shares = {e.roles["organization"][0].label: e for e in _events(_result(nlp, text, "2024-05-10"), "MarketShare")}
+    assert {k: v.roles["share"] for k, v in shares.items()} == {
+        "Amazon Web Services": (Decimal("0.31"),),
+        "Microsoft Azure": (Decimal("0.24"),),
+        "Google Cloud": (Decimal("0.1"),),
+    }
+    assert shares["Amazon Web Services"].roles["rank"] == (1,)
+    assert shares["Microsoft Azure"].qualifier == ""  # "edged up to" is no "up to"
+    for event in shares.values():
+        assert _labels(event.roles["accordingTo"]) == ["Canalys"]
+        assert event.roles["period"] == ("2024-Q1",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oracle's cloud already counts Harbor Logistics among its customers.",
+        "Google Cloud won new deals last quarter. The chief executive named Harbor Logistics among customers "
+        "that had grown their spending.",
+    ],
+)
+def test_customers_named_among_a_providers_customers(nlp, text):
+    contracts = _events(_result(nlp, text), "Contract")
+    assert [_labels(c.roles["customer"]) for c in contracts] == [["Harbor Logistics"]]
+    assert _labels(contracts[0].roles["provider"]) in (["Oracle Cloud"], ["Google Cloud"])
+
+
+def test_the_named_subject_of_said_is_not_an_apposition(nlp):
+    text = "Fjordline Media is moving its catalogue onto Google Cloud Platform, the Oslo-based company said on Monday."
+    hq = {(r.subject.label, r.object.label) for r in _result(nlp, text).relations if r.prop == "headquarteredIn"}
+    assert hq == {("Fjordline Media", "Oslo")}
+
+
+def test_the_research_firm_is_the_analyst_house_not_the_topic_company(nlp):
+    text = (
+        "Alibaba Group reported strong cloud sales, according to Canalys. "
+        "Rachel Brindley, chief analyst at the Reading, England-based firm, said demand would hold up."
+    )
+    hq = {(r.subject.label, r.object.label) for r in _result(nlp, text).relations if r.prop == "headquarteredIn"}
+    assert ("Alibaba Group", "Reading") not in hq
