@@ -30,7 +30,7 @@ VIA_PREP = {
 REGION_WORDS = {"cloud", "data", "centre", "center", "infrastructure", "availability", "datacenter", "datacentre"}
 GENERIC_FACILITIES = {"facility", "site", "campus"}
 PLAN_NOUNS = {"plan", "construction", "opening", "launch", "building"}
-LOC_PREPS = {"in", "at", "across", "including", "near", "throughout", "inside"}
+LOC_PREPS = {"in", "at", "across", "including", "near", "throughout", "inside", "beneath", "under", "outside"}
 ANAPHORIC_PLACES = {"country", "nation", "city", "kingdom"}
 ENTER_VERBS = {"enter"}
 INTO_VERBS = {"expand", "venture", "push", "move", "break", "foray"}
@@ -115,6 +115,9 @@ def places_under(ctx: Context, token: Token, *, top: bool = True) -> list[Entity
             found.extend(_place_chain(ctx, child))
         elif child.dep_ == "conj" and _place(ctx, child) is not None:
             found.extend(_place_chain(ctx, child))
+        elif child.dep_ == "acl" and top:  # "a data centre carved into rock beneath Jerusalem"
+            for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ in LOC_PREPS):
+                found.extend(p for o in prep.children if o.dep_ == "pobj" for p in _place_chain(ctx, o))
     return list(dict.fromkeys(found))
 
 
@@ -305,11 +308,17 @@ def _relative_date(ctx: Context, token: Token) -> str:
     return f"{year}-{month:02d}"
 
 
+_DATE_BLOCKERS = ("nsubj", "nsubjpass", "relcl", "acl", "appos", "advcl", "ccomp")
+
+
 def _date(ctx: Context, verb: Token) -> str:
     """When the entry happened: a year or month stated around the verb, else the article's year."""
     for token in verb.subtree:
         path = [token, *(a for a in token.ancestors if a.i != verb.i and verb in a.ancestors)]
-        if any(t.dep_ in ("nsubj", "nsubjpass", "relcl", "acl", "appos", "advcl", "ccomp") for t in path):
+        # "entered Israel when it opened a data centre … in 2021": a 'when' clause dates the entry
+        when = any(t.dep_ == "advcl" and any(c.lower_ == "when" for c in t.children) for t in path)
+        blocking = ("nsubj", "nsubjpass", "relcl", "appos", "ccomp") if when else _DATE_BLOCKERS
+        if any(t.dep_ in blocking for t in path):
             continue
         if _YEAR.match(token.text) and token.dep_ in ("pobj", "npadvmod", "nummod", "compound", "appos"):
             month = next((MONTHS[t.lower_] for t in (token.head, *token.head.children) if t.lower_ in MONTHS), 0)

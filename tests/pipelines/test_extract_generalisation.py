@@ -187,3 +187,15 @@ def test_the_research_firm_is_the_analyst_house_not_the_topic_company(nlp):
     )
     hq = {(r.subject.label, r.object.label) for r in _result(nlp, text).relations if r.prop == "headquarteredIn"}
     assert ("Alibaba Group", "Reading") not in hq
+
+
+def test_a_participle_locates_a_data_centre_and_a_when_clause_dates_an_entry(nlp):
+    text = (
+        "Oracle was the first big provider to enter Portugal when it opened a data centre built beneath Lisbon in 2019."
+    )
+    result = _result(nlp, text, "2024-03-01")
+    (centre,) = _events(result, "DataCenter")
+    assert _labels(centre.roles["location"]) == ["Lisbon"]
+    (entry,) = _events(result, "MarketEntry")
+    assert _labels(entry.roles["location"]) == ["Portugal"]
+    assert entry.date == "2019"
