@@ -153,6 +153,10 @@ _CORPORATE_VERBS = frozenset(
     spend invest earn employ agree""".split()
 )
 _MAKER_NOUNS = frozenset({"maker", "developer", "creator", "publisher", "owner"})
+_PRODUCT_NOUNS = frozenset(
+    """software app application service platform assistant chatbot product tool engine suite game browser
+    database model""".split()
+)
 
 
 def _root_of_name(span: Span) -> Token:
@@ -184,10 +188,19 @@ def _org_evidence(span: Span) -> bool:
     return span.label_ in ("GPE", "LOC") and root.dep_ == "nsubj" and root.head.lemma_.lower() in _CORPORATE_VERBS
 
 
+def _owned_product_noun(noun: Token) -> bool:
+    """'its dictation software', "Nuance's app": a product noun with an owner."""
+    return noun.lemma_.lower() in _PRODUCT_NOUNS and any(c.dep_ == "poss" for c in noun.children)
+
+
 def _product_evidence(span: Span) -> bool:
-    """'the FarmVille maker', 'the maker of FarmVille': the name is a product."""
+    """'the FarmVille maker', 'the maker of FarmVille', 'Dragon, its dictation software': the name is a product."""
     root = _root_of_name(span)
     if root.dep_ == "compound" and root.head.lemma_.lower() in _MAKER_NOUNS:
+        return True
+    if root.dep_ == "compound" and _owned_product_noun(root.head):
+        return True
+    if any(c.dep_ == "appos" and _owned_product_noun(c) for c in root.children):
         return True
     return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in _MAKER_NOUNS
 

@@ -161,11 +161,23 @@ def _subject_members(ctx: Context, verb: Token) -> list[Entity]:
     for subject in (c for c in verb.children if c.dep_ == "nsubj"):
         if subject.lower_ in RELATIVE_PRONOUNS:
             return []
+        if subject.lower_ in ("they", "we") and verb.dep_ == "ccomp" and verb.head.i != verb.i:
+            if found := _subject_members(ctx, verb.head):
+                return found  # "X and Y said they had formed a partnership"
         found = _members(ctx, subject)
-        if found:
+        if len(found) > 1 or found and subject.lower_ != "they":
             return found
+        if subject.lower_ == "they":
+            return _last_two(ctx)
         return _pair(ctx, subject)
     return []
+
+
+def _last_two(ctx: Context) -> list[Entity]:
+    """'In 2019 they formed a partnership': the two organisations the sentence before was about."""
+    named = [ctx.resolver.parent_of(e) or e if e.cls == "CloudProvider" else e for e in recent_orgs(ctx)]
+    recent = list(dict.fromkeys(reversed(named)))[:2]
+    return recent if len(recent) == 2 else []
 
 
 def _pair(ctx: Context, subject: Token) -> list[Entity]:
@@ -173,9 +185,7 @@ def _pair(ctx: Context, subject: Token) -> list[Entity]:
     for token in subject.subtree:
         counted = any(c.lower_ in ("two", "both") for c in token.children)
         if token.lemma_.lower() in PAIR_NOUNS and counted:
-            named = [ctx.resolver.parent_of(e) or e if e.cls == "CloudProvider" else e for e in recent_orgs(ctx)]
-            recent = list(dict.fromkeys(reversed(named)))[:2]
-            return recent if len(recent) == 2 else []
+            return _last_two(ctx)
     return []
 
 

@@ -199,3 +199,14 @@ def test_a_participle_locates_a_data_centre_and_a_when_clause_dates_an_entry(nlp
     (entry,) = _events(result, "MarketEntry")
     assert _labels(entry.roles["location"]) == ["Portugal"]
     assert entry.date == "2019"
+
+
+def test_they_in_what_two_companies_said_are_the_partners(nlp):
+    text = "Microsoft and Oracle said on Tuesday that they had formed a partnership to link their clouds."
+    (event,) = _events(_result(nlp, text), "Partnership")
+    assert _labels(event.roles["partner"]) == ["Microsoft", "Oracle"]
+
+
+def test_a_name_in_apposition_with_an_owned_product_noun_is_a_product(nlp):
+    text = "Harlow Systems is best known for Quillwrite, its dictation software, and it sells to hospitals."
+    assert _classes(_result(nlp, text))["Quillwrite"] == "Product"  # the model calls it a place
