@@ -27,6 +27,7 @@ CLOUD_WORDS = {"cloud", "clouds", "iaas", "paas", "infrastructure", "hosting", "
 GROWTH = {"grow", "rise", "increase", "jump", "climb", "expand", "gain", "fall", "drop", "decline", "slip", "surge"}
 GROWTH |= {"soar", "up", "down", "growth", "boost", "slow", "accelerate", "shrink", "revenue", "sale", "stake"}
 MOTION_VERBS = {"edge", "creep", "inch", "tick", "move", "go", "climb", "jump", "shoot", "bounce", "rise", "pick"}
+PLACE_NOUNS = {"place", "position", "spot"}
 COMPARE_PREPS = {"after", "behind", "than", "trailing"}
 COMPARE_VERBS = {"trail", "follow", "overtake", "chase", "challenge"}
 TIE_WORDS = {"level", "tied", "tie", "par", "joint", "equal"}
@@ -35,7 +36,13 @@ FORECAST = {"forecast", "predict", "project", "expect"}
 FIRM_NOUNS = {"count", "figures", "data", "estimate", "estimates", "numbers", "tally", "research", "report", "ranking"}
 GLOBAL = re.compile(r"\b(?:worldwide|global|globally|world's|in the world|across the world)\b", re.IGNORECASE)
 DEMONYMS = {"chinese": "china", "american": "united-states", "indian": "india", "european": "europe"}
-DEMONYMS |= {"japanese": "japan", "german": "germany", "british": "united-kingdom", "korean": "south-korea"}
+DEMONYMS |= {
+    "mainland": "china",
+    "japanese": "japan",
+    "german": "germany",
+    "british": "united-kingdom",
+    "korean": "south-korea",
+}
 SEGMENTS = re.compile(
     r"\b((?:public\s+)?cloud\s+(?:infrastructure\s+)?services|infrastructure as a service|iaas)\b", re.IGNORECASE
 )
@@ -139,6 +146,8 @@ def _rank_of(token: Token, has_share: bool) -> int | None:
     if lower in RANKS:
         if after is not None and after.lower_ in SUPERLATIVES:
             return None  # the superlative carries it
+        if after is not None and after.lower_ in PLACE_NOUNS:
+            return RANKS[lower]  # "kept its grip on first place", "moved into second position"
         if token.dep_ == "amod" and token.head.pos_ == "NOUN" or after is not None and after.pos_ == "NOUN":
             return None
         distant = any(c.lower_ in ("distant", "close", "clear", "solid") for c in token.children)
@@ -332,19 +341,20 @@ def _inherit(ctx: Context) -> tuple[Entity | str | None, Entity | None, str]:
     index = next((i for i, s in enumerate(sents) if s.start == ctx.sent.start), 0)
     firm: Entity | None = None
     period = ""
+    compared = False
     for _ in range(4):
         for k in range(index - 1, max(index - 7, -1), -1):
             frame = _frame(ctx, sents[k])
             if _stated(frame, table=True):
                 break
         else:
-            return None, None, ""
+            break
         firm, period, index = firm or frame.firm, period or frame.period, k
         if frame.market is not None:
             return (frame.market, firm, period) if frame.cloudy else (None, None, "")
-        if frame.compared and frame.cloudy:
-            return "global", firm, period
-    return None, None, ""
+        # 'ahead of AWS' with no market named: the world market, unless an earlier sentence names one
+        compared = compared or frame.compared and frame.cloudy
+    return ("global", firm, period) if compared else (None, None, "")
 
 
 def _resolve(ctx: Context, anchors: list[Anchor], anchor: Anchor) -> Entity | None:
@@ -372,6 +382,12 @@ def _follows_shares(ctx: Context) -> bool:
     return any(kind == "share" for a in frame.anchors for kind, _, _ in a.cues)
 
 
+def _only_firm(ctx: Context) -> Entity | None:
+    """The research firm whose figures the article reports, when it names exactly one."""
+    firms = {e.id: e for e in named_before(ctx, ctx.sent) if e.cls == "ResearchFirm"}
+    return next(iter(firms.values())) if len(firms) == 1 else None
+
+
 def _firm_period(ctx: Context, firm: Entity) -> str:
     """The period of the figures a research firm was credited with a few sentences before."""
     names = {firm.label.lower(), *(a.lower() for a in firm.alt_labels)}
@@ -389,10 +405,71 @@ def antecedent_provider(ctx: Context) -> Entity | None:
     return None
 
 
+_ROW = re.compile(r"^\s*(?:\d+[.)]\s*)?[^\d:—–]{2,60}?\s*[—–:-]+\s*(?:about\s+)?(\d+(?:\.\d+)?)\s?(?:%|per\s?cent)\s*$")
+
+
+def _table_rows(ctx: Context) -> tuple[list[Span], Span] | None:
+    """The rows of a list like 'Amazon — 38.9%' the sentence belongs to, up to it, and the line introducing them."""
+    if not _ROW.match(ctx.sent.text):
+        return None
+    rows = [ctx.sent]
+    for sent in _previous(ctx, 12):
+        if _ROW.match(sent.text):
+            rows.insert(0, sent)
+        elif sent.text.rstrip().endswith(":"):
+            return rows, sent
+        else:
+            return None
+    return None
+
+
+def _table_row(ctx: Context) -> list[Event]:
+    """'Gartner's ranking for last year reads:' followed by 'Amazon — 38.9%' lines: one share per line, ranked."""
+    found = _table_rows(ctx)
+    anchors = [m for m in ctx.mentions if ctx.resolver.is_provider(m.entity)]
+    if found is None or not anchors:
+        return []
+    rows, intro = found
+    earlier = named_before(ctx, intro)
+    intro_mentions = _mentions(ctx, intro)
+    firm = _firm(ctx, intro, intro_mentions, earlier) or _only_firm(ctx)
+    before = [intro, *_previous_of(ctx, intro, 2)]
+    market = next((m for sent in before if (m := _market(ctx, sent, _mentions(ctx, sent))) is not None), "global")
+    period = next((p for sent in before if (p := _period(ctx, sent))), "")
+    ranked = any(t.lemma_.lower() in ("rank", "ranking", "order", "top", "league") for t in intro)
+    (value, qualifier) = _shares(ctx.sent)[0][1:] if _shares(ctx.sent) else (None, "")
+    found_roles = {
+        "organization": ctx.resolver.provider(anchors[0].entity),
+        "market": market,
+        "share": value,
+        "rank": len(rows) if ranked else None,
+        "accordingTo": firm,
+        "period": period,
+    }
+    roles = {role: (v,) for role, v in found_roles.items() if v}
+    return [
+        Event(
+            type="MarketShare",
+            roles=roles,  # type: ignore[arg-type]
+            evidence=f"{intro.text.strip()} {ctx.text}",
+            confidence=confidence(roles_found=len(roles) - 1, roles_wanted=5, explicit_trigger=value is not None),
+            qualifier=qualifier,
+            status="Reported" if firm is not None else "",
+        )
+    ]
+
+
+def _previous_of(ctx: Context, sent: Span, count: int) -> list[Span]:
+    sents = [s for s in ctx.sent.doc.sents if s.end <= sent.start]
+    return sents[-count:][::-1]
+
+
 def extract(ctx: Context) -> list[Event]:
     """Market shares and ranks stated in the sentence, one event per organisation."""
+    if rows := _table_row(ctx):
+        return rows
     frame = _frame(ctx, ctx.sent)
-    if not _stated(frame) and _shares(ctx.sent) and _follows_shares(ctx):
+    if not _share_context(ctx.sent) and _shares(ctx.sent) and _follows_shares(ctx):
         frame = _frame(ctx, ctx.sent, continuing=True)
     if not _stated(frame):
         return []
@@ -406,6 +483,8 @@ def extract(ctx: Context) -> list[Event]:
         return []
     if market is None:
         return []
+    if firm is None and any(kind == "share" for a in frame.anchors for kind, _, _ in a.cues):
+        firm = _only_firm(ctx)  # percentages come from somebody's figures; a bare 'largest' may be the writer's
     if firm is not None and not period:
         period = _firm_period(ctx, firm)
     by_org: dict[str, tuple[Entity, list[tuple[str, object, Token]]]] = {}

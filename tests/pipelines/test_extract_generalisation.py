@@ -210,3 +210,42 @@ def test_they_in_what_two_companies_said_are_the_partners(nlp):
 def test_a_name_in_apposition_with_an_owned_product_noun_is_a_product(nlp):
     text = "Harlow Systems is best known for Quillwrite, its dictation software, and it sells to hospitals."
     assert _classes(_result(nlp, text))["Quillwrite"] == "Product"  # the model calls it a place
+
+
+def test_a_ranking_written_as_a_list_of_lines(nlp):
+    text = (
+        "Worldwide spending on infrastructure as a service rose 30 per cent last year, according to IDC.\n"
+        "IDC's ranking for last year reads:\n"
+        "Amazon — 40.1%\n"
+        "Microsoft — 20.5%\n"
+        "Google — 8.2%\n"
+        "Spending will keep rising, the firm said."
+    )
+    shares = _events(_result(nlp, text, "2023-04-20"), "MarketShare")
+    rows = [(_labels(e.roles["organization"])[0], e.roles["share"][0], e.roles["rank"][0]) for e in shares]
+    assert rows == [
+        ("Amazon Web Services", Decimal("0.401"), 1),
+        ("Microsoft Azure", Decimal("0.205"), 2),
+        ("Google Cloud", Decimal("0.082"), 3),
+    ]
+    for event in shares:
+        assert event.roles["market"] == ("global",)
+        assert _labels(event.roles["accordingTo"]) == ["IDC"]
+        assert event.roles["period"] == ("2022",)
+
+
+def test_places_in_a_national_ranking_and_the_mainland_market(nlp):
+    text = (
+        "Cloud spending in mainland China rose 50 per cent in 2022, Canalys said. "
+        "Alibaba Cloud held on to first place with a 36 per cent share of the mainland market. "
+        "Huawei Cloud moved into second place with 19 per cent. Baidu AI Cloud was fourth with 8 per cent."
+    )
+    shares = {e.roles["organization"][0].label: e for e in _events(_result(nlp, text, "2023-03-01"), "MarketShare")}
+    assert {k: (v.roles.get("rank"), v.roles["share"]) for k, v in shares.items()} == {
+        "Alibaba Cloud": ((1,), (Decimal("0.36"),)),
+        "Huawei Cloud": ((2,), (Decimal("0.19"),)),
+        "Baidu AI Cloud": ((4,), (Decimal("0.08"),)),
+    }
+    for event in shares.values():
+        assert _labels(event.roles["market"]) == ["China"]
+        assert _labels(event.roles["accordingTo"]) == ["Canalys"]
