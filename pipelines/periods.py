@@ -124,6 +124,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # the year a quarter just discussed belongs to: "for the fiscal year as a whole", "the full year"
+    (
+        "y-whole",
+        re.compile(
+            r"\b(?:full|whole|entire)\s+(?:fiscal\s+|financial\s+)?year\b(?!\s+(?:19|20)\d\d)"
+            r"|\b(?:fiscal|financial)?\s*year\s+as\s+a\s+whole\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("y-rel", re.compile(r"\b(?P<rel>last|this|previous|prior)\s+year\b", re.IGNORECASE)),
     ("y", re.compile(rf"(?<![-/\d])\b(?P<y>{_YEAR})\b(?![-/]\d)")),
 ]
@@ -197,6 +206,11 @@ def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference
         return _latest_quarter(q, today) if today else ""
     if kind == "same":
         return reference
+    if kind == "y-whole":
+        # FY2019-Q4 -> FY2019, 2019-Q4 -> 2019; with no quarter in view the year is not known
+        fiscal = re.fullmatch(r"(FY\d{4})(?:-Q[1-4])?", reference)
+        calendar = re.fullmatch(r"(\d{4})(?:-Q[1-4]|-H[12])?", reference)
+        return fiscal.group(1) if fiscal else calendar.group(1) if calendar else ""
     if kind == "range":
         q = (MONTHS[g["m2"].lower()] - 1) // 3 + 1
         return _latest_quarter(q, today) if today else ""
@@ -211,6 +225,11 @@ def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference
         q = ORDINALS[g["q"].lower()]
         return f"{today.year - 1}-Q{q}"
     if kind == "q-prev":
+        fiscal = re.fullmatch(r"FY(\d{4})-Q([1-4])", reference)
+        if "last" not in m.group(0).lower() and fiscal:  # "down from 73% in the previous quarter" of a fiscal year
+            year, q = int(fiscal.group(1)), int(fiscal.group(2))
+            year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+            return f"FY{year}-Q{q}"
         if "last" not in m.group(0).lower() and re.fullmatch(r"\d{4}-Q[1-4]", reference):
             # "the previous three months" after a quarter was named: the quarter before that one
             year, q = int(reference[:4]), int(reference[-1])

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
 from pipelines.extractors.common import Context, assertion, confidence
+from pipelines.extractors.reference import described
 from pipelines.normalize import find_amounts, find_percentages
 from pipelines.periods import find_periods, shift_year
 
@@ -39,6 +40,7 @@ CLOUD_WORDS = {"cloud", "cloud-computing", "iaas", "paas"}
 # modifiers that keep a revenue noun the whole company's ("group sales"), unlike "consulting revenue"
 WHOLE_WORDS = GROUP_WORDS | {"net", "quarterly", "annual", "yearly", "full-year", "fiscal", "reported", "gross", "top"}
 FORECAST_NOUNS = {"forecast", "guidance", "outlook", "projection", "target"}
+BEAT_VERBS = {"beat", "miss", "top", "exceed", "surpass", "meet", "trail", "outpace", "lag"}
 FORECAST_VERBS = {"forecast", "project", "predict", "estimate", "expect", "anticipate", "guide"}
 COMPANY_NOUNS = set("company group firm giant corporation conglomerate insurer retailer maker it".split())
 WORD_FRACTIONS = {"tenth": "0.1", "fifth": "0.2", "quarter": "0.25", "third": "0.333", "half": "0.5"}
@@ -46,6 +48,7 @@ MULTIPLES = {"double": "1", "triple": "2", "quadruple": "3"}
 BASE_MARKERS = {"from", "than", "compared", "versus", "vs", "vs.", "against"}
 SKIP_MARKERS = {"since", "by", "until", "till", "before", "after"}
 SKIP_LEFT = {"by", "about", "around", "roughly", "nearly", "almost", "some", "over", "just", "also", "a", "an", "its"}
+_WHOLE = re.compile(r"\b(?:whole|entire) (?:company|group)\b|\bcompany-?wide\b|\bacross the (?:company|group)\b", re.I)
 _PRED_DEPS = {"ROOT", "ccomp", "conj", "advcl", "relcl", "acl", "pcomp", "xcomp", "csubj", "parataxis"}
 _STATE = "cvkg_financial"
 
@@ -129,21 +132,39 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
             entity = _mention(ctx, list(prep.subtree))
             if entity and (prep.lower_ != "from" or ctx.resolver.is_provider(entity)):
                 return _unit(ctx, entity, cloud=_cloudy(prep.subtree), group=False)
+    focus = state.get("focus")
+    for noun in nouns:  # "figures showed the cloud unit's revenue at $4.6bn": the possessor, wherever the noun is
+        if noun.dep_ in ("nsubj", "nsubjpass") or noun.lemma_.lower() not in REVENUE_NOUNS:
+            continue
+        for owner in (c for c in noun.children if c.dep_ == "poss"):
+            if (entity := _mention(ctx, list(owner.subtree), owner)) is not None:
+                return _unit(ctx, entity, cloud=_cloudy(owner.subtree), group=False)
+            if owner.lemma_.lower() in UNIT_NOUNS and isinstance(focus, Entity) and _cloudy(owner.subtree):
+                return _unit(ctx, focus, cloud=True, group=False)
     if subject is None or any(c.dep_ == "case" for c in subject.children) and subject.dep_ != "poss":
         return None  # "Splunk's jumped 20%": an elided noun, most often shares
-    phrase = [t for t in subject.subtree if t.dep_ not in ("relcl", "acl") or t is subject]
+    phrase = [t for t in subject.subtree if not _in_relative(t, subject)]
     words = {t.lemma_.lower() for t in phrase}
     if {t.lemma_.lower() for t in phrase if ctx.mention_of(t) is None} & NOT_REVENUE:
         return None
     cloud = _cloudy(phrase)
     if not cloud and _segment(ctx, subject):
         return None
-    group = bool(words & GROUP_WORDS) or "group" in {t.lower_ for t in ctx.sent}
+    group = bool(words & GROUP_WORDS) or "group" in {t.lower_ for t in ctx.sent} or bool(_WHOLE.search(ctx.text))
     entity = _mention(ctx, phrase, subject)
     if entity is not None:
         return _unit(ctx, entity, cloud=cloud, group=False)
     if subject.lemma_.lower() in REVENUE_NOUNS and (speaker := _speaker(ctx, subject)) is not None:
         return _unit(ctx, speaker, cloud=cloud, group=False)
+    for owner in (c for c in subject.children if c.dep_ == "poss" and c.lemma_.lower() in COMPANY_NOUNS):
+        # "the Redmond-based company's sales": the company the article is about
+        definite = any(t.lower_ == "the" for t in subject.subtree if t.i < owner.i)
+        if definite and (entity := described(ctx, owner)) is not None:
+            return _unit(ctx, entity, cloud=cloud, group=group)
+    if subject.lemma_.lower() in UNIT_NOUNS and any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" and ctx.mention_of(c) is None for c in subject.children
+    ):
+        return None  # "the Productivity segment": a named unit cvkg does not know, not the company in focus
     focus = state.get("focus")
     known = REVENUE_NOUNS | UNIT_NOUNS | COMPANY_NOUNS
     # "The Chevy Chase, Maryland-based insurer": the apposition says what the subject is
@@ -162,6 +183,15 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
     if words & UNIT_NOUNS and not cloud and not ctx.resolver.is_provider(focus):
         return None
     return _unit(ctx, focus, cloud=cloud or bool(words & UNIT_NOUNS), group=group)
+
+
+def _in_relative(token: Token, head: Token) -> bool:
+    """Whether a token of `head`'s phrase sits in a relative clause ('which houses … server products')."""
+    while token.i != head.i and token.head.i != token.i:
+        if token.dep_ in ("relcl", "acl"):
+            return True
+        token = token.head
+    return False
 
 
 def _speaker(ctx: Context, subject: Token) -> Entity | None:
@@ -291,8 +321,16 @@ def _is_headline(ctx: Context) -> bool:
     return bool(title) and text.startswith(title[:60]) and len(text) < len(title) + 60
 
 
+def _compared_to_forecast(noun: Token) -> bool:
+    """'ahead of forecasts', 'beat expectations', 'above guidance': the result measured against a forecast."""
+    for head in list(noun.ancestors)[:3]:
+        if head.lower_ in ("ahead", "above", "below", "than", "short") or head.lemma_.lower() in BEAT_VERBS:
+            return True
+    return False
+
+
 def _forecast(pred: Token, clause: list[Token]) -> bool:
-    if any(t.lemma_.lower() in FORECAST_NOUNS for t in clause):
+    if any(t.lemma_.lower() in FORECAST_NOUNS and not _compared_to_forecast(t) for t in clause):
         return True
     if re.search(r"\brun[- ]?rate|annuali[sz]ed", " ".join(t.lower_ for t in clause).replace(" - ", "-")):
         return True  # a run-rate is a projection of one period over a year, not a result
@@ -389,7 +427,7 @@ def _remember(ctx: Context, state: dict[str, object], events: list[Event]) -> No
         return
     for token in ctx.sent:
         if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
-            phrase = [t for t in token.subtree if t.dep_ not in ("relcl", "acl")]
+            phrase = [t for t in token.subtree if not _in_relative(t, token)]
             entity = _mention(ctx, phrase, token)
             if entity is not None:
                 state["focus"] = entity

@@ -69,7 +69,7 @@ def described(ctx: Context, token: Token, *, classes: tuple[str, ...] = ("Compan
         if not blocked & set(range(mention.start, mention.end)):
             return entity
     doc = ctx.sent.doc
-    earlier = [(i, e) for i, e in prior_orgs(ctx, ctx.sent.start) if e.cls in classes]
+    earlier = [(i, e) for i, e in prior_orgs(ctx, ctx.sent.start) if e.cls in classes and not _segment_name(doc[i])]
     if not earlier:
         return None
     # the organisation the article keeps talking about: subjects weigh more, the last sentence adds
@@ -80,6 +80,15 @@ def described(ctx: Context, token: Token, *, classes: tuple[str, ...] = ("Compan
     for entity in {e.id for i, e in earlier if i >= previous}:
         scores[entity] += 1
     return max(earlier[::-1], key=lambda pair: scores[pair[1].id])[1]
+
+
+def _segment_name(token: Token) -> bool:
+    """'the Intelligent Cloud segment': a name of a part of a company, which 'the company' never means."""
+    while token.dep_ == "compound" and token.head.i != token.i:
+        token = token.head
+        if token.lemma_.lower() in ("segment", "division", "unit", "arm", "business"):
+            return True
+    return False
 
 
 def _is_subject(token: Token) -> bool:

@@ -249,3 +249,33 @@ def test_places_in_a_national_ranking_and_the_mainland_market(nlp):
     for event in shares.values():
         assert _labels(event.roles["market"]) == ["China"]
         assert _labels(event.roles["accordingTo"]) == ["Canalys"]
+
+
+def test_a_quarter_then_the_group_then_the_fiscal_year(nlp):
+    text = (
+        "Revenue from Azure rose 50 per cent in the fiscal second quarter, Microsoft said. "
+        "The Productivity segment, which houses Office alongside products such as Teams, reported revenue of "
+        "$9 billion, up 10 per cent. "
+        "Group revenue rose 11 per cent to $40 billion, ahead of analysts' forecasts. "
+        "For the fiscal year as a whole the Redmond-based company's sales rose 12 per cent to $150 billion."
+    )
+    results = {
+        (e.roles["organization"][0].label, e.roles["period"][0]): e
+        for e in _events(_result(nlp, text, "2023-01-25"), "FinancialResult")
+    }
+    assert results[("Microsoft Azure", "FY2023-Q2")].roles["growthRate"] == (Decimal("0.5"),)
+    assert "revenue" not in results[("Microsoft Azure", "FY2023-Q2")].roles  # the segment's $9bn is not Azure's
+    assert results[("Microsoft", "FY2023-Q2")].roles["revenue"][0].value == Decimal(40_000_000_000)
+    assert results[("Microsoft", "FY2023")].roles["revenue"][0].value == Decimal(150_000_000_000)
+
+
+def test_the_whole_company_is_the_parent_of_the_unit_in_focus(nlp):
+    text = (
+        "AWS had sales of $2 billion in the first quarter, up 40 per cent. "
+        "Across the whole company, net sales rose 12 per cent to $30 billion."
+    )
+    results = {
+        e.roles["organization"][0].label: e for e in _events(_result(nlp, text, "2016-04-29"), "FinancialResult")
+    }
+    assert results["Amazon"].roles["revenue"][0].value == Decimal(30_000_000_000)
+    assert results["Amazon Web Services"].roles["revenue"][0].value == Decimal(2_000_000_000)

@@ -75,6 +75,10 @@ def test_mid_year_and_ranges_of_years_are_not_periods():
         ("over the same three months", "2023-Q2", ["2023-Q2"]),
         ("in the previous three months", "2023-Q4", ["2023-Q3"]),
         ("in the preceding quarter", "2024-Q1", ["2023-Q4"]),
+        ("down from 73% in the previous quarter", "FY2019-Q4", ["FY2019-Q3"]),
+        ("in the preceding quarter", "FY2020-Q1", ["FY2019-Q4"]),
+        ("for the fiscal year as a whole", "FY2019-Q4", ["FY2019"]),
+        ("over the full year", "2023-Q4", ["2023"]),
     ],
 )
 def test_expressions_relative_to_a_reference_period(text, reference, expected):
@@ -83,6 +87,11 @@ def test_expressions_relative_to_a_reference_period(text, reference, expected):
 
 def test_a_year_earlier_without_reference_falls_back_to_the_article_year():
     assert _periods("a year earlier", "2021-05-19") == ["2020"]
+
+
+def test_the_whole_year_needs_a_quarter_in_view():
+    assert _periods("for the full year", "2024-02-02") == []
+    assert _periods("for the whole year 2019", "2024-02-02") == ["2019"]
 
 
 def test_no_date_leaves_relative_periods_unresolved():
