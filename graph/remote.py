@@ -1,0 +1,319 @@
+"""A SPARQL server as a cvkg store, over the SPARQL 1.1 Protocol and the Graph Store Protocol.
+
+Only the standard library talks HTTP (`urllib`); pyoxigraph parses the answers,
+so `RemoteStore.query` returns the same `QuerySolutions`, `QueryBoolean` and
+`QueryTriples` as the embedded store.
+
+Location syntax::
+
+    http(s)://HOST[:PORT][/BASE][#OPTIONS]
+
+OPTIONS sit in the URL fragment (never sent to the server), `&`-separated:
+
+=================  ===========  ==================================================
+option             default      meaning
+=================  ===========  ==================================================
+``query=PATH``     ``query``    SPARQL query endpoint
+``update=PATH``    ``update``   SPARQL update endpoint
+``gsp=PATH``       ``store``    Graph Store Protocol endpoint (dump and load)
+``union=MODE``     ``param``    ``param``: send ``union-default-graph`` with every
+                                query (oxigraph serve); ``server``: the server's
+                                default graph already is the union of all graphs
+``timeout=SEC``    ``60``       seconds to wait for each HTTP answer
+=================  ===========  ==================================================
+
+A PATH is resolved against ``BASE/``: ``sparql`` gives ``BASE/sparql``, ``.``
+gives ``BASE`` itself, ``/x`` is taken from the host root and a full URL is
+used as is. The defaults fit ``oxigraph serve``. Paths for other servers
+(not tested here; check your server's manual)::
+
+    oxigraph serve   http://127.0.0.1:7878
+    Fuseki           http://localhost:3030/kg#gsp=.&union=server      (TDB2 with unionDefaultGraph)
+    GraphDB          http://localhost:7200/repositories/kg#query=.&update=statements&gsp=rdf-graphs/service&union=server
+    Neptune          https://HOST:8182#query=sparql&update=sparql&gsp=sparql/gsp/&union=server
+
+The CLI also reads the paths from ``--query-path``/``--update-path``/``--gsp-path``
+(env ``CVKG_QUERY_PATH``, ``CVKG_UPDATE_PATH``, ``CVKG_GSP_PATH``) and folds
+them into the location with `with_endpoint_paths`.
+
+Errors: an unreachable server or an HTTP error becomes a one-line `StoreError`
+naming the URL and status; a malformed query or update refused with HTTP 400
+becomes a `QueryError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, urldefrag, urlencode, urljoin
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from graph.errors import QueryError, StoreError
+from graph.store import MEMORY, REMOTE_SCHEMES, EmbeddedStore, KnowledgeStore, binding_terms, graph_node
+from ontology.vocab import PREFIXES
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 60.0
+UNION_PARAM = "union-default-graph"
+RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+PROLOGUE = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+_OPTIONS = ("query", "update", "gsp", "union", "timeout")
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoints:
+    """Where a SPARQL server answers, and how to ask it."""
+
+    query: str
+    update: str
+    gsp: str
+    union_param: bool = True
+    timeout: float = DEFAULT_TIMEOUT
+
+
+def _resolve(base: str, path: str) -> str:
+    if path in ("", "."):
+        return base
+    return urljoin(base.rstrip("/") + "/", path)
+
+
+def parse_location(location: str) -> Endpoints:
+    """Endpoints of a remote location `http(s)://HOST[:PORT][/BASE][#OPTIONS]` (see the module docstring).
+
+    Raises:
+        StoreError: not an http(s) URL, or an unknown or malformed option.
+    """
+    if not location.startswith(REMOTE_SCHEMES):
+        raise StoreError(f"not an http(s) store location: {location}")
+    base, fragment = urldefrag(location)
+    options = dict(parse_qsl(fragment, keep_blank_values=True))
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise StoreError(f"unknown store option {unknown[0]!r} in {location}; known: {', '.join(_OPTIONS)}")
+    union = options.get("union", "param")
+    if union not in ("param", "server"):
+        raise StoreError(f"store option union={union!r} in {location}: use union=param or union=server")
+    try:
+        timeout = float(options.get("timeout", DEFAULT_TIMEOUT))
+    except ValueError as exc:
+        raise StoreError(f"store option timeout={options['timeout']!r} in {location} is not a number") from exc
+    if timeout <= 0:
+        raise StoreError(f"store option timeout={timeout:g} in {location} must be positive")
+    return Endpoints(
+        query=_resolve(base, options.get("query", "query")),
+        update=_resolve(base, options.get("update", "update")),
+        gsp=_resolve(base, options.get("gsp", "store")),
+        union_param=union == "param",
+        timeout=timeout,
+    )
+
+
+def with_endpoint_paths(
+    location: str, *, query: str | None = None, update: str | None = None, gsp: str | None = None
+) -> str:
+    """Add endpoint paths to a remote location's options (a path already in the location wins).
+
+    Other locations are returned unchanged, so the CLI can pass every `--store` through.
+    """
+    if not location.startswith(REMOTE_SCHEMES):
+        return location
+    base, fragment = urldefrag(location)
+    options = dict(parse_qsl(fragment, keep_blank_values=True))
+    for key, value in (("query", query), ("update", update), ("gsp", gsp)):
+        if value is not None and key not in options:
+            options[key] = value
+    return f"{base}#{urlencode(options, safe='/:.')}" if options else base
+
+
+def _first_line(body: bytes) -> str:
+    text = body.decode("utf-8", "replace").strip()
+    return text.splitlines()[0][:300] if text else ""
+
+
+def values_clause(bindings: Mapping[str, object]) -> str:
+    """A trailing `VALUES` clause fixing each variable to its (escaped) term."""
+    terms = binding_terms(bindings)
+    names = " ".join(f"?{name}" for name in terms)
+    row = " ".join(str(term) for term in terms.values())
+    return f"\nVALUES ({names}) {{ ({row}) }}"
+
+
+class RemoteStore(KnowledgeStore):
+    """A SPARQL 1.1 server (defaults fit `oxigraph serve`) holding one named graph per article.
+
+    Bindings are sent as a trailing `VALUES` clause, which SPARQL joins after
+    `GROUP BY` but before `SELECT` expressions, `ORDER BY` and `LIMIT`; for a
+    variable used inside an aggregate, put the term in the query instead.
+    """
+
+    def __init__(self, endpoints: Endpoints, location: str, *, read_only: bool = False) -> None:
+        self.endpoints = endpoints
+        self.location = location
+        self.read_only = read_only
+
+    @classmethod
+    def from_location(cls, location: str, *, read_only: bool = False) -> RemoteStore:
+        """Open the store at `location` (see the module docstring); no request is sent yet."""
+        return cls(parse_location(location), location, read_only=read_only)
+
+    # -- HTTP --------------------------------------------------------------------
+    def _request(
+        self, method: str, url: str, *, body: bytes | None = None, headers: dict[str, str], malformed: str = ""
+    ) -> tuple[str, bytes]:
+        """Send one request; return the answer's media type and body.
+
+        `malformed` names what HTTP 400 means ("query", "update"): it then raises `QueryError`.
+        """
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.endpoints.timeout) as response:
+                return response.headers.get_content_type(), response.read()
+        except urllib.error.HTTPError as exc:
+            detail = _first_line(exc.read())
+            message = f"{method} {url} failed: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
+            if exc.code == 400 and malformed:
+                raise QueryError(f"invalid SPARQL {malformed}: {message}") from exc
+            raise StoreError(message) from exc
+        except urllib.error.URLError as exc:
+            raise StoreError(f"cannot reach SPARQL server at {url}: {exc.reason}; is it running?") from exc
+        except TimeoutError as exc:
+            raise StoreError(f"{method} {url}: no answer within {self.endpoints.timeout:g} s") from exc
+        except OSError as exc:
+            raise StoreError(f"{method} {url} failed: {exc}") from exc
+
+    # -- writing -----------------------------------------------------------------
+    def update(self, sparql: str) -> None:
+        """Send a SPARQL update (one request, which Oxigraph applies as one transaction)."""
+        self._check_writable()
+        body = (PROLOGUE + sparql).encode("utf-8")
+        headers = {"Content-Type": "application/sparql-update; charset=utf-8"}
+        self._request("POST", self.endpoints.update, body=body, headers=headers, malformed="update")
+
+    def load(self, data: bytes, fmt: ox.RdfFormat) -> None:
+        """POST RDF data to the Graph Store endpoint (quads keep their graphs)."""
+        self._check_writable()
+        self._request("POST", self.endpoints.gsp, body=data, headers={"Content-Type": fmt.media_type})
+
+    # -- reading -----------------------------------------------------------------
+    def query(self, sparql: str, *, bindings: Mapping[str, object] | None = None) -> object:
+        """Run a SPARQL query over the union of all article graphs.
+
+        Returns pyoxigraph's `QuerySolutions`, `QueryBoolean` or `QueryTriples`.
+        """
+        text = PROLOGUE + sparql + (values_clause(bindings) if bindings else "")
+        url = self.endpoints.query
+        if self.endpoints.union_param:
+            url += ("&" if "?" in url else "?") + UNION_PARAM
+        headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": RESULTS_ACCEPT}
+        media_type, body = self._request("POST", url, body=text.encode("utf-8"), headers=headers, malformed="query")
+        return _parse_answer(media_type, body, url)
+
+    def article_graphs(self) -> list[str]:
+        """IRIs of the article graphs in the store, sorted."""
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return sorted(row["g"].value for row in result)  # type: ignore[attr-defined]
+
+    def has_article(self, name: URIRef | str) -> bool:
+        """Whether the store holds a graph for this article IRI."""
+        return bool(self.query(f"ASK {{ GRAPH {graph_node(name)} {{ }} }}"))
+
+    def _present(self, names: list[ox.NamedNode]) -> list[ox.NamedNode]:
+        if not names:
+            return []
+        values = " ".join(str(n) for n in names)
+        result = self.query(f"SELECT DISTINCT ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ }} }}")
+        found = {row["g"].value for row in result}  # type: ignore[attr-defined]
+        return [n for n in names if n.value in found]
+
+    def dump(self, fmt: ox.RdfFormat, *, union: bool = False) -> bytes:
+        """GET the whole dataset from the Graph Store endpoint and serialize it as the embedded store does."""
+        headers = {"Accept": ox.RdfFormat.N_QUADS.media_type}
+        media_type, body = self._request("GET", self.endpoints.gsp, headers=headers)
+        local = EmbeddedStore(ox.Store(), MEMORY)
+        try:
+            local.load(body, ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_QUADS)
+        except StoreError as exc:
+            raise StoreError(f"GET {self.endpoints.gsp} gave no readable {media_type}: {exc}") from exc
+        return local.dump(fmt, union=union)
+
+    def close(self) -> None:
+        """Nothing to release: every call is one HTTP request."""
+
+
+def _parse_answer(media_type: str, body: bytes, url: str) -> object:
+    """SPARQL results or RDF triples in the answer, as the types pyoxigraph's `Store.query` returns."""
+    results_format = ox.QueryResultsFormat.from_media_type(media_type)
+    rdf_format = ox.RdfFormat.from_media_type(media_type)
+    try:
+        if results_format is not None:
+            return ox.parse_query_results(body, format=results_format)
+        if rdf_format is not None:
+            # `QueryTriples` has no constructor: re-run CONSTRUCT over the triples in memory.
+            local = ox.Store()
+            local.load(body, format=rdf_format)
+            return local.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"unreadable answer from {url} ({media_type}): {exc}") from exc
+    raise StoreError(f"unexpected answer from {url}: media type {media_type}")
+
+
+def find_oxigraph() -> str:
+    """Path of the `oxigraph` server binary (from the `oxigraph` package, next to this Python).
+
+    Raises:
+        StoreError: the binary is not installed.
+    """
+    beside = Path(sys.executable).parent / ("oxigraph.exe" if sys.platform == "win32" else "oxigraph")
+    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    if not found:
+        raise StoreError("the oxigraph server binary is missing; pip install 'oxigraph>=0.4,<0.6'")
+    return found
+
+
+def serve_command(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878) -> list[str]:
+    """The `oxigraph serve-read-only` command line that serves an embedded store directory.
+
+    Raises:
+        StoreError: `location` is `memory:`, a URL or not an existing store directory, or the address is taken.
+    """
+    loc = str(location)
+    if loc == MEMORY or loc.startswith(REMOTE_SCHEMES):
+        raise StoreError(f"only a store directory can be served, not {loc}; pass --store DIR")
+    if not Path(loc).is_dir():
+        raise StoreError(f"no store at {loc}; run `cvkg ingest` first or pass --store")
+    _check_free(host, port)
+    bind = _authority(host, port)
+    # --union-default-graph: plain SPARQL clients see what `cvkg query` sees.
+    return [find_oxigraph(), "serve-read-only", "--location", loc, "--bind", bind, "--union-default-graph"]
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail early, with the next step, when the address cannot be listened on."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            # as the server will: a port left in TIME_WAIT by a stopped server is free
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise StoreError(f"cannot listen on {host}:{port} ({reason}); pass another --port or --bind") from exc
+
+
+def _authority(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
+def endpoint_url(host: str, port: int, path: str = "query") -> str:
+    """`http://HOST:PORT/PATH`, with an IPv6 host in brackets."""
+    return f"http://{_authority(host, port)}/{quote(path)}"

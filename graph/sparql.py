@@ -1,0 +1,156 @@
+"""Guard and run SPARQL: refuse SERVICE/LOAD, turn parameters into bindings, bound the run time.
+
+`SERVICE` (federated query) and `LOAD` (fetch a document into the store) make
+Oxigraph open network connections on behalf of whoever wrote the query. They
+are found at the token level, so the words inside strings, IRIs, comments,
+variables and prefixed names do not count, and are refused unless the caller
+allows them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
+
+from rdflib import Literal, URIRef
+
+from graph.errors import QueryError
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+NETWORK_KEYWORDS = ("SERVICE", "LOAD")
+
+# One alternative per SPARQL lexical element that can hide a keyword-like word.
+# Order matters: comments, strings and IRIs are consumed before any word is seen.
+_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n\r]*)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               | '''(?:[^'\\]|\\.|'(?!''))*'''
+               | "(?:[^"\\\n\r]|\\.)*"
+               | '(?:[^'\\\n\r]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$]\w+)
+    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<pname>(?:[^\W\d][\w.\-]*)?:[\w.:%\-\\]*)
+    | (?P<word>[^\W\d]\w*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_IRI_VALUE = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
+
+
+class QueryTimeoutError(QueryError):
+    """A query did not finish within its time limit."""
+
+
+def iter_keywords(text: str) -> Iterator[str]:
+    """Yield the bare words and name prefixes of a SPARQL text, upper-cased.
+
+    Strings, IRIs, comments, variables and the local part of prefixed names are skipped.
+    """
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "word":
+            yield match.group().upper()
+        elif match.lastgroup == "pname":
+            yield match.group().split(":", 1)[0].upper()
+
+
+def network_keywords(text: str) -> list[str]:
+    """The network-reaching keywords (SERVICE, LOAD) a SPARQL text uses, sorted, each once.
+
+    A word or prefix that merely starts with one counts too: Oxigraph's parser reads
+    `SERVICEex:x` as `SERVICE ex:x` and `LOAD:x` as `LOAD :x`.
+    """
+    return sorted({kw for word in iter_keywords(text) for kw in NETWORK_KEYWORDS if word.startswith(kw)})
+
+
+def check_network_access(text: str, *, allow_service: bool = False) -> None:
+    """Refuse SERVICE and LOAD unless `allow_service` is set.
+
+    Raises:
+        QueryError: the text uses SERVICE or LOAD and they are not allowed.
+    """
+    found = network_keywords(text)
+    if found and not allow_service:
+        words = " and ".join(found)
+        raise QueryError(f"{words} refused: it makes the store fetch data from the network; pass --allow-service")
+
+
+def parse_param_value(text: str) -> URIRef | Literal:
+    """A parameter value as an RDF term: `<…>` is an IRI, anything else a plain string literal.
+
+    Raises:
+        QueryError: the value starts with `<` but is not a valid IRI.
+    """
+    if text.startswith("<") and text.endswith(">"):
+        match = _IRI_VALUE.fullmatch(text)
+        if not match or not match.group(1):
+            raise QueryError(f"parameter value {text} is not a valid IRI")
+        return URIRef(match.group(1))
+    return Literal(text)
+
+
+def parse_params(pairs: Mapping[str, str]) -> dict[str, URIRef | Literal]:
+    """Turn `name -> text` into `name -> term` for the store's `bindings=` argument."""
+    return {name.lstrip("?$"): parse_param_value(value) for name, value in pairs.items()}
+
+
+def run_query(
+    store: object,
+    text: str,
+    *,
+    bindings: Mapping[str, URIRef | Literal] | None = None,
+    allow_service: bool = False,
+) -> object:
+    """Check `text` for network access, then run it on `store` with `bindings` substituted.
+
+    `store` is anything with the `KnowledgeStore.query(sparql, bindings=)` method.
+
+    Raises:
+        QueryError: the query is refused, malformed, or a binding names a variable it does not select.
+    """
+    check_network_access(text, allow_service=allow_service)
+    try:
+        return store.query(text, bindings=dict(bindings) if bindings else None)  # type: ignore[attr-defined]
+    except RuntimeError as exc:
+        # pyoxigraph raises RuntimeError when a substituted variable is not in the projection.
+        message = str(exc)
+        found = re.search(r"variable \?(\w+)", message)
+        if found:
+            name = found.group(1)
+            raise QueryError(f"unknown parameter {name}: the query does not select ?{name}") from exc
+        raise QueryError(f"query failed: {message}") from exc
+
+
+def call_with_timeout(func: Callable[[], T], seconds: float | None) -> T:
+    """Run `func` in a worker thread and return its result, or raise `QueryTimeoutError` after `seconds`.
+
+    The worker cannot be interrupted (pyoxigraph does not support it): on timeout
+    it keeps running in a daemon thread, so callers that time out should exit soon.
+    """
+    if seconds is None:
+        return func()
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = func()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="cvkg-query", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise QueryTimeoutError(f"query timed out after {seconds:g} s")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]

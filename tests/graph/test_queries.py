@@ -1,0 +1,229 @@
+"""The named query library: headers, every query on real stores, hand-checked answers, safe parameters."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pyoxigraph as ox
+import pytest
+from conftest import SAMPLES
+from rdflib import Literal
+
+from graph.errors import QueryError
+from graph.library import bind_params, list_queries, load_query, parse_query
+from graph.sparql import run_query
+from graph.store import open_store
+
+EVERY_QUERY = [q.name for q in list_queries()]
+INJECTION = 'x" } ; DROP ALL ; #'
+
+
+def _ingest(paths, location):
+    from pipelines.config import Settings
+    from pipelines.service import ingest_paths
+
+    store = open_store(location)
+    summary = ingest_paths(paths, store, Settings(store=location))
+    assert summary.read > 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def samples_store(tmp_path_factory):
+    """The bundled samples, ingested once into an embedded store."""
+    store = _ingest([SAMPLES], str(tmp_path_factory.mktemp("samples") / "store"))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def dev_store(shared, tmp_path_factory):
+    """The shared dev corpus (35 articles), ingested once into an embedded store (~20 s)."""
+    store = _ingest([shared / "corpus" / "dev"], str(tmp_path_factory.mktemp("dev") / "store"))
+    yield store
+    store.close()
+
+
+def rows(store, name: str, **params: str) -> list[dict[str, str]]:
+    """Run a named query and return its rows as {variable: plain value}."""
+    query = load_query(name)
+    result = run_query(store, query.text, bindings=bind_params(query, params))
+    names = [v.value for v in result.variables]  # type: ignore[attr-defined]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in result]  # type: ignore[attr-defined]
+
+
+def test_every_query_has_a_title_description_and_documented_params():
+    assert len(EVERY_QUERY) >= 10
+    for query in list_queries():
+        assert query.title and query.description, query.name
+        for param in query.params:
+            assert param.meaning and param.example, (query.name, param.name)
+            assert f"?{param.name}" in query.text, (query.name, param.name)
+        assert "ORDER BY" in query.text, query.name
+
+
+def test_header_parsing():
+    text = (
+        "# title: T\n# description: first line\n#   continued\n"
+        "# param who: a name (Acme)\n# param since (optional): a date (2021)\nSELECT ?who ?since {}\n# param late: x\n"
+    )
+    query = parse_query("t", text)
+    assert query.title == "T" and query.description == "first line continued"
+    assert [(p.name, p.required, p.example) for p in query.params] == [("who", True, "Acme"), ("since", False, "2021")]
+    with pytest.raises(QueryError, match="no '# title:' header"):
+        parse_query("x", "SELECT * {}")
+
+
+def test_load_query_errors():
+    with pytest.raises(QueryError, match=r"^no named query 'nope'; `cvkg query --list` shows them$"):
+        load_query("nope")
+    with pytest.raises(QueryError, match="no named query"):
+        load_query("../store")
+    left = load_query("left-provider")
+    with pytest.raises(QueryError, match=r"has no parameter 'bogus' \(parameters: provider_name\)"):
+        bind_params(left, {"bogus": "x"})
+    with pytest.raises(QueryError, match="needs --param entity_name=VALUE"):
+        bind_params(load_query("events-about"), {})
+
+
+def _required(name: str) -> dict[str, str]:
+    examples = {"entity_name": "Amazon Web Services", "event": "evt:migration-apple"}
+    return {p.name: examples[p.name] for p in load_query(name).params if p.required}
+
+
+@pytest.mark.parametrize("name", EVERY_QUERY)
+def test_every_query_runs_on_the_samples(samples_store, name):
+    unbound = rows(samples_store, name, **_required(name))
+    every = {p.name: p.example.strip("<>") for p in load_query(name).params}
+    bound = rows(samples_store, name, **every)
+    assert isinstance(unbound, list) and isinstance(bound, list)
+    if name != "conflicting-figures":
+        assert unbound, f"{name} found nothing in the samples"
+
+
+@pytest.mark.parametrize("name", EVERY_QUERY)
+def test_every_query_runs_on_the_dev_corpus(dev_store, name):
+    every = {p.name: p.example for p in load_query(name).params}
+    every.pop("event", None)
+    found = rows(
+        dev_store, name, **(every | ({"event": "evt:migration-bytedance"} if "event" in _required(name) else {}))
+    )
+    if name != "conflicting-figures":
+        assert found, f"{name} with its example parameters found nothing in the dev corpus"
+
+
+def test_who_left_alibaba_cloud(dev_store):
+    found = rows(dev_store, "left-provider", provider_name="alibaba cloud")
+    assert {(r["customer"], r["workload"], r["to"]) for r in found} == {
+        ("ByteDance", "TikTok", "Amazon Web Services"),
+        ("ByteDance", "TikTok", "Oracle Cloud"),
+    }
+    assert {r["from"] for r in found} == {"Alibaba Cloud"}
+    everyone = rows(dev_store, "left-provider")
+    assert {r["from"] for r in everyone} >= {"Alibaba Cloud", "Amazon Web Services", "Google Cloud"}
+
+
+def test_alibaba_cloud_financials(dev_store):
+    found = rows(dev_store, "provider-financials", provider_name="Alibaba Cloud")
+    q1 = {(r["revenue"], r["currency"], r["growth"]) for r in found if r["period"] == "2021-Q1"}
+    assert q1 == {("16700000000", "CNY", "0.37"), ("2600000000", "USD", "0.37")}
+    assert {r["organization"] for r in found} == {"Alibaba Cloud"}
+
+
+def test_latest_china_share_by_idc(dev_store):
+    found = rows(dev_store, "latest-market-share", market_name="china", firm_name="IDC")
+    assert [(r["organization"], r["share"], r["rank"]) for r in found] == [("Alibaba Cloud", "0.4", "1")]
+
+
+def test_alibaba_cloud_data_centers(dev_store):
+    found = {r["location"]: r for r in rows(dev_store, "data-centers", provider_name="Alibaba Cloud")}
+    assert {"United States", "Singapore", "Dubai"} <= set(found)
+    assert found["United States"]["count"] == "2"
+    assert {r["provider"] for r in found.values()} == {"Alibaba Cloud"}
+
+
+def test_the_article_behind_the_bytedance_migration(dev_store):
+    for ref in ("evt:migration-bytedance", "migration-bytedance"):
+        found = rows(dev_store, "event-source", event=ref)
+        assert [(r["published"], r["publisher"], r["headline"]) for r in found] == [
+            ("2021-05-19", "TechNode", "TikTok strikes off Alibaba Cloud: report")
+        ]
+        assert "ByteDance" in found[0]["evidence"]
+
+
+def test_events_about_bytedance_with_sources(dev_store):
+    found = rows(dev_store, "events-about", entity_name="bytedance")
+    assert ("Migration", "customer") in {(r["type"], r["role"]) for r in found}
+    assert all(r["entity"] == "ByteDance" and r["evidence"] and r["published"] for r in found)
+
+
+def test_deals_by_a_cloud_unit_include_its_parent(dev_store):
+    found = rows(dev_store, "deals-by-provider", provider_name="Google Cloud")
+    assert ("Google", "acquisition", "Wiz") in {(r["buyer"], r["deal"], r["target"]) for r in found}
+    assert not {r["buyer"] for r in found} & {"Microsoft", "Cisco", "Broadcom"}
+
+
+def test_customers_and_contract_values_on_the_samples(samples_store):
+    changes = {(r["provider"], r["change"], r["customer"]) for r in rows(samples_store, "customers-by-provider")}
+    assert ("Microsoft Azure", "lost", "Apple") in changes
+    assert ("Google Cloud", "gained", "Apple") in changes
+    totals = rows(samples_store, "contract-value-by-year", provider_name="AWS")
+    assert [(r["provider"], r["year"], r["currency"], r["total"]) for r in totals] == [
+        ("Amazon Web Services", "2019", "USD", "300000000")
+    ]
+
+
+def test_date_params_of_articles(samples_store):
+    every = rows(samples_store, "articles")
+    some = rows(samples_store, "articles", since="2019", until="2021")
+    assert len(every) == 8
+    assert some and all("2019" <= r["published"][:4] <= "2021" for r in some)
+    assert len(some) < len(every)
+
+
+CONFLICT = """
+@prefix cvkg: <https://w3id.org/cvkg/ontology#> . @prefix evt: <https://w3id.org/cvkg/event/> .
+@prefix ent: <https://w3id.org/cvkg/entity/> . @prefix doc: <https://w3id.org/cvkg/article/> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+doc:a { doc:a a schema:NewsArticle ; schema:headline "Report A" .
+        evt:fr a cvkg:FinancialResult ; cvkg:organization ent:acme ; cvkg:growthRate 0.37 ;
+            cvkg:revenue evt:fr-revenue-usd ; prov:wasDerivedFrom doc:a .
+        evt:fr-revenue-usd schema:value 100 ; schema:currency "USD" .
+        ent:acme rdfs:label "Acme Cloud" . }
+doc:b { doc:b a schema:NewsArticle ; schema:headline "Report B" .
+        evt:fr a cvkg:FinancialResult ; cvkg:organization ent:acme ; cvkg:growthRate 0.39 ;
+            cvkg:revenue evt:fr-revenue-usd ; prov:wasDerivedFrom doc:b .
+        evt:fr-revenue-usd schema:value 100 ; schema:currency "USD" .
+        ent:acme rdfs:label "Acme Cloud" . }
+doc:c { doc:c a schema:NewsArticle ; schema:headline "Report C" .
+        evt:fr cvkg:revenue evt:fr-revenue-usd ; prov:wasDerivedFrom doc:c .
+        evt:fr-revenue-usd schema:value 120 ; schema:currency "USD" . }
+"""
+
+
+def test_conflicting_figures_are_listed_with_both_sources():
+    store = open_store("memory:")
+    store.load(CONFLICT.encode(), ox.RdfFormat.TRIG)
+    found = rows(store, "conflicting-figures")
+    assert {
+        (r["about"], r["figure"], Decimal(r["value1"]), r["source1"], Decimal(r["value2"]), r["source2"]) for r in found
+    } == {
+        ("Acme Cloud", "growthRate", Decimal("0.37"), "Report A", Decimal("0.39"), "Report B"),
+        ("Acme Cloud", "revenue (USD)", Decimal(100), "Report A", Decimal(120), "Report C"),
+        ("Acme Cloud", "revenue (USD)", Decimal(100), "Report B", Decimal(120), "Report C"),
+    }
+
+
+@pytest.mark.parametrize("name", ["left-provider", "events-about", "event-source", "articles"])
+def test_params_cannot_inject_sparql(samples_store, name):
+    before = samples_store.quad_count()
+    params = {p.name: INJECTION for p in load_query(name).params}
+    assert rows(samples_store, name, **params) == []
+    assert samples_store.quad_count() == before
+
+
+def test_literal_and_iri_values_are_bound_as_terms(samples_store):
+    query = "SELECT ?label ?node WHERE { ?node rdfs:label ?label }"
+    by_label = run_query(samples_store, query, bindings={"label": Literal("Apple")})
+    assert {s["node"].value for s in by_label} == {"https://w3id.org/cvkg/entity/apple"}  # type: ignore[attr-defined]

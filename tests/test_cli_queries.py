@@ -1,0 +1,244 @@
+"""`cvkg query --name/--param/--list/--timeout/--allow-service`, `update`, export subsets, `validate`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, SAMPLES
+from rdflib import Dataset, Graph
+
+from pipelines.cli import cli
+
+INJECTION = 'x" } ; DROP ALL ; #'
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def samples_store(tmp_path_factory):
+    """An embedded store holding the bundled samples, ingested once through the CLI."""
+    location = tmp_path_factory.mktemp("cliq") / "store"
+    result = CliRunner().invoke(cli, ["--store", str(location), "ingest", str(SAMPLES)])
+    assert result.exit_code == 0, result.output
+    return str(location)
+
+
+@pytest.fixture()
+def writable_store(samples_store, tmp_path):
+    """A private copy of the samples store that a test may change."""
+    copy = tmp_path / "copy"
+    shutil.copytree(samples_store, copy)
+    return str(copy)
+
+
+def _quads(runner, store):
+    result = runner.invoke(
+        cli, ["--store", store, "query", "--format", "csv", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"]
+    )
+    assert result.exit_code == 0, result.output
+    return int(result.stdout.splitlines()[1])
+
+
+def test_list_shows_names_titles_and_params(runner):
+    result = runner.invoke(cli, ["query", "--list"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "left-provider: Who left a cloud provider, and for whom?" in lines
+    assert "    --param entity_name=…  required: entity canonical name or alias, any case (e.g. ByteDance)" in lines
+    assert any(line.startswith("    --param provider_name=…  optional:") for line in lines)
+    assert sum(1 for line in lines if not line.startswith(" ")) >= 10
+
+
+def test_named_query_with_param(runner, samples_store):
+    result = runner.invoke(
+        cli, ["--store", samples_store, "query", "--name", "left-provider", "--param", "provider_name=microsoft azure"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Apple" in result.stdout and "Google Cloud" in result.stdout and "(1 rows)" in result.stdout
+    other = runner.invoke(cli, ["--store", samples_store, "query", "-n", "left-provider", "-p", "provider_name=Oracle"])
+    assert other.exit_code == 0 and "(0 rows)" in other.stdout
+
+
+def test_json_output_is_sparql_results_json(runner, samples_store):
+    result = runner.invoke(
+        cli, ["--store", samples_store, "query", "--name", "customers-by-provider", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["head"]["vars"][:4] == ["provider_name", "provider", "change", "customer"]
+    bindings = doc["results"]["bindings"]
+    assert {"type": "literal", "value": "Apple"} in [b["customer"] for b in bindings]
+    assert all(b["provider"]["type"] == "literal" for b in bindings)
+    ask = runner.invoke(cli, ["--store", samples_store, "query", "--format", "json", "ASK { ?m a cvkg:Migration }"])
+    assert json.loads(ask.stdout) == {"head": {}, "boolean": True}
+
+
+def test_csv_and_tsv(runner, samples_store):
+    csv = runner.invoke(cli, ["--store", samples_store, "query", "-n", "data-centers", "--format", "csv"])
+    assert csv.stdout.splitlines()[0] == "provider_name,provider,location,count,first_reported,articles"
+    tsv = runner.invoke(cli, ["--store", samples_store, "query", "-n", "data-centers", "--format", "tsv"])
+    assert tsv.stdout.splitlines()[0].split("\t")[:3] == ["?provider_name", "?provider", "?location"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--name", "nope"], "Error: no named query 'nope'; `cvkg query --list` shows them"),
+        (
+            ["--name", "left-provider", "--param", "who=x"],
+            "Error: query left-provider has no parameter 'who' (parameters: provider_name)",
+        ),
+        (
+            ["--name", "events-about"],
+            "Error: query events-about needs --param entity_name=VALUE (entity canonical name or alias, any case)",
+        ),
+        (["-p", "x=1", "SELECT ?y { }"], "Error: unknown parameter x: the query does not select ?x"),
+        (
+            ["SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"],
+            "Error: SERVICE refused: it makes the store fetch data from the network; pass --allow-service",
+        ),
+        (["-p", "x=<http://a b>", "SELECT ?x { }"], "Error: parameter value <http://a b> is not a valid IRI"),
+    ],
+)
+def test_one_line_errors(runner, samples_store, args, message):
+    result = runner.invoke(cli, ["--store", samples_store, "query", *args])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == message
+
+
+def test_usage_errors_exit_2(runner, samples_store):
+    assert runner.invoke(cli, ["--store", samples_store, "query", "-p", "novalue", "ASK {}"]).exit_code == 2
+    assert runner.invoke(cli, ["--store", samples_store, "query", "--name", "articles", "ASK {}"]).exit_code == 2
+    assert runner.invoke(cli, ["--store", samples_store, "query"]).exit_code == 2
+    assert runner.invoke(cli, ["--store", samples_store, "query", "--timeout", "0", "ASK {}"]).exit_code == 2
+
+
+def test_allow_service_lifts_the_refusal(runner, samples_store):
+    # port 1 is refused by Oxigraph's HTTP client before any connection, so no network is used
+    result = runner.invoke(
+        cli,
+        [
+            "--store",
+            samples_store,
+            "query",
+            "--allow-service",
+            "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "refused: it makes the store" not in result.stderr
+    assert (
+        result.stderr.strip() == "Error: The port 1 is not allowed for HTTP(S) because it is dedicated to an other use"
+    )
+
+
+def test_param_injection_is_just_a_string(runner, writable_store):
+    before = _quads(runner, writable_store)
+    for name, param in (("left-provider", "provider_name"), ("events-about", "entity_name"), ("event-source", "event")):
+        result = runner.invoke(
+            cli, ["--store", writable_store, "query", "--format", "csv", "-n", name, "-p", f"{param}={INJECTION}"]
+        )
+        assert result.exit_code == 0, result.output
+        assert len(result.stdout.splitlines()) == 1  # header only
+    assert _quads(runner, writable_store) == before
+
+
+def test_update_reports_the_change_and_refuses_load(runner, writable_store):
+    before = _quads(runner, writable_store)
+    result = runner.invoke(
+        cli, ["--store", writable_store, "update", "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> rdfs:label 'A' } }"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"quads: {before} -> {before + 1} (+1)"
+    refused = runner.invoke(cli, ["--store", writable_store, "update", "load <http://127.0.0.1:9/x.ttl>"])
+    assert refused.exit_code == 1
+    assert (
+        refused.stderr.strip()
+        == "Error: LOAD refused: it makes the store fetch data from the network; pass --allow-service"
+    )
+    bad = runner.invoke(cli, ["--store", writable_store, "update", "SELECT * {}"])
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: invalid SPARQL update")
+    dropped = runner.invoke(cli, ["--store", writable_store, "update", "DROP GRAPH <urn:x:g>"])
+    assert dropped.stderr.strip() == f"quads: {before + 1} -> {before} (-1)"
+
+
+def test_query_stays_read_only(runner, writable_store):
+    result = runner.invoke(cli, ["--store", writable_store, "query", "DROP ALL"])
+    assert result.exit_code == 1 and result.stderr.startswith("Error: invalid SPARQL query")
+
+
+def test_timeout_stops_a_slow_query_and_leaves_the_store_usable(samples_store):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~10^9 rows on the samples
+    command = [sys.executable, "-m", "pipelines", "--store", samples_store, "query", "--timeout", "1", slow]
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == "Error: query timed out after 1 s"
+    assert elapsed < 15
+    again = subprocess.run(
+        [sys.executable, "-m", "pipelines", "--store", samples_store, "query", "--timeout", "30", "ASK { ?s ?p ?o }"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert again.returncode == 0 and again.stdout.strip() == "true", again.stderr
+
+
+def test_export_subsets(runner, samples_store, tmp_path):
+    listed = runner.invoke(cli, ["--store", samples_store, "query", "-n", "articles", "--format", "csv"])
+    lines = listed.stdout.splitlines()[1:]
+    first_iri = lines[0].split(",")[2]
+    out = tmp_path / "one.trig"
+    one = runner.invoke(
+        cli, ["--store", samples_store, "export", "--format", "trig", "--article", first_iri, "-o", str(out)]
+    )
+    assert one.exit_code == 0, one.output
+    ds = Dataset()
+    ds.parse(out, format="trig")
+    assert [str(g.identifier) for g in ds.graphs() if len(g)] == [first_iri]
+    ranged = runner.invoke(
+        cli, ["--store", samples_store, "export", "--format", "nquads", "--since", "2019", "--until", "2021"]
+    )
+    assert ranged.exit_code == 0, ranged.output
+    ds = Dataset()
+    ds.parse(data=ranged.stdout_bytes, format="nquads")
+    expected = [row.split(",")[2] for row in lines if "2019" <= row.split(",")[3][:4] <= "2021"]
+    assert sorted(str(g.identifier) for g in ds.graphs() if len(g)) == sorted(expected)
+    ttl = runner.invoke(cli, ["--store", samples_store, "export", "--since", "2022"])
+    assert len(Graph().parse(data=ttl.stdout_bytes, format="turtle")) > 10
+    assert runner.invoke(cli, ["--store", samples_store, "export", "--since", "May 2021"]).exit_code == 2
+    missing = runner.invoke(cli, ["--store", samples_store, "export", "--article", "doc:nope"])
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == "Error: no article doc:nope in the store; `cvkg query --name articles` lists them"
+
+
+def test_validate_store_and_files(runner, samples_store, tmp_path):
+    ok = runner.invoke(cli, ["--store", samples_store, "validate"])
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.startswith("conforms: 0 violation(s) in ")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix cvkg: <https://w3id.org/cvkg/ontology#> .\n"
+        "<https://w3id.org/cvkg/event/x> a cvkg:Contract ; cvkg:confidence 2.0 .\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "evt:x  cvkg:customer  Less than 1 values on <https://w3id.org/cvkg/event/x>->cvkg:customer" in lines
+    assert lines[-1] == "does not conform: 5 violation(s) in 2 triples"
+    assert result.stderr.strip() == "Error: 5 SHACL violation(s); see the lines above"
+    unknown = tmp_path / "kg.xyz"
+    unknown.write_text("x", encoding="utf-8")
+    assert runner.invoke(cli, ["validate", str(unknown)]).stderr.startswith("Error: cannot tell the RDF format")
