@@ -152,6 +152,12 @@ _CORPORATE_VERBS = frozenset(
     """say announce report post acquire buy sell close shut cut hire sign migrate move expect raise lose launch
     spend invest earn employ agree""".split()
 )
+_COMPANY_WORDS = frozenset(
+    """company firm startup start-up supplier maker developer provider vendor manufacturer retailer lender bank
+    insurer operator group business specialist""".split()
+)
+_BUSINESS_VERBS = frozenset({"make", "sell", "provide", "develop", "build", "supply", "offer", "run", "operate"})
+_BUY_VERBS = frozenset({"buy", "acquire", "purchase"})
 _MAKER_NOUNS = frozenset({"maker", "developer", "creator", "publisher", "owner"})
 _PRODUCT_NOUNS = frozenset(
     """software app application service platform assistant chatbot product tool engine suite game browser
@@ -178,12 +184,37 @@ def _listed_as_customer(root: Token) -> bool:
     return False
 
 
+def _described_as_company(root: Token) -> bool:
+    """'Alooma, a data-migration start-up', 'Textura, which makes software': a company by its description."""
+    for child in root.children:
+        if child.dep_ == "appos" and _noun_word(child) in _COMPANY_WORDS:
+            return True
+        if child.dep_ == "relcl" and child.lemma_.lower() in _BUSINESS_VERBS:
+            return any(c.dep_ == "nsubj" and c.lower_ in ("which", "that") for c in child.children)
+    return False
+
+
+def _bought(root: Token) -> bool:
+    """'bought Alooma', 'paid $663 million for Textura': what is bought is a company (places are not for sale)."""
+    if root.dep_ == "dobj" and root.head.lemma_.lower() in _BUY_VERBS:
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "for" and root.head.head.lemma_.lower() in ("pay", "bid")
+
+
+def _noun_word(noun: Token) -> str:
+    """'start-up' as one word."""
+    doc = noun.doc
+    if noun.i >= 2 and doc[noun.i - 1].text == "-" and not doc[noun.i - 1].whitespace_:
+        return (doc[noun.i - 2].text + noun.text).lower()
+    return noun.lemma_.lower()
+
+
 def _org_evidence(span: Span) -> bool:
     """Whether the syntax around a name says it is a company, whatever the NER label."""
     root = _root_of_name(span)
     if root.dep_ == "poss" and root.head.lemma_.lower() in _CORPORATE_POSSESSIONS:
         return True
-    if _listed_as_customer(root):
+    if _listed_as_customer(root) or _described_as_company(root) or _bought(root):
         return True
     return span.label_ in ("GPE", "LOC") and root.dep_ == "nsubj" and root.head.lemma_.lower() in _CORPORATE_VERBS
 

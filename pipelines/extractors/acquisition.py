@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
@@ -251,9 +252,83 @@ def _commitment(ctx: Context) -> list[Event]:
     return []
 
 
+ROUND_NOUNS = {"round", "financing", "funding", "fundraising", "raise"}
+JOIN_VERBS = {"participate", "join", "co-lead", "colead", "lead", "contribute"}
+
+
+def _round_context(ctx: Context) -> bool:
+    """Whether the sentence, or the one before, is about a funding round."""
+    sents = list(ctx.sent.doc.sents)
+    index = next((i for i, s in enumerate(sents) if s.start == ctx.sent.start), 0)
+    return any(t.lemma_.lower() in ROUND_NOUNS for s in sents[max(index - 1, 0) : index + 1] for t in s)
+
+
+def _raiser(ctx: Context) -> Entity | None:
+    """The company raising the round: the subject of 'raise' in this or the three sentences before."""
+    sents = list(ctx.sent.doc.sents)
+    index = next((i for i, s in enumerate(sents) if s.start == ctx.sent.start), 0)
+    for sent in reversed(sents[max(index - 3, 0) : index + 1]):
+        for token in sent:
+            if token.pos_ == "VERB" and token.lemma_.lower() == "raise":
+                subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+                entity = ctx.resolver.resolve(ctx.sent.doc[subject.i : subject.i + 1]) if subject is not None else None
+                for span in sent.ents if subject is not None else ():
+                    if span.start <= subject.i < span.end:
+                        entity = ctx.resolver.resolve(span)
+                if entity is not None and entity.cls == "Company":
+                    return entity
+    return _focus_company(ctx, exclude=None)
+
+
+def _subject_orgs(ctx: Context, verb: Token) -> list[tuple[int, Entity]]:
+    """Organisations (and people) in the subject of a verb, coordinated ones included."""
+    tokens = [t for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree]
+    return _entities(ctx, tokens, TARGET_CLASSES | {"Person"})
+
+
+def _round_participants(ctx: Context) -> list[Event]:
+    """'The round is led by X', 'A and B are co-leading', 'C also took part', 'D was the lead investor'."""
+    if not _round_context(ctx):
+        return []
+    investors: list[tuple[int, Entity]] = []
+    trigger = ctx.sent.root
+    for token in ctx.sent:
+        lemma = token.lemma_.lower()
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        doc = ctx.sent.doc
+        if (
+            lemma in ("lead", "leading")
+            and token.i >= 2
+            and doc[token.i - 1].text == "-"
+            and doc[token.i - 2].lower_ == "co"
+        ):
+            # "A, B and C are co-leading": the parser splits the word; take the names before it
+            found = _entities(ctx, list(doc[ctx.sent.start : token.i - 2]), TARGET_CLASSES | {"Person"})
+        elif token.pos_ == "VERB" and lemma == "lead" and any(c.dep_ == "nsubjpass" for c in token.children):
+            found = _entities(ctx, _agents(token), TARGET_CLASSES | {"Person"})  # "is being led by X"
+        elif token.pos_ == "VERB" and lemma in JOIN_VERBS and all(o.lemma_.lower() in ROUND_NOUNS for o in objects):
+            found = _subject_orgs(ctx, token)  # "A and B are co-leading", "C participated"
+        elif token.pos_ == "VERB" and lemma == "take" and any(o.lower_ == "part" for o in objects):
+            found = _subject_orgs(ctx, token)  # "C is also taking part"
+        elif lemma == "investor" and token.dep_ == "attr":
+            found = _subject_orgs(ctx, token.head)  # "D was the lead investor"
+        else:
+            continue
+        investors += found
+        trigger = token
+    investee = _raiser(ctx) if investors else None
+    if investee is None:
+        return []
+    unique = list(dict.fromkeys(e for _, e in investors if e != investee and _party(e)))
+    events = [ev for investor in unique for ev in _events(ctx, trigger, "Investment", investor, [(0, investee)])]
+    # a round's total or valuation is no one investor's stake
+    return [replace(e, roles={k: v for k, v in e.roles.items() if k != "value"}) for e in events]
+
+
 def extract_investments(ctx: Context) -> list[Event]:
     """Investments in a company (not in a country or in infrastructure), one per investor and investee."""
-    found = [event for special in (_investor_list, _investor_in, _commitment) for event in special(ctx)]
+    specials = (_investor_list, _investor_in, _commitment, _round_participants)
+    found = [event for special in specials for event in special(ctx)]
     pairs = {(e.roles["investor"], e.roles["investee"]) for e in found}
     return found + [e for e in _stated_investments(ctx) if (e.roles["investor"], e.roles["investee"]) not in pairs]
 

@@ -279,3 +279,34 @@ def test_the_whole_company_is_the_parent_of_the_unit_in_focus(nlp):
     }
     assert results["Amazon"].roles["revenue"][0].value == Decimal(30_000_000_000)
     assert results["Amazon Web Services"].roles["revenue"][0].value == Decimal(2_000_000_000)
+
+
+def test_a_funding_round_and_its_participants(nlp):
+    text = (
+        "Quillfeather Labs said on Monday that it is raising $2 billion in a Series F round. "
+        "The round is being led by Harborline Capital. Northgate Partners and Ember Ventures are co-leading, "
+        "and Copperfield Capital is also taking part. The valuation is up from $9 billion in its previous round, "
+        "in which Silverbank Capital was the lead investor."
+    )
+    events = _events(_result(nlp, text, "2024-06-03"), "Investment")
+    assert {(e.roles["investor"][0].label, e.roles["investee"][0].label) for e in events} == {
+        (name, "Quillfeather Labs")
+        for name in (
+            "Harborline Capital",
+            "Northgate Partners",
+            "Ember Ventures",
+            "Copperfield Capital",
+            "Silverbank Capital",
+        )
+    }
+    assert all("value" not in e.roles for e in events)  # a round's total or valuation is no one investor's
+
+
+def test_what_is_bought_or_described_as_a_start_up_is_a_company(nlp):
+    text = (
+        "Oracle paid $600 million for Veltrana, which makes software for builders. "
+        "The unit also bought Quorsk, a data-migration start-up."
+    )
+    classes = _classes(_result(nlp, text))
+    assert classes.get("Veltrana") == "Company"
+    assert classes.get("Quorsk") == "Company"
