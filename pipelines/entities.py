@@ -35,7 +35,7 @@ ORG_HEADS = frozenset(
     technologies technology tech labs motors airlines airways energy pharma pharmaceuticals foods
     capital financial insurance software networks communications telecom group holdings partners
     ventures industries solutions services studios entertainment brands stores markets mobility
-    robotics semiconductor semiconductors devices electronics analytics data cloud ai interactive""".split()
+    robotics semiconductor semiconductors devices electronics analytics data cloud ai interactive mutual""".split()
 )
 
 

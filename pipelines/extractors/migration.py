@@ -12,6 +12,7 @@ from pipelines.extractors.common import (
     governing_preposition,
     phrase_head,
     subject_entity,
+    subject_of,
 )
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ MOVE_LEMMAS = {"move", "migrate", "shift", "switch", "transfer", "relocate", "po
 BACK_LEMMAS = {"go", "head", "come"}  # "goes back to AWS"
 LEAVE_LEMMAS = {"leave", "ditch", "drop", "abandon", "quit", "exit", "dump", "desert"}
 MOVE_NOUNS = {"migration", "move", "switch", "shift", "transition"}
+RUN_LEMMAS = {"run", "host", "operate"}  # a move only when the sentence closes data centres
+EXIT_LEMMAS = {"close", "shut", "decommission", "exit", "quit", "leave"}
 FROM_PREPS = {"from", "off"}
 TO_PREPS = {"to", "onto", "into", "toward", "towards"}
 # what a provider's name may stand in front of: "onto Google's cloud", "off Amazon's servers"
@@ -35,6 +38,8 @@ def _triggers(ctx: Context) -> list[Token]:
             found.append(token)
         elif token.pos_ == "VERB" and lemma in BACK_LEMMAS and any(c.lower_ == "back" for c in token.children):
             found.append(token)
+        elif token.pos_ == "VERB" and lemma in RUN_LEMMAS and _closes_data_centres(ctx):
+            found.append(token)  # "shuts its last data centre and runs entirely on AWS"
         elif token.pos_ == "NOUN" and lemma in MOVE_NOUNS:
             found.append(token)
     return found
@@ -55,13 +60,31 @@ def _provider_roles(ctx: Context, trigger: Token) -> tuple[list[Entity], list[En
         off = head.dep_ == "dobj" and head.head.i == trigger.i and _particle(trigger) in ("off", "away")
         if prep in FROM_PREPS or (prep == "away" and leaving) or off:
             sources.append(ctx.resolver.provider(entity))
-        elif prep in TO_PREPS or (prep == "for" and leaving):
+        elif prep in TO_PREPS or (prep == "for" and leaving) or (prep == "on" and trigger.lemma_ in RUN_LEMMAS):
             targets.append(ctx.resolver.provider(entity))
         elif leaving and head.dep_ == "dobj" and head.head.lemma_.lower() in LEAVE_LEMMAS:
             sources.append(ctx.resolver.provider(entity))
     if (own := _onto_its_own(ctx, trigger)) is not None:
         targets.append(own)
     return list(dict.fromkeys(sources)), list(dict.fromkeys(targets))
+
+
+def _closes_data_centres(ctx: Context) -> bool:
+    """Whether the sentence has someone closing its own data centres ('closed the last of its data centres')."""
+    for verb in ctx.sent:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in EXIT_LEMMAS:
+            continue
+        for obj in (c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")):
+            for token in obj.subtree:
+                lower = token.lower_
+                compound = {c.lower_ for c in token.children if c.dep_ == "compound"}
+                if (
+                    lower.startswith(("datacent", "data-cent"))
+                    or token.lemma_ in ("centre", "center")
+                    and "data" in compound
+                ):
+                    return True
+    return False
 
 
 def _slot(token: Token) -> Token:
@@ -98,6 +121,22 @@ def _onto_its_own(ctx: Context, trigger: Token) -> Entity | None:
     return None
 
 
+def _described_customer(ctx: Context, trigger: Token, providers: list[Entity]) -> Entity | None:
+    """'the telecoms group will move its applications to Azure': the organisation the description stands for,
+    never the provider it moves to or from (nor that provider's parent)."""
+    from pipelines.extractors.reference import ORG_NOUNS, described
+
+    subject = subject_of(trigger)
+    if (
+        subject is None
+        or subject.lemma_.lower() not in ORG_NOUNS
+        or not any(c.lower_ == "the" for c in subject.children)
+    ):
+        return None
+    family = {p.id for p in providers} | {parent.id for p in providers if (parent := ctx.resolver.parent_of(p))}
+    return described(ctx, subject, classes=("Company", "GovernmentBody"), exclude=frozenset(family))
+
+
 def _owner_of_workload(ctx: Context, trigger: Token) -> Entity | None:
     """ "move Cerner's systems": the possessor of what is moved is the customer."""
     for obj in trigger.children:
@@ -127,7 +166,11 @@ def extract(ctx: Context) -> list[Event]:
         status = assertion(ctx, trigger)
         if status is None:
             continue
-        customer = _owner_of_workload(ctx, trigger) or subject_entity(ctx, trigger, possessive=True)
+        customer = (
+            _owner_of_workload(ctx, trigger)
+            or subject_entity(ctx, trigger, possessive=True)
+            or _described_customer(ctx, trigger, [*sources, *targets])
+        )
         if customer is None:
             continue
         sources = [p for p in sources if ctx.resolver.provider(customer) != p]

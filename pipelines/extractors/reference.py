@@ -59,17 +59,30 @@ def _co_arguments(token: Token) -> set[int]:
     return found
 
 
-def described(ctx: Context, token: Token, *, classes: tuple[str, ...] = ("Company", "ResearchFirm")) -> Entity | None:
-    """What 'the company', 'the Austin-based group' refers to: an earlier org of the sentence, else the topic."""
+def described(
+    ctx: Context,
+    token: Token,
+    *,
+    classes: tuple[str, ...] = ("Company", "ResearchFirm"),
+    exclude: frozenset[str] = frozenset(),
+) -> Entity | None:
+    """What 'the company', 'the Austin-based group' refers to: an earlier org of the sentence, else the topic.
+
+    `exclude` names entities the description cannot be (the provider a customer moves to, say).
+    """
     blocked = _co_arguments(token)
     for index, entity in prior_orgs(ctx, token.i):
         mention = ctx.mention_of(ctx.sent.doc[index]) if index >= ctx.sent.start else None
-        if mention is None or entity.cls not in classes:
+        if mention is None or entity.cls not in classes or entity.id in exclude:
             continue
         if not blocked & set(range(mention.start, mention.end)):
             return entity
     doc = ctx.sent.doc
-    earlier = [(i, e) for i, e in prior_orgs(ctx, ctx.sent.start) if e.cls in classes and not _segment_name(doc[i])]
+    earlier = [
+        (i, e)
+        for i, e in prior_orgs(ctx, ctx.sent.start)
+        if e.cls in classes and e.id not in exclude and not _segment_name(doc[i])
+    ]
     if not earlier:
         return None
     # the organisation the article keeps talking about: subjects weigh more, the last sentence adds

@@ -310,3 +310,29 @@ def test_what_is_bought_or_described_as_a_start_up_is_a_company(nlp):
     classes = _classes(_result(nlp, text))
     assert classes.get("Veltrana") == "Company"
     assert classes.get("Quorsk") == "Company"
+
+
+@pytest.mark.parametrize(
+    ("text", "customer", "target"),
+    [
+        (
+            "Harrow Mutual shut the last of its own data centres and now runs entirely on Amazon Web Services.",
+            "Harrow Mutual",
+            "Amazon Web Services",
+        ),
+        (
+            "Microsoft struck an alliance with Verona Telecom this week. Under that deal, the telecoms group will "
+            "move most of its applications to Azure.",
+            "Verona Telecom",
+            "Microsoft Azure",
+        ),
+    ],
+)
+def test_data_centre_exits_and_described_customers_are_moves(nlp, text, customer, target):
+    (migration,) = _events(_result(nlp, text), "Migration")
+    assert _labels(migration.roles["customer"]) == [customer]
+    assert _labels(migration.roles["toProvider"]) == [target]
+
+
+def test_running_on_a_provider_without_an_exit_is_no_move(nlp):
+    assert _events(_result(nlp, "Harrow Mutual runs its website on Amazon Web Services."), "Migration") == []
