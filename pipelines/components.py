@@ -9,9 +9,13 @@ from spacy.tokens import Doc
 @Language.component("cvkg_line_breaks", assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so headlines and bullets never join the next line."""
+    row_start: int | None = None  # a table row ('| Amazon | 40.8% |') is one sentence
     for token in doc[:-1]:
         if "\n" in token.text_with_ws and not token.is_space or token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
+            row_start = token.i + 1 if doc[token.i + 1].text.startswith("|") else None
+        elif row_start is not None and token.i > row_start:
+            token.is_sent_start = False
     return doc
 
 

@@ -146,6 +146,39 @@ def html_date(html: str) -> str:
     return ""
 
 
+def _flatten_tables(html: str) -> str:
+    """Data tables as one '| cell | cell |' paragraph per row, so their figures reach the text intact.
+
+    trafilatura's own table output drops some cells (a cell reading 'Google' came out empty); layout
+    tables (nested tables or long cells) are left alone.
+    """
+    if "<table" not in html.lower():
+        return html
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, etree.ParserError):
+        return html
+    for table in list(root.iter("table")):
+        cells = [c for c in table.iter("td", "th")]
+        if table.find(".//table") is not None or any(len(c.text_content()) > 200 for c in cells):
+            continue
+        block = lxml.html.Element("div")
+        for row in table.iter("tr"):
+            texts = [" ".join(c.text_content().split()) for c in row if c.tag in ("td", "th")]
+            if any(texts):
+                paragraph = lxml.html.Element("p")
+                paragraph.text = "| " + " | ".join(texts) + " |"
+                block.append(paragraph)
+        block.tail = table.tail
+        parent = table.getparent()
+        if parent is not None:
+            parent.replace(table, block)
+    return lxml.html.tostring(root, encoding="unicode")
+
+
 def parse_html(html: str, source: str, *, meta: dict[str, object] | None = None, min_chars: int = 20) -> Article:
     """The article body of an HTML page, without navigation, comments and other boilerplate."""
     import trafilatura
@@ -154,9 +187,9 @@ def parse_html(html: str, source: str, *, meta: dict[str, object] | None = None,
         raise SkipArticle("not HTML")
     try:
         doc = trafilatura.bare_extraction(
-            html,
+            _flatten_tables(html),
             include_comments=False,
-            include_tables=False,
+            include_tables=True,  # market-share and results tables carry the figures
             with_metadata=True,
             favor_precision=True,
         )

@@ -336,3 +336,30 @@ def test_data_centre_exits_and_described_customers_are_moves(nlp, text, customer
 
 def test_running_on_a_provider_without_an_exit_is_no_move(nlp):
     assert _events(_result(nlp, "Harrow Mutual runs its website on Amazon Web Services."), "Migration") == []
+
+
+def test_a_market_share_table_in_an_html_page(nlp, tmp_path):
+    from pipelines.ingest import read_articles
+
+    page = tmp_path / "shares.html"
+    page.write_text(
+        "<html><head><title>Cloud shares</title></head><body><nav>Home News</nav><article>"
+        "<h1>IDC ranks the clouds</h1><p>Worldwide cloud infrastructure services spending grew 25% in 2022, "
+        "IDC said on Monday. The research firm's ranking:</p><table><thead><tr><th>Provider</th>"
+        "<th>2022 share</th></tr></thead><tbody><tr><td>Amazon</td><td>39.5%</td></tr>"
+        "<tr><td>Microsoft</td><td>21.2%</td></tr><tr><td>Google</td><td>8.4%</td></tr></tbody></table>"
+        "<p>Amazon kept first place in a market that is still growing fast.</p></article>"
+        "<footer>About us</footer></body></html>",
+        encoding="utf-8",
+    )
+    (result,) = process(list(read_articles([page])), nlp)
+    rows = sorted(
+        (e.roles["rank"][0], _labels(e.roles["organization"])[0], e.roles["share"][0], e.roles["period"][0])
+        for e in _events(result, "MarketShare")
+        if "rank" in e.roles
+    )
+    assert rows == [
+        (1, "Amazon Web Services", Decimal("0.395"), "2022"),
+        (2, "Microsoft Azure", Decimal("0.212"), "2022"),
+        (3, "Google Cloud", Decimal("0.084"), "2022"),
+    ]
