@@ -182,6 +182,9 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
         return owner if isinstance(owner, Entity) else None
     if words & UNIT_NOUNS and not cloud and not ctx.resolver.is_provider(focus):
         return None
+    if group and focus.cls != "CloudProvider" and ctx.resolver.parent_of(focus) is None:
+        # "Group revenue" after a segment's figures: the company the article is about, not the segment
+        focus = described(ctx, subject, classes=("Company",)) or focus
     return _unit(ctx, focus, cloud=cloud or bool(words & UNIT_NOUNS), group=group)
 
 

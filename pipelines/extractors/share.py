@@ -214,11 +214,24 @@ def _share_context(sent: Span) -> bool:
     return False
 
 
+def _share_in_same_clause(token: Token) -> bool:
+    """Whether the relative clause holding a place also states the share or rank ('…, which holds 40% in China')."""
+    clause = next(a for a in token.ancestors if a.dep_ in ("relcl", "acl"))
+    return any(t.text == "%" or t.lower_ in SUPERLATIVES or t.lower_ in RANKS for t in clause.subtree)
+
+
+def _in_relative_clause(token: Token) -> bool:
+    """'AWS, which plans a region in Cape Town': a place in a relative clause is not the ranking's market."""
+    return any(a.dep_ in ("relcl", "acl") for a in token.ancestors)
+
+
 def _market(ctx: Context, sent: Span, mentions: list[Mention]) -> Entity | str | None:
     for m in mentions:
         if m.entity.cls != "Place":
             continue
         token = phrase_head(sent.doc[m.end - 1])
+        if _in_relative_clause(token) and not _share_in_same_clause(token):
+            continue
         head = token.head
         nxt = sent.doc[m.end] if m.end < len(sent.doc) else token
         if nxt.text in ("-", "–") or nxt.lower_ in ("company", "firm", "giant", "group"):

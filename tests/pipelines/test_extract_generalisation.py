@@ -363,3 +363,12 @@ def test_a_market_share_table_in_an_html_page(nlp, tmp_path):
         (2, "Microsoft Azure", Decimal("0.212"), "2022"),
         (3, "Google Cloud", Decimal("0.084"), "2022"),
     ]
+
+
+def test_a_place_in_a_relative_clause_is_not_the_market_of_a_rank(nlp):
+    text = (
+        "Microsoft opened two cloud regions in Kenya. The launch gives Microsoft a head start over Amazon Web "
+        "Services, the market leader, which has announced plans to open its own region in Nairobi next year."
+    )
+    shares = _events(_result(nlp, text, "2024-03-05"), "MarketShare")
+    assert not [e for e in shares if _labels(e.roles.get("market", ())) == ["Nairobi"]]
