@@ -226,6 +226,15 @@ def graph_slots(
     return list(dict.fromkeys(slots))
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One extracted event: its type, its (highest) confidence and whether the gold has it."""
+
+    type: str
+    confidence: float
+    correct: bool
+
+
 @dataclass
 class Score:
     """Per-type and micro-averaged counts, with the slots that missed."""
@@ -234,6 +243,7 @@ class Score:
     missed: list[Slot] = field(default_factory=list)
     spurious: list[Slot] = field(default_factory=list)
     calibration: dict[str, tuple[int, int]] = field(default_factory=dict)
+    outcomes: list[Outcome] = field(default_factory=list)
 
     @staticmethod
     def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -294,18 +304,26 @@ def read_gold(path: str | Path) -> list[dict[str, object]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def calibration(graph: Graph, rows: list[dict[str, object]], *, threshold: float = 0.5) -> dict[str, tuple[int, int]]:
-    """How many events at or above / below `threshold` confidence exist in the gold: {band: (correct, total)}."""
+def event_outcomes(graph: Graph, rows: list[dict[str, object]]) -> list[Outcome]:
+    """Every event of the graph that the scorer can key, with whether it is in the gold."""
     gold = gold_slots(rows)
     gold_events = {slot[:2] for slot in gold if slot[0] != "relation"}
     per_event: dict[object, list[Slot]] = {}
     graph_slots(graph, rows, gold, per_event=per_event)
-    bands = {f">= {threshold}": [0, 0], f"< {threshold}": [0, 0]}
+    outcomes = []
     for node, slots in per_event.items():
         if not slots:
             continue
         values = [float(str(c)) for c in graph.objects(node, CVKG.confidence)]
-        band = f">= {threshold}" if values and max(values) >= threshold else f"< {threshold}"
+        outcomes.append(Outcome(str(slots[0][0]), max(values, default=0.0), slots[0][:2] in gold_events))
+    return outcomes
+
+
+def calibration(graph: Graph, rows: list[dict[str, object]], *, threshold: float = 0.5) -> dict[str, tuple[int, int]]:
+    """How many events at or above / below `threshold` confidence exist in the gold: {band: (correct, total)}."""
+    bands = {f">= {threshold}": [0, 0], f"< {threshold}": [0, 0]}
+    for outcome in event_outcomes(graph, rows):
+        band = f">= {threshold}" if outcome.confidence >= threshold else f"< {threshold}"
         bands[band][1] += 1
-        bands[band][0] += slots[0][:2] in gold_events
+        bands[band][0] += outcome.correct
     return {band: (correct, total) for band, (correct, total) in bands.items()}
