@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 RANKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "1st": 1, "2nd": 2, "3rd": 3}
 SUPERLATIVES = {"largest", "biggest", "leading", "dominant"}
 RANK_NOUNS = {"provider", "player", "vendor", "platform", "supplier", "operator", "cloud", "company", "host"}
+RANK_NOUNS |= {"slice", "chunk", "portion"}  # "took the biggest slice"
 RANK_VERBS = {"rank", "come", "place", "finish", "put", "stand", "be", "remain", "have", "sit", "leave", "slip", "rise"}
 LEAD_OBJECTS = {"market", "segment", "field", "industry", "pack", "ranking", "rankings", "table", "league"}
 CLOUD_WORDS = {"cloud", "clouds", "iaas", "paas", "infrastructure", "hosting", "computing"}
+CLOUD_TITLE = re.compile(r"\b(?:cloud|iaas|paas|infrastructure)\b", re.IGNORECASE)
 GROWTH = {"grow", "rise", "increase", "jump", "climb", "expand", "gain", "fall", "drop", "decline", "slip", "surge"}
 GROWTH |= {"soar", "up", "down", "growth", "boost", "slow", "accelerate", "shrink", "revenue", "sale", "stake"}
 MOTION_VERBS = {"edge", "creep", "inch", "tick", "move", "go", "climb", "jump", "shoot", "bounce", "rise", "pick"}
@@ -334,9 +336,9 @@ def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
     _assign(sent, anchors, continuing=continuing)
     cloudy = any(t.lower_ in CLOUD_WORDS for t in sent) or any(m.entity.cls == "CloudProvider" for m in mentions)
     if not cloudy and any(a.entity is not None and a.entity.cls == "CloudProvider" for a in anchors):
-        # "Amazon kept its lead with 32%" right after a sentence about cloud spending
-        before = sent.doc[max(sent.start - 1, 0)].sent if sent.start > 0 else None
-        cloudy = before is not None and any(t.lower_ in CLOUD_WORDS for t in before)
+        # "Amazon kept its lead with 32%" a few sentences after one about cloud spending
+        before = [s for s in sent.doc.sents if s.end <= sent.start][-3:]
+        cloudy = any(t.lower_ in CLOUD_WORDS for s in before for t in s) or bool(CLOUD_TITLE.search(ctx.article.title))
     market = _market(ctx, sent, mentions)
     compared = any(a.reference for a in anchors)
     return Frame(anchors, market, _firm(ctx, sent, mentions, earlier), _period(ctx, sent), compared, cloudy)
@@ -393,6 +395,16 @@ def _follows_shares(ctx: Context) -> bool:
         return False
     frame = _frame(ctx, before[0])
     return any(kind == "share" for a in frame.anchors for kind, _, _ in a.cues)
+
+
+def _context_market(ctx: Context) -> Entity | str | None:
+    """The market the last few sentences describe ('Worldwide spending on cloud services rose …')."""
+    for sent in _previous(ctx, 3):
+        if any(t.lower_ in CLOUD_WORDS | {"market", "spending"} for t in sent):
+            market = _market(ctx, sent, _mentions(ctx, sent))
+            if market is not None:
+                return market
+    return None
 
 
 def _only_firm(ctx: Context) -> Entity | None:
@@ -539,6 +551,8 @@ def extract(ctx: Context) -> list[Event]:
         inherited = _inherit(ctx)
         if inherited[0] is None and frame.compared and frame.cloudy:
             inherited = ("global", None, "")
+        if inherited[0] is None and frame.cloudy and any(k == "share" for a in frame.anchors for k, _, _ in a.cues):
+            inherited = (_context_market(ctx), None, "")  # "45% of the market": the one just described
         market, firm, period = inherited[0], firm or inherited[1], period or inherited[2]
     elif not frame.cloudy:
         return []
