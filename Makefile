@@ -7,7 +7,7 @@ STAMP := $(VENV)/.cvkg-installed
 DEMO_STORE ?= cvkg-store
 SHARED ?= ../shared
 
-.PHONY: install demo test score clean
+.PHONY: install browser demo test score clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,19 @@ demo: $(STAMP)
 	@echo "== Total contract value per provider per year"
 	@$(CVKG) --store $(DEMO_STORE) query --name contract-value-by-year
 
-test: $(STAMP)
+# Debian's chromium for the view's browser test (tests/test_view_browser.py); a no-op when installed.
+# Playwright drives it through executable_path, so `playwright install` is never needed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else sudo -n apt-get update -q && sudo -n apt-get install -y -q chromium; fi; \
+	} || { echo "could not install chromium: run 'sudo apt-get install chromium' (the browser test needs it)"; exit 1; }
+
+# CVKG_REQUIRE_BROWSER: here a missing browser fails the browser test instead of skipping it.
+test: $(STAMP) browser
 	$(VENV)/bin/ruff check graph ontology pipelines tests
-	$(PY) -m pytest -q
+	CVKG_REQUIRE_BROWSER=1 MPLBACKEND=Agg $(PY) -m pytest -q
 
 score: $(STAMP)
 	rm -rf .score-store

@@ -6,7 +6,7 @@ Never imports spaCy or click.
 from __future__ import annotations
 
 from graph.build import article_triples
-from graph.errors import CvkgError, OntologyError, QueryError, StoreError
+from graph.errors import CvkgError, EntityNotFoundError, OntologyError, QueryError, StoreError
 from graph.records import Amount, Article, ArticleResult, Entity, Event, Relation
 from graph.store import KnowledgeStore, open_store, opened_store
 
@@ -16,6 +16,7 @@ __all__ = [
     "ArticleResult",
     "CvkgError",
     "Entity",
+    "EntityNotFoundError",
     "Event",
     "KnowledgeStore",
     "OntologyError",

@@ -1,13 +1,41 @@
-"""Project the store onto networkx: entities are nodes, binary relations are edges."""
+"""Project the store onto networkx, and write the projection as GraphML or GEXF.
+
+Two projections, both `nx.MultiDiGraph`s keyed by IRI:
+
+* the default one has the entities as nodes (`label`, `cls`, `wikidata`,
+  `alt_labels`) and the binary relations of spec/EVENTS.md as edges. An edge an
+  event yields (`movedFrom`, `movedTo`, `customerOf`, `acquired`, `investedIn`,
+  `partnerOf`, `operatesIn`) carries that event's attributes (see
+  `EVENT_FIELDS`); one edge per event, keyed `relation:event-name`. Plain
+  relations (`owns`, `worksFor` with `job_title`, `competesWith`,
+  `headquarteredIn`, `parentOrganization`) are keyed by their relation name.
+  Every event of the store, whatever its type, is also kept in
+  `graph.graph["events"]` (IRI -> attributes) for timelines.
+* `events_as_nodes=True` gives a bipartite graph: entity nodes (`kind="entity"`)
+  and event nodes (`kind="event"`, with the event attributes) joined by role
+  edges entity -> event, keyed and labelled (`relation`) by the role.
+
+Each query selects DISTINCT rows inside `GRAPH ?g`, because the default graph
+is the union of the article graphs and a triple stated by N articles would
+otherwise match N times.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
 import networkx as nx
+import pyoxigraph as ox
 
 from graph.build import EVENT_EDGES, RELATION_IRIS
-from graph.results import term_text
+from graph.export import list_articles
 from graph.store import KnowledgeStore
-from ontology import CVKG
+from ontology import CVKG, ENT, EVT, PROV, SCHEMA
+from ontology.vocab import PREFIXES
 
 EDGE_PROPERTIES = {
     **{name: str(iri) for name, iri in RELATION_IRIS.items()},
@@ -19,86 +47,233 @@ EDGE_PROPERTIES = {
     "partnerOf": str(CVKG.partnerOf),
     "operatesIn": str(CVKG.operatesIn),
 }
+EVENT_FIELDS = (
+    "event", "event_type", "date", "period", "when", "when_from", "values", "facts",
+    "evidence", "sources", "urls", "confidence", "status",
+)  # fmt: skip
+NETWORK_FORMATS = ("graphml", "gexf")
+
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+_LABEL = PREFIXES["rdfs"] + "label"
+_ALT_LABEL = PREFIXES["skos"] + "altLabel"
+_SAME_AS = PREFIXES["owl"] + "sameAs"
+_JOB_TITLE = str(SCHEMA.jobTitle)
+_CVKG = PREFIXES["cvkg"]
 
 _EDGE_VALUES = " ".join(f"<{iri}>" for iri in EDGE_PROPERTIES.values())
-_EDGES_QUERY = f"""
-SELECT DISTINCT ?s ?p ?o ?g WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }}
-  VALUES ?p {{ {_EDGE_VALUES} }}
+_EDGES_QUERY = f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {_EDGE_VALUES} }} }}"
+_ENTITIES_QUERY = f"""
+SELECT DISTINCT ?n ?p ?o WHERE {{
+  GRAPH ?g {{ ?n ?p ?o }}
+  VALUES ?p {{ <{_LABEL}> <{_RDF_TYPE}> <{_ALT_LABEL}> <{_SAME_AS}> <{_JOB_TITLE}> }}
+  FILTER(STRSTARTS(STR(?n), "{ENT}"))
 }}
 """
-
-_NODES_QUERY = """
-SELECT ?n (SAMPLE(?label) AS ?label) (SAMPLE(?type) AS ?type) (SAMPLE(?qid) AS ?qid) WHERE {
-  ?n rdfs:label ?label ; a ?type .
-  FILTER(STRSTARTS(STR(?n), "https://w3id.org/cvkg/entity/"))
-  OPTIONAL { ?n owl:sameAs ?qid }
-} GROUP BY ?n
-"""
-
-_EVIDENCE_QUERY = """
-SELECT ?event ?type ?role ?value ?evidence WHERE {
-  ?event a ?type ; cvkg:evidence ?evidence ; ?role ?value .
-  FILTER(STRSTARTS(STR(?event), "https://w3id.org/cvkg/event/"))
-  FILTER(isIRI(?value) && STRSTARTS(STR(?value), "https://w3id.org/cvkg/entity/"))
-}
-"""
+# Events and their amount nodes (minted as evt:…-value) share the evt: namespace.
+_EVENTS_QUERY = f'SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?s), "{EVT}")) }}'
+_MONETARY_AMOUNT = str(SCHEMA.MonetaryAmount)
+_AMOUNT_FIELDS = {str(SCHEMA.value): "value", str(SCHEMA.currency): "currency", _CVKG + "per": "per"}
+_AMOUNT_FIELDS[_CVKG + "qualifier"] = "qualifier"
 
 
-def _edge_evidence(store: KnowledgeStore) -> dict[tuple[str, str, str], list[tuple[str, str]]]:
-    """(subject, edge property, object) -> [(event IRI, evidence sentence)] for event edges."""
-    roles: dict[str, dict[str, set[str]]] = {}
-    meta: dict[str, tuple[str, set[str]]] = {}
-    for row in store.query(_EVIDENCE_QUERY):  # type: ignore[attr-defined]
-        event = row["event"].value
-        type_name = row["type"].value.rsplit("#", 1)[-1]
-        role = row["role"].value.rsplit("#", 1)[-1]
-        roles.setdefault(event, {}).setdefault(role, set()).add(row["value"].value)
-        meta.setdefault(event, (type_name, set()))[1].add(row["evidence"].value)
-    found: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-    for event, by_role in roles.items():
-        type_name, evidence = meta[event]
-        for subject_role, prop, object_role in EVENT_EDGES.get(type_name, ()):
-            for s in by_role.get(subject_role, ()):
-                for o in by_role.get(object_role, ()):
-                    for sentence in sorted(evidence):
-                        found.setdefault((s, str(prop), o), []).append((event, sentence))
-    return found
+def _local(iri: str) -> str:
+    """The name after the last '#' or '/' of an IRI."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def project_to_networkx(store: KnowledgeStore) -> nx.MultiDiGraph:
-    """Entities as nodes (label, class, Wikidata id); binary relations as edges.
+def _read_entities(store: KnowledgeStore) -> dict[str, dict[str, Any]]:
+    """Entity IRI -> node attributes (label, cls, wikidata, alt_labels, job_title)."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for row in store.query(_ENTITIES_QUERY):  # type: ignore[attr-defined]
+        found.setdefault(row["n"].value, {}).setdefault(row["p"].value, set()).add(row["o"].value)
+    entities: dict[str, dict[str, Any]] = {}
+    for iri, props in found.items():
+        labels = sorted(props.get(_LABEL, ()))
+        types = sorted(props.get(_RDF_TYPE, ()))
+        entities[iri] = {
+            "label": labels[0] if labels else _local(iri),
+            "cls": _local(types[0]) if types else "",
+            "wikidata": min((_local(q) for q in props.get(_SAME_AS, ())), default=""),
+            "alt_labels": sorted(props.get(_ALT_LABEL, set()) | set(labels[1:])),
+            "job_title": "; ".join(sorted(props.get(_JOB_TITLE, ()))),
+        }
+    return entities
 
-    Each edge carries `relation` (local name), `sources` (article IRIs) and,
-    for edges that an event yields, `events` and `evidence`.
-    """
-    graph = nx.MultiDiGraph()
-    for row in store.query(_NODES_QUERY):  # type: ignore[attr-defined]
-        qid = row["qid"]
-        graph.add_node(
-            row["n"].value,
-            label=row["label"].value,
-            cls=term_text(row["type"]).split(":")[-1],
-            wikidata=qid.value.rsplit("/", 1)[-1] if qid is not None else "",
-        )
+
+def _new_event(iri: str) -> dict[str, Any]:
+    return {
+        "event": iri, "event_type": "", "date": "", "period": "", "when": "", "when_from": "",
+        "roles": {}, "values": [], "facts": {}, "evidence": [], "sources": [], "urls": [],
+        "confidence": 0.0, "status": "",
+    }  # fmt: skip
+
+
+def _add_event_triple(event: dict[str, Any], prop: str, obj: Any, amounts: dict[str, dict[str, Any]]) -> None:
+    """Fold one (event, prop, obj) triple into the event's attributes."""
+    value = obj.value
+    name = _local(prop)
+    if prop == _RDF_TYPE:
+        event["event_type"] = _local(value)
+    elif prop == str(PROV.wasDerivedFrom):
+        event["sources"].append(value)
+    elif prop == _CVKG + "evidence":
+        event["evidence"].append(value)
+    elif prop == _CVKG + "confidence":
+        event["confidence"] = max(event["confidence"], float(value))
+    elif prop in (_CVKG + "date", _CVKG + "period"):
+        event[name] = min(filter(None, (event[name], value)))
+    elif prop == _CVKG + "status":
+        event["status"] = _local(value)
+    elif isinstance(obj, ox.NamedNode) and value.startswith(str(ENT)):
+        event["roles"].setdefault(name, []).append(value)
+    elif value in amounts:
+        event["values"].append({"role": name, **amounts[value]})
+    else:
+        event["facts"].setdefault(name, []).append(value)
+
+
+def _read_events(store: KnowledgeStore, published: dict[str, tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    """Event IRI -> attributes: type, roles (entity IRIs), values, facts, evidence, sources, dates."""
+    rows = [(r["s"].value, r["p"].value, r["o"]) for r in store.query(_EVENTS_QUERY)]  # type: ignore[attr-defined]
+    amounts: dict[str, dict[str, Any]] = {
+        s: {"value": Decimal(0), "currency": "", "per": "", "qualifier": ""}
+        for s, p, o in rows
+        if p == _RDF_TYPE and o.value == _MONETARY_AMOUNT
+    }
+    for s, p, o in rows:
+        if s in amounts and p in _AMOUNT_FIELDS:
+            field = _AMOUNT_FIELDS[p]
+            amounts[s][field] = Decimal(o.value) if field == "value" else o.value
+    events: dict[str, dict[str, Any]] = {}
+    for s, p, o in sorted(rows, key=lambda r: (r[0], r[1], r[2].value)):
+        if s not in amounts:
+            _add_event_triple(events.setdefault(s, _new_event(s)), p, o, amounts)
+    for event in events.values():
+        for key in ("sources", "evidence"):
+            event[key] = sorted(set(event[key]))
+        event["urls"] = [published[a][1] for a in event["sources"] if published.get(a, ("", ""))[1]]
+        event["values"].sort(key=lambda v: (v["role"], v["currency"], v["value"]))
+        first = min((published[a][0] for a in event["sources"] if published.get(a, ("", ""))[0]), default="")
+        for key in ("date", "period"):
+            if event[key] and not event["when"]:
+                event["when"], event["when_from"] = event[key], key
+        if not event["when"] and first:
+            event["when"], event["when_from"] = first, "published"
+    return {iri: e for iri, e in events.items() if e["event_type"]}
+
+
+def _yielded_edges(event: dict[str, Any]) -> Iterable[tuple[str, str, str]]:
+    """The (subject, relation, object) edges an event yields, as build.py writes them."""
+    roles = event["roles"]
+    for subject_role, prop, object_role in EVENT_EDGES.get(event["event_type"], ()):
+        for s in roles.get(subject_role, ()):
+            for o in roles.get(object_role, ()):
+                yield s, _local(str(prop)), o
+    if event["event_type"] == "Partnership":
+        partners = roles.get("partner", [])
+        yield from ((a, "partnerOf", b) for a in partners for b in partners if a != b)
+
+
+def _ensure_node(graph: nx.MultiDiGraph, node: str) -> None:
+    if node not in graph:
+        graph.add_node(node, kind="entity", label=_local(node), cls="", wikidata="", alt_labels=[], job_title="")
+
+
+def _add_relation_edges(
+    graph: nx.MultiDiGraph, store: KnowledgeStore, events: dict[str, dict[str, Any]], urls: dict[str, str]
+) -> None:
+    """One edge per stated binary relation; event edges once per event that yields them."""
     names = {iri: name for name, iri in EDGE_PROPERTIES.items()}
-    sources: dict[tuple[str, str, str], set[str]] = {}
+    stated: dict[tuple[str, str, str], set[str]] = {}
     for row in store.query(_EDGES_QUERY):  # type: ignore[attr-defined]
-        key = (row["s"].value, row["p"].value, row["o"].value)
-        sources.setdefault(key, set()).add(row["g"].value)
-    evidence = _edge_evidence(store)
-    for (s, p, o), graphs in sorted(sources.items()):
-        for node in (s, o):
-            if node not in graph:
-                graph.add_node(node, label=node.rsplit("/", 1)[-1], cls="", wikidata="")
-        found = evidence.get((s, p, o), [])
-        graph.add_edge(
-            s,
-            o,
-            key=names[p],
-            relation=names[p],
-            sources=sorted(graphs),
-            events=sorted({e for e, _ in found}),
-            evidence=sorted({sentence for _, sentence in found}),
-        )
+        stated.setdefault((row["s"].value, names[row["p"].value], row["o"].value), set()).add(row["g"].value)
+    yielded: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for event in events.values():
+        for edge in _yielded_edges(event):
+            yielded.setdefault(edge, []).append(event)
+    for (s, name, o), graphs in sorted(stated.items()):
+        _ensure_node(graph, s)
+        _ensure_node(graph, o)
+        for event in yielded.get((s, name, o), []):
+            attrs = {f: event[f] for f in EVENT_FIELDS if f not in ("event", "event_type")}
+            attrs.update(event=event["event"], event_type=event["event_type"], events=[event["event"]])
+            graph.add_edge(s, o, key=f"{name}:{_local(event['event'])}", relation=name, **attrs)
+        if (s, name, o) not in yielded:
+            sources = sorted(graphs)
+            job = graph.nodes[s].get("job_title", "") if name == "worksFor" else ""
+            extra = {"job_title": job} if name == "worksFor" else {}
+            graph.add_edge(
+                s, o, key=name, relation=name, sources=sources, urls=[urls[g] for g in sources if urls.get(g)],
+                events=[], evidence=[], **extra,
+            )  # fmt: skip
+
+
+def _event_label(graph: nx.MultiDiGraph, event: dict[str, Any]) -> str:
+    names = [graph.nodes[n]["label"] for role, ns in event["roles"].items() if role != "reportedBy" for n in ns]
+    return f"{event['event_type']}: {' / '.join(dict.fromkeys(names))}" if names else event["event_type"]
+
+
+def _add_event_nodes(graph: nx.MultiDiGraph, events: dict[str, dict[str, Any]]) -> None:
+    """Event nodes with their attributes, and role edges entity -> event."""
+    for iri, event in sorted(events.items()):
+        for nodes in event["roles"].values():
+            for node in nodes:
+                _ensure_node(graph, node)
+        attrs = {k: v for k, v in event.items() if k != "event"}
+        graph.add_node(iri, kind="event", label=_event_label(graph, event), cls=event["event_type"], **attrs)
+        for role, nodes in sorted(event["roles"].items()):
+            for node in sorted(set(nodes)):
+                graph.add_edge(node, iri, key=role, relation=role)
+
+
+def project_to_networkx(store: KnowledgeStore, *, events_as_nodes: bool = False) -> nx.MultiDiGraph:
+    """Project the store onto a networkx graph (see the module docstring for both shapes).
+
+    Args:
+        store: any cvkg store.
+        events_as_nodes: give the bipartite entity/event graph instead of entity -> entity relations.
+    """
+    articles = {a.iri: (a.date, a.url) for a in list_articles(store)}
+    entities = _read_entities(store)
+    events = _read_events(store, articles)
+    graph = nx.MultiDiGraph()
+    for iri, attrs in sorted(entities.items()):
+        graph.add_node(iri, kind="entity", **attrs)
+    if events_as_nodes:
+        _add_event_nodes(graph, events)
+    else:
+        graph.graph["events"] = events
+        _add_relation_edges(graph, store, events, {iri: url for iri, (_, url) in articles.items()})
     return graph
+
+
+def _plain(value: Any) -> str | int | float | bool:
+    """A GraphML/GEXF-safe attribute value: scalars stay, Decimals and containers become strings."""
+    if isinstance(value, bool | int | float | str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return json.dumps(value, default=lambda v: format(v, "f") if isinstance(v, Decimal) else str(v))
+
+
+def network_bytes(graph: nx.MultiDiGraph, fmt: str) -> bytes:
+    """Write the graph as GraphML or GEXF (e.g. for Gephi); list and amount attributes become JSON strings.
+
+    Raises:
+        ValueError: `fmt` is not one of `NETWORK_FORMATS`.
+    """
+    if fmt not in NETWORK_FORMATS:
+        raise ValueError(f"unknown network format {fmt!r}; choose one of {', '.join(NETWORK_FORMATS)}")
+    plain = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        plain.add_node(node, **{k: _plain(v) for k, v in data.items()})
+    for s, o, key, data in graph.edges(keys=True, data=True):
+        plain.add_edge(s, o, key=key, **{k: _plain(v) for k, v in data.items()})
+    out = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(plain, out)
+    else:
+        nx.write_gexf(plain, out)
+    return out.getvalue()

@@ -6,7 +6,8 @@ Hierarchy::
     ├── StoreError        the store cannot be opened, read or written (or its SPARQL server
     │   │                 cannot be reached or answers with an HTTP error)
     │   └── QueryError    a SPARQL query or update is malformed or refused
-    └── OntologyError     the shipped ontology, shapes or gazetteer are broken
+    ├── OntologyError     the shipped ontology, shapes or gazetteer are broken
+    └── EntityNotFoundError  no entity of the graph has the name asked for (analytics)
 """
 
 from __future__ import annotations
@@ -26,3 +27,7 @@ class QueryError(StoreError):
 
 class OntologyError(CvkgError):
     """The shipped ontology, shapes or gazetteer are broken."""
+
+
+class EntityNotFoundError(CvkgError):
+    """No entity of the graph has the name (label, alias or IRI) asked for."""

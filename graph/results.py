@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
 import pyoxigraph as ox
 
 from ontology.vocab import PREFIXES
@@ -60,3 +66,43 @@ def format_result(result: object, fmt: str) -> str:
         "json": ox.QueryResultsFormat.JSON,
     }[fmt]
     return result.serialize(format=target).decode("utf-8")
+
+
+def _cell(value: object, *, compact: bool = False) -> str:
+    """A display string: lists joined with '; ', floats to 4 decimals, Decimals in plain notation.
+
+    With `compact`, IRIs in the cvkg namespaces are shortened to their prefixed form (doc:…).
+    """
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v, compact=compact) for v in value)
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if compact and isinstance(value, str) and value.startswith("https://w3id.org/cvkg/"):
+        return term_text(ox.NamedNode(value))
+    return "" if value is None else str(value)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def format_records(records: Sequence[Mapping[str, object]], fmt: str, *, columns: Sequence[str] = ()) -> str:
+    """Render rows of dicts (e.g. `dataclasses.asdict` of analytics rows) as a table, CSV, TSV or JSON.
+
+    `columns` picks and orders the fields (default: the keys of the first row).
+    JSON keeps lists and numbers; the other formats join lists with '; '.
+    """
+    header = list(columns) or (list(records[0]) if records else [])
+    if fmt == "json":
+        return json.dumps([{k: r.get(k) for k in header} for r in records], indent=1, default=_json_value)
+    if fmt == "table":
+        return format_table(header, [[_cell(r.get(k), compact=True) for k in header] for r in records])
+    rows = [[_cell(r.get(k)) for k in header] for r in records]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerows([header, *rows])
+    return out.getvalue()

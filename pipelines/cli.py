@@ -315,10 +315,11 @@ def update(settings: Settings, sparql: str | None, file: str | None, allow_servi
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
+    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf"]),
     default="turtle",
     show_default=True,
-    help="trig/nquads keep one graph per article; turtle/jsonld give their union.",
+    help="trig/nquads keep one graph per article; turtle/jsonld give their union; "
+    "graphml/gexf the networkx projection (entities and relations) for Gephi.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option(
@@ -352,11 +353,17 @@ def export(
         cvkg export --format nquads --since 2021 --until 2022-06
         cvkg export --article doc:he48de2a8c673ac77bb82 --article https://example.com/story
     """
+    from graph.analyze import NETWORK_FORMATS, network_bytes, project_to_networkx
     from graph.export import export_graph
     from graph.store import opened_store
 
+    if fmt in NETWORK_FORMATS and (articles or since or until):
+        raise click.UsageError(f"--article, --since and --until work with the RDF formats, not {fmt}")
     with opened_store(settings.store, read_only=True) as store:
-        data = export_graph(store, fmt, articles=articles, since=since, until=until)
+        if fmt in NETWORK_FORMATS:
+            data = network_bytes(project_to_networkx(store), fmt)
+        else:
+            data = export_graph(store, fmt, articles=articles, since=since, until=until)
     if output:
         Path(output).write_bytes(data)
         click.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
@@ -410,27 +417,79 @@ def validate(settings: Settings, file: str | None) -> None:
     show_default=True,
     help="Also show entities that have no relation.",
 )
+@click.option("--entity", metavar="NAME", help="Only the neighbourhood of this entity (label or alias, any case).")
+@click.option(
+    "--hops", default=1, show_default=True, type=click.IntRange(0, 10), help="How far around --entity to go."
+)
+@click.option(
+    "--types",
+    metavar="TYPE,…",
+    help="Only relations from these event types or with these names (Migration,Contract,owns).",
+)
+@click.option("--since", callback=_check_date, metavar="DATE", help="Only relations dated on or after DATE.")
+@click.option("--until", callback=_check_date, metavar="DATE", help="Only relations dated on or before DATE.")
+@click.option(
+    "--max-nodes",
+    default=400,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Keep the N most connected entities (0: no limit).",
+)
+@click.option(
+    "--size",
+    "size_by",
+    type=click.Choice(["degree", "money"]),
+    default="degree",
+    show_default=True,
+    help="Node size: number of relations, or USD value of contracts won.",
+)
 @pass_settings
 @handle_errors
-def view(settings: Settings, output: str, title: str, isolated: bool) -> None:
+def view(
+    settings: Settings,
+    output: str,
+    title: str,
+    isolated: bool,
+    entity: str | None,
+    hops: int,
+    types: str | None,
+    since: str | None,
+    until: str | None,
+    max_nodes: int,
+    size_by: str,
+) -> None:
     """Write an interactive HTML view of the graph (self-contained, works offline).
+
+    Dates are the event's date or period, else its article's date; an
+    entity's neighbourhood, event types and dates can be combined.
 
     \b
     Example:
         cvkg view -o kg.html && xdg-open kg.html
+        cvkg view --entity AWS --hops 2 --types Migration,Contract -o aws.html
+        cvkg view --since 2021 --until 2022-06 --max-nodes 100 --size money
     """
     from graph.analyze import project_to_networkx
     from graph.render import render_html
     from graph.store import opened_store
+    from graph.viewfilter import annotate_graph, read_view_details, select_view
 
     with opened_store(settings.store, read_only=True) as store:
-        graph = project_to_networkx(store)
-    render_html(graph, output, title=title, isolated=isolated)
-    shown = graph.number_of_nodes() if isolated else sum(1 for n in graph if graph.degree(n))
-    click.echo(
-        f"wrote {output} ({shown} of {graph.number_of_nodes()} entities, {graph.number_of_edges()} relations)",
-        err=True,
+        graph = annotate_graph(project_to_networkx(store), read_view_details(store))
+    selection = select_view(
+        graph,
+        entity=entity,
+        hops=hops,
+        types=[t for t in (types or "").split(",") if t.strip()],
+        since=since,
+        until=until,
+        max_nodes=max_nodes or None,
+        isolated=isolated,
     )
+    render_html(selection.graph, output, title=title, isolated=True, size_by=size_by, notes=selection.notes)
+    click.echo(f"wrote {output}", err=True)
+    for note in selection.notes:
+        click.echo(f"  {note}", err=True)
     click.echo(output)
 
 
@@ -589,3 +648,8 @@ def serve(settings: Settings, port: int, host: str) -> None:
     code = subprocess.call(command)
     if code:
         raise click.ClickException(f"oxigraph server exited with code {code}")
+
+
+from pipelines.cli_analyze import analyze  # noqa: E402  (it imports this module's helpers)
+
+cli.add_command(analyze)

@@ -1,0 +1,179 @@
+"""`cvkg analyze …`: networkx analytics of the store, printed as tables, CSV or JSON.
+
+Registered on the root group by `pipelines.cli`; the analytics themselves are
+pure functions in `graph.analytics`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from pipelines.cli import handle_errors, pass_settings
+from pipelines.config import Settings
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(func: F) -> F:
+    """The `--format table|csv|json` option shared by the analyze commands."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help="Output format (json keeps lists and numbers).",
+    )(func)
+
+
+def _load(settings: Settings) -> nx.MultiDiGraph:
+    """The networkx projection of the store, opened read-only."""
+    from graph.analyze import project_to_networkx
+    from graph.store import opened_store
+
+    with opened_store(settings.store, read_only=True) as store:
+        return project_to_networkx(store)
+
+
+def _echo(rows: Sequence[object], fmt: str, columns: Sequence[str] = ()) -> None:
+    from graph.results import format_records
+
+    click.echo(format_records([asdict(r) for r in rows], fmt, columns=columns).rstrip("\n"))  # type: ignore[call-overload]
+
+
+@click.group()
+def analyze() -> None:
+    """Analyse the graph with networkx: customer flows, contract values, centrality, neighbours, timelines.
+
+    Entities are named by label or alias in any case ("aws", "Alibaba Cloud").
+
+    \b
+    Example:
+        cvkg analyze flows
+        cvkg analyze timeline ByteDance
+        cvkg analyze top --by pagerank --limit 5 --format csv
+    """
+
+
+@analyze.command()
+@click.option("--provider", metavar="NAME", help="Only this provider (label or alias).")
+@click.option("--matrix", is_flag=True, help="Show who moved from which provider to which instead.")
+@format_option
+@pass_settings
+@handle_errors
+def flows(settings: Settings, provider: str | None, matrix: bool, fmt: str) -> None:
+    """Customers gained and lost per provider (migrations; contracts count as gained).
+
+    A customer counts once per provider. With --matrix: the from -> to pairs of
+    migrations that name both sides.
+
+    \b
+    Example:
+        cvkg analyze flows
+        cvkg analyze flows --provider "Alibaba Cloud" --matrix
+    """
+    from graph.analytics import flow_matrix, provider_flows
+
+    graph = _load(settings)
+    if matrix:
+        _echo(flow_matrix(graph, provider=provider), fmt, ("from_provider", "to_provider", "customers", "names"))
+    else:
+        columns = ("provider", "gained", "lost", "net", "gained_customers", "lost_customers")
+        _echo(provider_flows(graph, provider=provider), fmt, columns)
+
+
+@analyze.command()
+@click.option("--provider", metavar="NAME", help="Only this provider (label or alias).")
+@format_option
+@pass_settings
+@handle_errors
+def contracts(settings: Settings, provider: str | None, fmt: str) -> None:
+    """Contract value won per provider, year and currency (stated values; each contract once).
+
+    The year is the contract's date, else that of the first article reporting it.
+
+    \b
+    Example:
+        cvkg analyze contracts --provider "Google Cloud"
+    """
+    from graph.analytics import contract_values
+
+    columns = ("provider", "year", "currency", "total", "contracts", "customers")
+    _echo(contract_values(_load(settings), provider=provider), fmt, columns)
+
+
+@analyze.command()
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1), help="How many organisations.")
+@click.option(
+    "--by",
+    type=click.Choice(["degree", "pagerank", "betweenness"]),
+    default="degree",
+    show_default=True,
+    help="degree: distinct linked entities; pagerank: directed PageRank; betweenness: normalised, undirected.",
+)
+@format_option
+@pass_settings
+@handle_errors
+def top(settings: Settings, limit: int, by: str, fmt: str) -> None:
+    """The most central organisations (all three measures are shown; --by sorts).
+
+    \b
+    Example:
+        cvkg analyze top --by pagerank --limit 5
+    """
+    from graph.analytics import top_organisations
+
+    columns = ("entity", "cls", "degree", "pagerank", "betweenness")
+    _echo(top_organisations(_load(settings), by=by, limit=limit), fmt, columns)
+
+
+@analyze.command()
+@click.argument("entity")
+@click.option("--evidence/--no-evidence", default=False, show_default=True, help="Add the evidence sentences.")
+@format_option
+@pass_settings
+@handle_errors
+def timeline(settings: Settings, entity: str, evidence: bool, fmt: str) -> None:
+    """Events about ENTITY in time order, with counterparts, values and sources.
+
+    `when` is the event's date, else its period, else the publication date of the
+    first article reporting it (`when_from` says which).
+
+    \b
+    Example:
+        cvkg analyze timeline "alibaba cloud"
+        cvkg analyze timeline ByteDance --format json
+    """
+    from graph.analytics import timeline as build_timeline
+
+    columns = ["when", "when_from", "type", "role", "counterparts", "values", "facts", "sources"]
+    if evidence or fmt != "table":
+        columns += ["evidence", "urls", "event"]
+    _echo(build_timeline(_load(settings), entity), fmt, columns)
+
+
+@analyze.command()
+@click.argument("entity")
+@click.option("--hops", default=1, show_default=True, type=click.IntRange(1, 6), help="How far to look.")
+@format_option
+@pass_settings
+@handle_errors
+def neighbours(settings: Settings, entity: str, hops: int, fmt: str) -> None:
+    """Entities within --hops relations of ENTITY (either direction), nearest first.
+
+    `via` names the entities one hop closer and `relations` the relations to them.
+
+    \b
+    Example:
+        cvkg analyze neighbours ByteDance --hops 2
+    """
+    from graph.analytics import neighbours as find_neighbours
+
+    _echo(find_neighbours(_load(settings), entity, hops=hops), fmt, ("entity", "cls", "hops", "relations", "via"))
