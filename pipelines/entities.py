@@ -194,6 +194,12 @@ def _described_as_company(root: Token) -> bool:
     return False
 
 
+def _named_as_company(span: Span) -> bool:
+    """'the endpoint-security company Carbon Black': a name in apposition to a company noun."""
+    root = _root_of_name(span)
+    return root.dep_ == "appos" and _noun_word(root.head) in _COMPANY_WORDS or _described_as_company(root)
+
+
 def _bought(root: Token) -> bool:
     """'bought Alooma', 'paid $663 million for Textura': what is bought is a company (places are not for sale)."""
     if root.dep_ == "dobj" and root.head.lemma_.lower() in _BUY_VERBS:
@@ -267,6 +273,8 @@ def retype(doc: Doc, resolver: Resolver) -> None:
             found.add("Company")  # a name the model also calls a person ("Trump") stays one
         elif _org_evidence(span) and (span.label_ != "PERSON" or len(span) == 1):
             found.add("Company")
+        elif _named_as_company(span):
+            found.add("Company")  # "the endpoint-security company Carbon Black", whatever the model says
     for key, found in votes.items():
         for cls in ("Place", "Product", "Company"):
             if cls in found:

@@ -10,7 +10,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
-from pipelines.extractors.common import Context, assertion, confidence, core_subtree, is_org, subject_entity
+from pipelines.extractors.common import (
+    Context,
+    assertion,
+    confidence,
+    core_subtree,
+    is_org,
+    subject_entity,
+    subject_of,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -44,31 +52,48 @@ def _object_phrases(head: Token, preps: set[str]) -> list[Token]:
     for child in head.children:
         if not preps and child.dep_ == "dobj":
             heads.append(child)
-        elif child.dep_ == "prep" and child.lower_ in preps:
+        elif child.dep_ in ("prep", "dative") and child.lower_ in preps:  # "paid $900m for X" parses 'for' either way
             heads.extend(obj for obj in child.children if obj.dep_ == "pobj")
     for phrase in list(heads):
         heads.extend(t for t in phrase.subtree if t.dep_ == "conj" and t.head.i in {h.i for h in heads})
     return heads
 
 
-def _pair_values(ctx: Context, targets: list[tuple[int, Entity]], trigger: Token) -> dict[Entity, Amount]:
+def _pair_values(
+    ctx: Context, targets: list[tuple[int, Entity]], trigger: Token, *, own_only: bool = False
+) -> dict[Entity, Amount]:
     amounts = ctx.deal_amounts()
     if not amounts:
         return {}
     if len(targets) == 1:
-        return {targets[0][1]: min(amounts, key=lambda pair: abs(pair[0] - trigger.i))[1]}
+        # an amount in the trigger's own phrase first ('take over Y … valuing Y at $2.7bn'), else the nearest
+        own = {t.i for t in trigger.subtree if not (t.dep_ == "conj" and t.head.i == trigger.i)}
+        if trigger.dep_ == "relcl":  # "the $5.4bn it spent on Mandiant": the amount the clause describes
+            own |= {t.i for t in trigger.head.subtree if t.i < trigger.i}
+        inside = [pair for pair in amounts if pair[0] in own or pair[0] + 1 in own]
+        if not inside and own_only:
+            return {}  # another deal of the sentence owns the amounts
+        return {targets[0][1]: min(inside or amounts, key=lambda pair: abs(pair[0] - trigger.i))[1]}
     if len(amounts) == len(targets):
         return {t: a for (_, t), (_, a) in zip(targets, amounts, strict=True)}
     return {}
 
 
-def _events(ctx: Context, trigger: Token, kind: str, first: Entity, targets: list[tuple[int, Entity]]) -> list[Event]:
+def _events(
+    ctx: Context,
+    trigger: Token,
+    kind: str,
+    first: Entity,
+    targets: list[tuple[int, Entity]],
+    *,
+    own_values: bool = False,
+) -> list[Event]:
     status = assertion(ctx, trigger)
     targets = [(i, t) for i, t in targets if t != first]
     if status is None or not targets:
         return []
     names = ("acquirer", "target") if kind == "Acquisition" else ("investor", "investee")
-    values = _pair_values(ctx, targets, trigger)
+    values = _pair_values(ctx, targets, trigger, own_only=own_values)
     reporter = ctx.reported_by()
     events = []
     for _, target in targets:
@@ -138,11 +163,15 @@ def _relative_head(ctx: Context, verb: Token) -> list[Token]:
     return [head]
 
 
+def _particle(verb: Token) -> str:
+    return next((c.lower_ for c in verb.children if c.dep_ == "prt"), "")
+
+
 def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[Token]] | None:
     """(acquirer, object phrases) for one trigger token, or None when it is not a takeover trigger."""
     lemma = token.lemma_.lower()
     parties = TARGET_CLASSES | {"Person", "GovernmentBody"}
-    if token.pos_ == "VERB" and lemma in ACQUIRE_VERBS:
+    if token.pos_ == "VERB" and (lemma in ACQUIRE_VERBS or lemma == "take" and _particle(token) == "over"):
         objects = _object_phrases(token, set())
         if any(_is_stake(o) for o in objects):
             return None  # buying a stake is an investment
@@ -169,24 +198,35 @@ def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[
     return None
 
 
+def _named_object(noun: Token) -> list[Token]:
+    """'the endpoint-security company Carbon Black': the name in apposition to a generic object."""
+    if noun.lemma_.lower() not in ("company", "firm", "start-up", "startup", "business", "maker", "provider"):
+        return []
+    return [t for c in noun.children if c.dep_ == "appos" for t in core_subtree(c)]
+
+
 def extract_acquisitions(ctx: Context) -> list[Event]:
-    """Acquisitions stated in the sentence, one per target."""
+    """Acquisitions stated in the sentence, one per target ('buy X for $2bn and take over Y')."""
+    found: list[Event] = []
     for token in ctx.sent:
         parts = _acquisition_parts(ctx, token)
         if parts is None:
             continue
         first, objects = parts
-        tokens = [t for o in objects if not isinstance(o, Entity) for t in core_subtree(o)]
+        subject = subject_of(token)
+        if found and subject is not None and subject.lower_ in ("it", "they"):
+            first = found[-1].roles["acquirer"][0]  # "it paid $12.5bn for A and $5.4bn it spent on B": one buyer
+        tokens = [t for o in objects if not isinstance(o, Entity) for t in [*core_subtree(o), *_named_object(o)]]
         targets = _entities(ctx, tokens, TARGET_CLASSES)
         targets += [(token.i, o) for o in objects if isinstance(o, Entity)]
         targets = [
             (i, t) for i, t in targets if not (token.lemma_.lower() in PAY_VERBS and ctx.resolver.is_provider(t))
         ]
         if _party(first) and targets:
-            events = _events(ctx, token, "Acquisition", first, targets)  # type: ignore[arg-type]
-            if events:
-                return events
-    return []
+            known = {e.roles["target"] for e in found}
+            targets = [(i, t) for i, t in targets if (t,) not in known]
+            found += _events(ctx, token, "Acquisition", first, targets, own_values=bool(found))  # type: ignore[arg-type]
+    return found
 
 
 def _agents(verb: Token) -> list[Token]:

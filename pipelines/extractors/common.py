@@ -213,12 +213,25 @@ def subject_entity(
         if entity.cls in CUSTOMER_CLASSES and not (exclude_providers and entity.cls == "CloudProvider"):
             return entity
     pronoun_owner = possessive and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in subject.children)
+    if subject.lower_ in ("it", "they") and (parallel := _conjunct_subject(ctx, subject.head)) is not None:
+        if not (exclude_providers and ctx.resolver.is_provider(parallel)):
+            return parallel  # "X paid $1bn for A, and in the same year it bought B": it is X
     if subject.lower_ in PRONOUNS or pronoun_owner or " ".join(t.lower_ for t in core_subtree(subject)) in PRONOUNS:
         # an organisation named earlier in the same sentence first ("Google's record, the $12.5bn it paid")
         before = [m.entity for m in ctx.mentions if m.end <= subject.i]
         for entity in [*reversed(before), *reversed(ctx.salient)]:
             if entity.cls in CUSTOMER_CLASSES and not (exclude_providers and ctx.resolver.is_provider(entity)):
                 return entity
+    return None
+
+
+def _conjunct_subject(ctx: Context, verb: Token) -> Entity | None:
+    """The organisation that is the subject of the verb this one is coordinated with."""
+    if verb.dep_ != "conj" or verb.head.pos_ not in ("VERB", "AUX"):
+        return None
+    for child in verb.head.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and (mention := ctx.mention_of(child)) is not None:
+            return mention.entity if mention.entity.cls in CUSTOMER_CLASSES else None
     return None
 
 

@@ -156,6 +156,10 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
         return _unit(ctx, entity, cloud=cloud, group=False)
     if subject.lemma_.lower() in REVENUE_NOUNS and (speaker := _speaker(ctx, subject)) is not None:
         return _unit(ctx, speaker, cloud=cloud, group=False)
+    if subject.lemma_.lower() in REVENUE_NOUNS and subject.head.dep_ == "relcl":
+        # "The Palo Alto-based company unveiled results … in which revenue rose 12%": the main clause's subject
+        if (owner := _main_subject(ctx, subject.head)) is not None:
+            return _unit(ctx, owner, cloud=cloud, group=group)
     for owner in (c for c in subject.children if c.dep_ == "poss" and c.lemma_.lower() in COMPANY_NOUNS):
         # "the Redmond-based company's sales": the company the article is about
         definite = any(t.lower_ == "the" for t in subject.subtree if t.i < owner.i)
@@ -186,6 +190,19 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
         # "Group revenue" after a segment's figures: the company the article is about, not the segment
         focus = described(ctx, subject, classes=("Company",)) or focus
     return _unit(ctx, focus, cloud=cloud or bool(words & UNIT_NOUNS), group=group)
+
+
+def _main_subject(ctx: Context, relative: Token) -> Entity | None:
+    """The organisation that is the subject of the clause a relative clause hangs from."""
+    verb = relative.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        if (entity := _mention(ctx, [t for t in subject.subtree if not _in_relative(t, subject)], subject)) is not None:
+            return entity
+        if subject.lemma_.lower() in COMPANY_NOUNS and any(c.lower_ == "the" for c in subject.children):
+            return described(ctx, subject, classes=("Company",))
+    return None
 
 
 def _in_relative(token: Token, head: Token) -> bool:
@@ -383,7 +400,9 @@ def extract(ctx: Context) -> list[Event]:
         org = _organization(
             ctx, subject, [t for t in clause if t.lemma_.lower() in REVENUE_NOUNS | GROWTH_NOUNS], state
         )
-        own = [(toks, p, _marker(doc, toks[0], sent.start)) for toks, p in periods if toks[0].i in ids]
+        # "results for the second quarter, in which revenue rose": the period a relative clause describes
+        described_ids = {t.i for t in pred.head.subtree if t.i < pred.i} if pred.dep_ == "relcl" else set()
+        own = [(toks, p, _marker(doc, toks[0], sent.start)) for toks, p in periods if toks[0].i in ids | described_ids]
         compared = [(toks, p) for toks, p, m in own if m == "base"]
         explicit = bool(compared) and any(t.like_num for t in compared[0][0])
         period = next((p for _, p, m in own if not m), "")

@@ -372,3 +372,33 @@ def test_a_place_in_a_relative_clause_is_not_the_market_of_a_rank(nlp):
     )
     shares = _events(_result(nlp, text, "2024-03-05"), "MarketShare")
     assert not [e for e in shares if _labels(e.roles.get("market", ())) == ["Nairobi"]]
+
+
+def test_two_deals_in_one_sentence_keep_their_own_buyer_and_price(nlp):
+    text = (
+        "Northwind Data agreed to buy the security company Harlow Guard for $2.1 billion and to take over "
+        "Pellucid Software, the analytics firm it helped found, in a transaction valuing Pellucid at $2.7 billion. "
+        "Northwind Data paid $900 million for Quorsk Labs, the data firm, in 2019, and in the same year it bought "
+        "Veltrana Systems, a maker of testing tools."
+    )
+    deals = {
+        e.roles["target"][0].label: e for e in _events(_result(nlp, text, "2021-08-22"), "Acquisition")
+    }
+    assert {k: _labels(v.roles["acquirer"]) for k, v in deals.items()} == {
+        "Harlow Guard": ["Northwind Data"],
+        "Pellucid Software": ["Northwind Data"],
+        "Quorsk Labs": ["Northwind Data"],
+        "Veltrana Systems": ["Northwind Data"],
+    }
+    assert deals["Harlow Guard"].roles["value"][0].value == Decimal(2_100_000_000)
+    assert deals["Pellucid Software"].roles["value"][0].value == Decimal(2_700_000_000)
+    assert "value" not in deals["Veltrana Systems"].roles  # the $900m was Quorsk's
+
+
+def test_revenue_in_a_relative_clause_belongs_to_the_main_subject(nlp):
+    text = (
+        "Northwind Data agreed to buy Harlow Guard. The Palo Alto-based company unveiled the deal alongside "
+        "results for the second quarter, in which revenue rose 12 per cent to $2.4 billion."
+    )
+    (result,) = _events(_result(nlp, text, "2019-08-22"), "FinancialResult")
+    assert _labels(result.roles["organization"]) == ["Northwind Data"]
