@@ -418,9 +418,7 @@ def validate(settings: Settings, file: str | None) -> None:
     help="Also show entities that have no relation.",
 )
 @click.option("--entity", metavar="NAME", help="Only the neighbourhood of this entity (label or alias, any case).")
-@click.option(
-    "--hops", default=1, show_default=True, type=click.IntRange(0, 10), help="How far around --entity to go."
-)
+@click.option("--hops", default=1, show_default=True, type=click.IntRange(0, 10), help="How far around --entity to go.")
 @click.option(
     "--types",
     metavar="TYPE,…",

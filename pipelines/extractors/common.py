@@ -213,6 +213,12 @@ def subject_entity(
         if entity.cls in CUSTOMER_CLASSES and not (exclude_providers and entity.cls == "CloudProvider"):
             return entity
     pronoun_owner = possessive and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in subject.children)
+    if subject.lower_ in ("which", "that", "who") and subject.head.dep_ == "relcl":
+        # "Harlow Exchange, which is moving its systems to Google Cloud": the noun the clause describes
+        mention = ctx.mention_of(subject.head.head)
+        if mention is not None and mention.entity.cls in CUSTOMER_CLASSES:
+            if not (exclude_providers and mention.entity.cls == "CloudProvider"):
+                return mention.entity
     if subject.lower_ in ("it", "they") and (parallel := _conjunct_subject(ctx, subject.head)) is not None:
         if not (exclude_providers and ctx.resolver.is_provider(parallel)):
             return parallel  # "X paid $1bn for A, and in the same year it bought B": it is X

@@ -178,6 +178,9 @@ def _customers_provider(ctx: Context, noun: Token, verb: Token) -> Entity | None
                 for t in subject.subtree:
                     if (mention := ctx.mention_of(t)) is not None and ctx.resolver.is_provider(mention.entity):
                         return ctx.resolver.provider(mention.entity)
+            # "A and B have been among its customers": the provider the article is about
+            salient = [e for e in reversed(ctx.salient) if ctx.resolver.is_provider(e)]
+            return ctx.resolver.provider(salient[0]) if salient else None
         return None
     named = [m.entity for m in ctx.mentions if ctx.resolver.is_provider(m.entity)]
     if named:
@@ -243,6 +246,7 @@ def extract(ctx: Context) -> list[Event]:
         customers, listed_provider = _among_customers(ctx)
     if customers and listed_provider is not None:
         return [_event(ctx, c, listed_provider, {}, ctx.sent.root, "") for c in customers]
+    events: list[Event] = []
     for trigger in _triggers(ctx):
         status = assertion(ctx, trigger)
         if status is None or any(t.lemma_.lower() in ENDING_LEMMAS for t in ctx.sent if t.i in clause_heads(trigger)):
@@ -250,18 +254,20 @@ def extract(ctx: Context) -> list[Event]:
         verb = trigger if trigger.pos_ == "VERB" else trigger.head
         customers = _customers(ctx, verb)
         providers = _providers(ctx, customers, trigger) if customers else []
-        if not providers:
+        # a provider another trigger of the sentence already paired belongs to that deal
+        paired = {(e.roles["customer"][0], e.roles["provider"][0]) for e in events}
+        if not providers or all((c, p) in paired for c in customers for _, p in providers):
             continue
-        values = _values(ctx, providers, trigger) if len(customers) == 1 else {}
-        terms = _terms(ctx, providers) if len(customers) == 1 else {}
-        events = []
+        values = _values(ctx, providers, trigger) if len(customers) == 1 and not events else {}
+        terms = _terms(ctx, providers) if len(customers) == 1 and not events else {}
         for customer in customers:
             for _, provider in providers:
+                if (customer, provider) in paired:
+                    continue
                 extra: dict[str, tuple[object, ...]] = {}
                 if provider in values:
                     extra["value"] = (values[provider],)
                 if provider in terms:
                     extra["term"] = (terms[provider],)
                 events.append(_event(ctx, customer, provider, extra, trigger, status))
-        return events
-    return []
+    return events

@@ -40,6 +40,7 @@ CLOUD_WORDS = {"cloud", "cloud-computing", "iaas", "paas"}
 # modifiers that keep a revenue noun the whole company's ("group sales"), unlike "consulting revenue"
 WHOLE_WORDS = GROUP_WORDS | {"net", "quarterly", "annual", "yearly", "full-year", "fiscal", "reported", "gross", "top"}
 FORECAST_NOUNS = {"forecast", "guidance", "outlook", "projection", "target"}
+GOAL_VERBS = {"aim", "seek", "want", "hope", "intend", "plan", "pledge", "promise", "vow"}
 BEAT_VERBS = {"beat", "miss", "top", "exceed", "surpass", "meet", "trail", "outpace", "lag"}
 FORECAST_VERBS = {"forecast", "project", "predict", "estimate", "expect", "anticipate", "guide"}
 COMPANY_NOUNS = set("company group firm giant corporation conglomerate insurer retailer maker it".split())
@@ -277,6 +278,8 @@ def _marker(doc: Doc, token: Token, start: int) -> str:
         word = doc[i].lower_
         if word in BASE_MARKERS or (word == "to" and i > start and doc[i - 1].lower_ in ("compared", "relative")):
             return "base"
+        if word in ("on", "over") and i > start and doc[i - 1].lemma_.lower() in GROWTH_NOUNS:
+            return "base"  # "a 46 per cent increase on the $8.92 billion it booked in 2019"
         if word in (",", ";", "to", "(") or doc[i].lemma_.lower() in GROW_LEMMAS:
             return ""
     return ""
@@ -354,7 +357,10 @@ def _forecast(pred: Token, clause: list[Token]) -> bool:
         return True
     if re.search(r"\brun[- ]?rate|annuali[sz]ed", " ".join(t.lower_ for t in clause).replace(" - ", "-")):
         return True  # a run-rate is a projection of one period over a year, not a result
-    return any(t.lemma_.lower() in FORECAST_VERBS and t.pos_ == "VERB" for t in (pred, *pred.ancestors))
+    chain = (pred, *pred.ancestors)
+    if any(t.lemma_.lower() == "set" and any(c.lower_ == "out" for c in t.children) for t in chain):
+        return True  # "has set out to triple sales": a goal
+    return any(t.lemma_.lower() in FORECAST_VERBS | GOAL_VERBS and t.pos_ == "VERB" for t in chain)
 
 
 def _split(ctx: Context, state: dict[str, object]) -> tuple[dict[int, list[Token]], list, list, list]:
@@ -402,7 +408,11 @@ def extract(ctx: Context) -> list[Event]:
         )
         # "results for the second quarter, in which revenue rose": the period a relative clause describes
         described_ids = {t.i for t in pred.head.subtree if t.i < pred.i} if pred.dep_ == "relcl" else set()
-        own = [(toks, p, _marker(doc, toks[0], sent.start)) for toks, p in periods if toks[0].i in ids | described_ids]
+        own = [
+            (toks, p, _marker(doc, toks[0], sent.start))
+            for toks, p in periods
+            if toks[0].i in ids or any(t.i in described_ids for t in toks)
+        ]
         compared = [(toks, p) for toks, p, m in own if m == "base"]
         explicit = bool(compared) and any(t.like_num for t in compared[0][0])
         period = next((p for _, p, m in own if not m), "")

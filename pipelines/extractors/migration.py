@@ -8,8 +8,10 @@ from graph.records import Entity, Event
 from pipelines.extractors.common import (
     Context,
     assertion,
+    clause_heads,
     confidence,
     governing_preposition,
+    path_avoids_other_clauses,
     phrase_head,
     subject_entity,
     subject_of,
@@ -189,7 +191,8 @@ def extract(ctx: Context) -> list[Event]:
             roles["fromProvider"] = tuple(sources)
         if targets:
             roles["toProvider"] = tuple(targets)
-        amounts = ctx.amounts()
+        allowed = clause_heads(trigger) | {t.i for t in trigger.subtree}
+        amounts = [(i, a) for i, a in ctx.amounts() if path_avoids_other_clauses(ctx.sent.doc[i], allowed)]
         if len(amounts) == 1 and not {t.lemma_.lower() for t in ctx.sent} & {"save", "saving", "savings"}:
             roles["value"] = (amounts[0][1],)
         reporter = ctx.reported_by()

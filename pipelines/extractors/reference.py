@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 ORG_NOUNS = frozenset(
     """company firm group giant maker developer start-up startup insurer retailer bank lender carmaker automaker
     manufacturer operator lab laboratory conglomerate vendor supplier chipmaker business outfit provider
-    specialist""".split()
+    specialist exchange bourse carrier agency chain broker""".split()
 )
 UNIT_NOUNS = frozenset("cloud unit division arm business subsidiary".split())
 PRONOUNS = frozenset(("it", "its", "itself"))

@@ -381,9 +381,7 @@ def test_two_deals_in_one_sentence_keep_their_own_buyer_and_price(nlp):
         "Northwind Data paid $900 million for Quorsk Labs, the data firm, in 2019, and in the same year it bought "
         "Veltrana Systems, a maker of testing tools."
     )
-    deals = {
-        e.roles["target"][0].label: e for e in _events(_result(nlp, text, "2021-08-22"), "Acquisition")
-    }
+    deals = {e.roles["target"][0].label: e for e in _events(_result(nlp, text, "2021-08-22"), "Acquisition")}
     assert {k: _labels(v.roles["acquirer"]) for k, v in deals.items()} == {
         "Harlow Guard": ["Northwind Data"],
         "Pellucid Software": ["Northwind Data"],
@@ -402,3 +400,43 @@ def test_revenue_in_a_relative_clause_belongs_to_the_main_subject(nlp):
     )
     (result,) = _events(_result(nlp, text, "2019-08-22"), "FinancialResult")
     assert _labels(result.roles["organization"]) == ["Northwind Data"]
+
+
+def test_each_deal_of_a_sentence_is_a_contract(nlp):
+    text = (
+        "The Northgate Agency hired Microsoft Azure in 2015 under a contract worth $500 million, and last year "
+        "the Northgate Agency signed a second contract with Google Cloud and Oracle Cloud."
+    )
+    contracts = {e.roles["provider"][0].label: e for e in _events(_result(nlp, text, "2022-05-01"), "Contract")}
+    assert set(contracts) == {"Microsoft Azure", "Google Cloud", "Oracle Cloud"}
+    assert contracts["Microsoft Azure"].roles["value"][0].value == Decimal(500_000_000)
+    assert "value" not in contracts["Google Cloud"].roles
+
+
+def test_its_customers_are_the_providers_the_article_is_about(nlp):
+    text = (
+        "Google Cloud said revenue rose 40 per cent in the quarter. "
+        "Big retailers such as Harlow Stores and Quorsk Foods have been among its customers for years."
+    )
+    contracts = _events(_result(nlp, text, "2022-05-01"), "Contract")
+    assert {(_labels(c.roles["customer"])[0], _labels(c.roles["provider"])[0]) for c in contracts} == {
+        ("Harlow Stores", "Google Cloud"),
+        ("Quorsk Foods", "Google Cloud"),
+    }
+
+
+def test_growth_on_a_base_year_and_goals_are_no_results(nlp):
+    text = (
+        "Google Cloud's revenue rose 47 per cent to $3.8 billion in the fourth quarter. "
+        "Over the full year, Google Cloud took in $13 billion, a 46 per cent increase on the $8.9 billion it "
+        "booked in 2019. Since he took over, the chief executive has set out to triple the unit's sales."
+    )
+    results = {e.roles["period"][0]: e for e in _events(_result(nlp, text, "2021-02-03"), "FinancialResult")}
+    assert results["2019"].roles["revenue"][0].value == Decimal(8_900_000_000)
+    assert all(e.roles.get("growthRate") != (Decimal(2),) for e in results.values())
+
+
+def test_an_amount_of_another_clause_is_not_the_moves_value(nlp):
+    text = "Google agreed to invest $1 billion in Harlow Exchange, which is moving its systems to Google Cloud."
+    (migration,) = _events(_result(nlp, text), "Migration")
+    assert "value" not in migration.roles
