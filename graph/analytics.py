@@ -123,7 +123,9 @@ def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
     key = wanted.casefold()
     entities = [(n, d) for n, d in graph.nodes(data=True) if d.get("kind", "entity") == "entity"]
     by_label = [n for n, d in entities if n.casefold() == key or str(d.get("label", "")).casefold() == key]
-    by_alias = [n for n, d in entities if key in {str(a).casefold() for a in d.get("alt_labels", ())}]
+    by_alias = [
+        n for n, d in entities if key in {str(a).casefold() for a in (*d.get("alt_labels", ()), *d.get("aliases", ()))}
+    ]
     for found in (by_label, by_alias):
         if len(found) == 1:
             return found[0]
@@ -132,6 +134,7 @@ def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
             raise EntityNotFoundError(f"{name!r} names several entities ({names}); use one of their labels")
     labels = [str(d.get("label", "")) for _, d in entities]
     close = difflib.get_close_matches(name, labels, n=3, cutoff=0.6)
+    close = close or sorted(text for text in labels if key in text.casefold())[:3]  # "Amazon" -> Amazon Web Services
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise EntityNotFoundError(f"no entity named {name!r} in the graph{hint}")
 

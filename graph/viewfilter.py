@@ -21,7 +21,8 @@ from decimal import Decimal, InvalidOperation
 import networkx as nx
 
 from graph.build import EVENT_EDGES
-from graph.errors import CvkgError
+from graph.errors import CvkgError, EntityNotFoundError
+from graph.records import Amount
 from graph.store import KnowledgeStore
 
 ENTITY_NS = "https://w3id.org/cvkg/entity/"
@@ -71,16 +72,6 @@ class ViewError(CvkgError):
     """The view cannot be made as asked (unknown entity or type, bad date)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Money:
-    """A stated amount of an event."""
-
-    value: Decimal
-    currency: str
-    qualifier: str = ""
-    per: str = ""
-
-
 @dataclass(slots=True)
 class EventInfo:
     """What the view shows about one event: its class and the values of its roles.
@@ -92,7 +83,7 @@ class EventInfo:
     iri: str
     type: str
     roles: dict[str, list[str]] = field(default_factory=dict)
-    money: dict[str, list[Money]] = field(default_factory=dict)
+    money: dict[str, list[Amount]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +137,7 @@ def read_view_details(store: KnowledgeStore) -> ViewDetails:
                 amount = Decimal(_value(row, "amount"))
             except InvalidOperation:
                 continue
-            money = Money(amount, _value(row, "currency"), _value(row, "qualifier"), _value(row, "per"))
+            money = Amount(amount, _value(row, "currency"), per=_value(row, "per"), qualifier=_value(row, "qualifier"))
             if money not in event.money.setdefault(role, []):
                 event.money[role].append(money)
             continue
@@ -228,31 +219,17 @@ def annotate_graph(graph: nx.MultiDiGraph, details: ViewDetails) -> nx.MultiDiGr
 
 
 def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
-    """The node whose label or alias is `name` (any case); a unique label prefix also matches.
+    """The node whose label, alias, IRI or `ent:` name is `name` (any case; see `graph.analytics.find_entity`).
 
     Raises:
         ViewError: no entity, or several, go by that name.
     """
-    wanted = name.strip().casefold()
-    exact = [n for n, d in graph.nodes(data=True) if str(d.get("label", "")).casefold() == wanted]
-    if not exact:
-        exact = [
-            n
-            for n, d in graph.nodes(data=True)
-            if wanted in (a.casefold() for a in [*d.get("aliases", []), *d.get("alt_labels", [])])
-        ]
-    if not exact:
-        exact = [n for n in graph if n.rsplit("/", 1)[-1] == wanted or n == name.strip()]
-    if len(exact) == 1:
-        return exact[0]
-    if exact:
-        labels = ", ".join(sorted(str(graph.nodes[n].get("label", n)) for n in exact))
-        raise ViewError(f"several entities are called {name!r} ({labels}); use the full label")
-    close = sorted(
-        str(d.get("label", n)) for n, d in graph.nodes(data=True) if wanted in str(d.get("label", "")).casefold()
-    )
-    hint = f"; did you mean {', '.join(close[:5])}?" if close else "; `cvkg query -n events-about` lists entities"
-    raise ViewError(f"no entity called {name!r} in the graph{hint}")
+    from graph.analytics import find_entity as find
+
+    try:
+        return find(graph, name)
+    except EntityNotFoundError as exc:
+        raise ViewError(str(exc)) from exc
 
 
 def check_types(graph: nx.MultiDiGraph, types: Sequence[str]) -> list[str]:

@@ -10,11 +10,11 @@ from decimal import Decimal
 import networkx as nx
 import pytest
 
+from graph.records import Amount
 from graph.render import _js_json, money_text, network_data, render_html, safe_url
 from graph.viewfilter import (
     ArticleInfo,
     EventInfo,
-    Money,
     ViewDetails,
     ViewError,
     annotate_graph,
@@ -63,7 +63,7 @@ def _details() -> ViewDetails:
                 EVT + "c1",
                 "Contract",
                 {"customer": [ENT + "lyft"], "provider": [ENT + "aws"], "date": ["2019-03-01"], "term": ["P3Y"]},
-                {"value": [Money(Decimal("300000000"), "USD", "at least")]},
+                {"value": [Amount(Decimal("300000000"), "USD", qualifier="at least")]},
             ),
             EVT + "m1": EventInfo(EVT + "m1", "Migration", {"customer": [ENT + "evil"], "period": ["2021-Q2"]}),
             EVT + "m2": EventInfo(EVT + "m2", "Migration", {"customer": [ENT + "bytedance"]}),
@@ -159,10 +159,10 @@ def test_entity_by_alias_any_case_with_hops(annotated):
 
 
 def test_unknown_or_ambiguous_entity_is_an_error(annotated):
-    with pytest.raises(ViewError, match="no entity called 'Amazon' in the graph; did you mean Amazon Web Services"):
+    with pytest.raises(ViewError, match="no entity named 'Amazon' in the graph; did you mean 'Amazon Web Services'"):
         find_entity(annotated, "Amazon")
     annotated.add_node(ENT + "lyft2", label="LYFT", cls="Company")
-    with pytest.raises(ViewError, match="several entities are called 'lyft'"):
+    with pytest.raises(ViewError, match="'lyft' names several entities"):
         find_entity(annotated, "lyft")
 
 
