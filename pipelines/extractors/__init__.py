@@ -15,6 +15,7 @@ from pipelines.extractors import (
     partnership,
     relations,
     share,
+    share_tables,
     usermetric,
 )
 from pipelines.extractors.common import Context
@@ -29,6 +30,7 @@ EVENT_EXTRACTORS: tuple[tuple[str, EventExtractor], ...] = (
     ("Acquisition", acquisition.extract_acquisitions),
     ("Investment", acquisition.extract_investments),
     ("FinancialResult", financial.extract),
+    ("MarketShare", share_tables.extract),
     ("MarketShare", share.extract),
     ("DataCenter", datacenter.extract),
     ("MarketEntry", datacenter.extract_market_entries),
