@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from pipelines.cli import handle_errors, pass_settings
+from pipelines.cli.main import handle_errors, pass_settings
 from pipelines.config import Settings
 
 if TYPE_CHECKING:

@@ -648,6 +648,6 @@ def serve(settings: Settings, port: int, host: str) -> None:
         raise click.ClickException(f"oxigraph server exited with code {code}")
 
 
-from pipelines.cli_analyze import analyze  # noqa: E402  (it imports this module's helpers)
+from pipelines.cli.analyze import analyze  # noqa: E402  (it imports this module's helpers)
 
 cli.add_command(analyze)
