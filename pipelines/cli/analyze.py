@@ -1,7 +1,7 @@
 """`cvkg analyze …`: networkx analytics of the store, printed as tables, CSV or JSON.
 
-Registered on the root group by `pipelines.cli`; the analytics themselves are
-pure functions in `graph.analytics`.
+Registered on the root group when `pipelines.cli` imports this module; the
+analytics themselves are pure functions in `graph.analytics`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from pipelines.cli.main import handle_errors, pass_settings
+from pipelines.cli.main import cli, handle_errors, pass_settings
 from pipelines.config import Settings
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def _echo(rows: Sequence[object], fmt: str, columns: Sequence[str] = ()) -> None
     click.echo(format_records([asdict(r) for r in rows], fmt, columns=columns).rstrip("\n"))  # type: ignore[call-overload]
 
 
-@click.group()
+@cli.group()
 def analyze() -> None:
     """Analyse the graph with networkx: customer flows, contract values, centrality, neighbours, timelines.
 

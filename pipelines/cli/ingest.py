@@ -1,0 +1,119 @@
+"""`cvkg ingest`, `cvkg evaluate` and `cvkg stats`: fill the store, score the extraction, count what is stored."""
+
+from __future__ import annotations
+
+import click
+
+from pipelines.cli.main import cli, handle_errors, pass_settings
+from pipelines.config import Settings
+
+STATS_QUERIES = {
+    "articles": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle }",
+    "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e cvkg:evidence ?x }",
+    "entities": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e rdfs:label ?l . FILTER(STRSTARTS(STR(?e), STR(ent:))) }",
+}
+CLASS_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  ?x a ?class . FILTER(STRSTARTS(STR(?class), STR(cvkg:)) || ?class IN (schema:Person, schema:Place))
+} GROUP BY ?class ORDER BY DESC(?n) ?class
+"""
+PROVIDER_COUNTS = """
+SELECT ?provider (COUNT(DISTINCT ?e) AS ?events) WHERE {
+  ?p a cvkg:CloudProvider ; rdfs:label ?provider .
+  ?e ?role ?p ; cvkg:evidence ?ev .
+} GROUP BY ?provider ORDER BY DESC(?events) ?provider
+"""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--batch-size",
+    default=32,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Articles per spaCy batch and per store transaction.",
+)
+@pass_settings
+@handle_errors
+def ingest(settings: Settings, paths: tuple[str, ...], batch_size: int) -> None:
+    """Read articles (.txt, .md, .html, .jsonl, folders, - for stdin) into the store.
+
+    Re-ingesting an article replaces its graph, so running twice adds nothing.
+
+    \b
+    Example:
+        cvkg ingest samples/ more-news/article.html
+        cat story.txt | cvkg ingest -
+    """
+    from dataclasses import replace
+
+    from graph.store import opened_store
+    from pipelines.service import ingest_paths
+
+    settings = replace(settings, batch_size=batch_size)
+    with opened_store(settings.store) as store:
+        summary = ingest_paths(paths, store, settings)
+    for line in summary.lines():
+        click.echo(line, err=True)
+
+
+@cli.command()
+@pass_settings
+@handle_errors
+def stats(settings: Settings) -> None:
+    """Counts of articles, events, entities, nodes by class and events per provider.
+
+    \b
+    Example:
+        cvkg --store team-kg stats
+    """
+    from graph.results import format_table, solutions_rows
+    from graph.store import opened_store
+
+    with opened_store(settings.store, read_only=True) as store:
+        for name, sparql in STATS_QUERIES.items():
+            row = next(iter(store.query(sparql)))  # type: ignore[call-overload]
+            click.echo(f"{name}: {row['n'].value}")
+        click.echo(f"quads: {store.quad_count()}")
+        click.echo("\nby class:")
+        click.echo(format_table(*solutions_rows(store.query(CLASS_COUNTS))))  # type: ignore[arg-type]
+        click.echo("\nevents per provider:")
+        click.echo(format_table(*solutions_rows(store.query(PROVIDER_COUNTS))))  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(dir_okay=False))
+@click.argument("articles", nargs=-1)
+@click.option("--show-errors", is_flag=True, help="List missed and spurious slots.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_settings
+@handle_errors
+def evaluate(settings: Settings, gold: str, articles: tuple[str, ...], show_errors: bool, as_json: bool) -> None:
+    """Score cvkg on annotated articles (gold.jsonl, format of spec/GOLD.md).
+
+    The articles (by default the files gold.jsonl names, in its folder) are ingested
+    into a temporary in-memory store; your --store is not touched.
+
+    \b
+    Example:
+        cvkg evaluate my-gold/gold.jsonl
+        cvkg evaluate gold.jsonl articles/ --show-errors
+    """
+    import json
+
+    from pipelines.service import evaluate_gold
+
+    score, summary = evaluate_gold(gold, articles, settings)
+    for skipped in summary.skipped:
+        click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+    if as_json:
+        p, r, f, tp, fp, fn = score.micro()
+        types = {
+            t: dict(zip(("precision", "recall", "f1"), score.prf(*c), strict=True), tp=c[0], fp=c[1], fn=c[2])
+            for t, c in sorted(score.counts.items())
+        }
+        micro = {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+        click.echo(json.dumps({"types": types, "micro": micro}, indent=1))
+        return
+    click.echo("\n".join(score.lines(show_errors=show_errors)))

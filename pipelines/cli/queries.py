@@ -1,0 +1,247 @@
+"""`cvkg query`, `cvkg update`, `cvkg export` and `cvkg validate`: SPARQL in, RDF out, SHACL checks."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from pipelines.cli.main import _check_date, _parse_params, cli, handle_errors, pass_settings
+from pipelines.config import Settings
+
+
+def _read_sparql(sparql: str | None, file: str | None) -> str | None:
+    """The SPARQL text given as an argument or in a file (None when neither)."""
+    if sparql and file:
+        raise click.UsageError("give a SPARQL text or -f FILE, not both")
+    return Path(file).read_text(encoding="utf-8") if file else sparql
+
+
+def _echo_query_list() -> None:
+    """Print the named queries with their titles and parameters."""
+    from graph.library import list_queries
+
+    for named in list_queries():
+        click.echo(f"{named.name}: {named.title}")
+        for p in named.params:
+            kind = "required" if p.required else "optional"
+            example = f" (e.g. {p.example})" if p.example else ""
+            click.echo(f"    --param {p.name}=…  {kind}: {p.meaning}{example}")
+
+
+def _run_bounded(job: Callable[[], str], timeout: float | None) -> str:
+    """Run `job`, giving up after `timeout` seconds with `Error: …` and exit code 1."""
+    import os
+
+    from graph.sparql import QueryTimeoutError, call_with_timeout
+
+    try:
+        return call_with_timeout(job, timeout)
+    except QueryTimeoutError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # pyoxigraph cannot interrupt a running query; the store is open read-only, so a hard exit loses nothing.
+        os._exit(1)
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", type=click.Path(dir_okay=False), help="Read the query from a file.")
+@click.option("-n", "--name", help="Run a named query of the library (see --list).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_parse_params,
+    help="Bind ?NAME to VALUE (repeatable): <…> is an IRI, anything else a string.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format for SELECT/ASK (json: SPARQL 1.1 JSON results; CONSTRUCT gives Turtle).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Give up after SECONDS, reading the results included.",
+)
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE (querying other endpoints over the network).")
+@pass_settings
+@handle_errors
+def query(
+    settings: Settings,
+    sparql: str | None,
+    file: str | None,
+    name: str | None,
+    list_queries: bool,
+    params: dict[str, str],
+    fmt: str,
+    timeout: float | None,
+    allow_service: bool,
+) -> None:
+    """Run a read-only SPARQL query over all articles (the default graph is their union).
+
+    The cvkg, ent, evt, doc, schema, prov, rdfs, owl, skos, xsd and wd prefixes are predefined.
+    Parameters are bound as values of the query's variables, never pasted into its text.
+
+    \b
+    Example:
+        cvkg query --list
+        cvkg query --name left-provider --param provider_name="Alibaba Cloud"
+        cvkg query "SELECT DISTINCT ?who ?to WHERE { ?m a cvkg:Migration ;
+            cvkg:customer/rdfs:label ?who ; cvkg:toProvider/rdfs:label ?to }"
+        cvkg query -f question.rq --format csv --timeout 10
+    """
+    from graph.library import bind_params, load_query
+    from graph.results import format_result
+    from graph.sparql import parse_params, run_query
+    from graph.store import opened_store
+
+    if list_queries:
+        _echo_query_list()
+        return
+    text = _read_sparql(sparql, file)
+    if name and text:
+        raise click.UsageError("give --name NAME or a SPARQL query, not both")
+    if name:
+        named = load_query(name)
+        text, bindings = named.text, bind_params(named, params)
+    elif text:
+        bindings = parse_params(params)
+    else:
+        raise click.UsageError("give a SPARQL query, -f FILE or --name NAME (--list shows the names)")
+    with opened_store(settings.store, read_only=True) as store:
+
+        def job() -> str:
+            return format_result(run_query(store, text, bindings=bindings, allow_service=allow_service), fmt)
+
+        output = _run_bounded(job, timeout)
+    click.echo(output.rstrip("\n"))
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", type=click.Path(dir_okay=False), help="Read the update from a file.")
+@click.option("--allow-service", is_flag=True, help="Allow LOAD and SERVICE (fetching data over the network).")
+@pass_settings
+@handle_errors
+def update(settings: Settings, sparql: str | None, file: str | None, allow_service: bool) -> None:
+    """Change the store with a SPARQL Update (one transaction) and report the quad count.
+
+    \b
+    Example:
+        cvkg update "DELETE WHERE { GRAPH ?g { ?e cvkg:confidence ?c } }"
+        cvkg update -f fix-labels.ru
+    """
+    from graph.sparql import check_network_access
+    from graph.store import opened_store
+
+    text = _read_sparql(sparql, file)
+    if not text:
+        raise click.UsageError("give a SPARQL update or -f FILE")
+    check_network_access(text, allow_service=allow_service)
+    with opened_store(settings.store) as store:
+        before = store.quad_count()
+        store.update(text)
+        after = store.quad_count()
+    click.echo(f"quads: {before} -> {after} ({after - before:+d})", err=True)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf"]),
+    default="turtle",
+    show_default=True,
+    help="trig/nquads keep one graph per article; turtle/jsonld give their union; "
+    "graphml/gexf the networkx projection (entities and relations) for Gephi.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option(
+    "--article",
+    "articles",
+    multiple=True,
+    metavar="IRI|URL",
+    help="Only this article: its IRI, doc: name or URL (repeatable).",
+)
+@click.option("--since", callback=_check_date, metavar="DATE", help="Only articles published on or after DATE.")
+@click.option("--until", callback=_check_date, metavar="DATE", help="Only articles published on or before DATE.")
+@pass_settings
+@handle_errors
+def export(
+    settings: Settings,
+    fmt: str,
+    output: str | None,
+    articles: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+) -> None:
+    """Export the knowledge graph, or the articles you pick.
+
+    DATE is YYYY, YYYY-MM or YYYY-MM-DD and is compared at its own precision
+    (--until 2021 includes all of 2021); undated articles are left out of a date range.
+
+    \b
+    Example:
+        cvkg export --format trig -o kg.trig
+        cvkg export > kg.ttl
+        cvkg export --format nquads --since 2021 --until 2022-06
+        cvkg export --article doc:he48de2a8c673ac77bb82 --article https://example.com/story
+    """
+    from graph.analyze import NETWORK_FORMATS, network_bytes, project_to_networkx
+    from graph.export import export_graph
+    from graph.store import opened_store
+
+    if fmt in NETWORK_FORMATS and (articles or since or until):
+        raise click.UsageError(f"--article, --since and --until work with the RDF formats, not {fmt}")
+    with opened_store(settings.store, read_only=True) as store:
+        if fmt in NETWORK_FORMATS:
+            data = network_bytes(project_to_networkx(store), fmt)
+        else:
+            data = export_graph(store, fmt, articles=articles, since=since, until=until)
+    if output:
+        Path(output).write_bytes(data)
+        click.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
+    else:
+        click.get_binary_stream("stdout").write(data)
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@pass_settings
+@handle_errors
+def validate(settings: Settings, file: str | None) -> None:
+    """Check the store (or an RDF FILE) against the SHACL shapes in ontology/shapes.ttl.
+
+    Prints one line per violation (focus node, path, message) and a count;
+    exits with 1 when the graph does not conform.
+
+    \b
+    Example:
+        cvkg validate
+        cvkg validate kg.trig
+    """
+    from graph.store import opened_store
+    from graph.validate import file_graph, store_graph, validate_graph
+
+    if file:
+        graph = file_graph(file)
+    else:
+        with opened_store(settings.store, read_only=True) as store:
+            graph = store_graph(store)
+    report = validate_graph(graph)
+    for line in report.lines():
+        click.echo(line)
+    if not report.conforms:
+        raise click.ClickException(f"{len(report.violations)} SHACL violation(s); see the lines above")

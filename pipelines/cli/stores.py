@@ -1,0 +1,107 @@
+"""`cvkg remove` and `cvkg serve`: take articles out of the store, serve it over SPARQL."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipelines.cli.main import cli, handle_errors, pass_settings
+from pipelines.config import Settings
+
+
+def _article_names(targets: tuple[str, ...], settings: Settings) -> dict[str, list[str]]:
+    """Article graph IRIs named by each target: a doc: IRI, a file or folder (read as ingest does), or a URL."""
+    from graph.iris import article_iri
+    from graph.records import Article
+    from ontology import DOC
+    from pipelines.ingest import read_articles
+
+    names: dict[str, list[str]] = {}
+    for target in targets:
+        if target.startswith("doc:"):
+            names[target] = [str(DOC[target[len("doc:") :]])]
+        elif target.startswith(str(DOC)):
+            names[target] = [target]
+        elif Path(target).exists():
+            items = read_articles([target], max_chars=settings.max_chars, min_chars=settings.min_chars)
+            names[target] = [str(article_iri(item)) for item in items if isinstance(item, Article)]
+        elif "://" in target:
+            names[target] = [str(article_iri(Article(text="", url=target)))]
+        else:
+            names[target] = []
+    return names
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, required=True)
+@pass_settings
+@handle_errors
+def remove(settings: Settings, targets: tuple[str, ...]) -> None:
+    """Remove articles (their named graphs) from the store.
+
+    Name each article by the file or folder it was ingested from, its URL, or
+    its article IRI (doc:… as `cvkg query` shows it). Events and entities that
+    other articles also state stay, with those articles as their sources.
+
+    \b
+    Example:
+        cvkg remove samples/lyft-aws-300m-2019.txt
+        cvkg remove https://news.example/story doc:u56e038ff25dbde96a4e8
+    """
+    from graph.store import opened_store
+
+    wanted = _article_names(targets, settings)
+    with opened_store(settings.store, create=False) as store:
+        present = set(store.article_graphs())
+        matched = sorted({name for names in wanted.values() for name in names if name in present})
+        dropped = store.remove_articles(matched)
+    unmatched = [target for target, names in wanted.items() if not present.intersection(names)]
+    for target in unmatched:
+        click.echo(f"no article in the store for {target}", err=True)
+    if not dropped:
+        raise click.ClickException(f"nothing removed: no argument names an article in {settings.store}")
+    click.echo(f"removed {dropped} article graph{'s' if dropped != 1 else ''}", err=True)
+
+
+@cli.command()
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--bind",
+    "host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 opens the store to your network).",
+)
+@pass_settings
+@handle_errors
+def serve(settings: Settings, port: int, host: str) -> None:
+    """Serve the store directory read-only over SPARQL (Oxigraph's server) until Ctrl-C.
+
+    The endpoint is http://HOST:PORT/query; its default graph is the union of all
+    articles, as in `cvkg query` (other clients must declare the prefixes they use).
+    Other cvkg commands can read the store meanwhile, or use --store http://HOST:PORT.
+    Do not ingest into the directory while it is served: stop the server first.
+
+    \b
+    Example:
+        cvkg --store kg serve --port 7878
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' \\
+            http://127.0.0.1:7878/query
+    """
+    import os
+    import subprocess
+
+    from graph.remote import endpoint_url, serve_command
+
+    command = serve_command(settings.store, host=host, port=port)
+    click.echo(endpoint_url(host, port))
+    click.echo(f"serving {settings.store} read-only; Ctrl-C stops", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execv(command[0], command)  # the server takes over this process, so signals reach it directly
+    code = subprocess.call(command)
+    if code:
+        raise click.ClickException(f"oxigraph server exited with code {code}")
