@@ -187,7 +187,7 @@ def _listed_as_customer(root: Token) -> bool:
 def _described_as_company(root: Token) -> bool:
     """'Alooma, a data-migration start-up', 'Textura, which makes software': a company by its description."""
     for child in root.children:
-        if child.dep_ == "appos" and _noun_word(child) in _COMPANY_WORDS:
+        if child.dep_ == "appos" and noun_word(child) in _COMPANY_WORDS:
             return True
         if child.dep_ == "relcl" and child.lemma_.lower() in _BUSINESS_VERBS:
             return any(c.dep_ == "nsubj" and c.lower_ in ("which", "that") for c in child.children)
@@ -197,7 +197,7 @@ def _described_as_company(root: Token) -> bool:
 def _named_as_company(span: Span) -> bool:
     """'the endpoint-security company Carbon Black': a name in apposition to a company noun."""
     root = _root_of_name(span)
-    return root.dep_ == "appos" and _noun_word(root.head) in _COMPANY_WORDS or _described_as_company(root)
+    return root.dep_ == "appos" and noun_word(root.head) in _COMPANY_WORDS or _described_as_company(root)
 
 
 def _bought(root: Token) -> bool:
@@ -207,8 +207,8 @@ def _bought(root: Token) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ == "for" and root.head.head.lemma_.lower() in ("pay", "bid")
 
 
-def _noun_word(noun: Token) -> str:
-    """'start-up' as one word."""
+def noun_word(noun: Token) -> str:
+    """The noun's lemma, hyphenated compounds joined ('start-up' is 'startup')."""
     doc = noun.doc
     if noun.i >= 2 and doc[noun.i - 1].text == "-" and not doc[noun.i - 1].whitespace_:
         return (doc[noun.i - 2].text + noun.text).lower()

@@ -16,6 +16,7 @@ from pipelines.extractors.common import (
     confidence,
     core_subtree,
     is_org,
+    particles,
     subject_entity,
     subject_of,
 )
@@ -163,15 +164,11 @@ def _relative_head(ctx: Context, verb: Token) -> list[Token]:
     return [head]
 
 
-def _particle(verb: Token) -> str:
-    return next((c.lower_ for c in verb.children if c.dep_ == "prt"), "")
-
-
 def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[Token]] | None:
     """(acquirer, object phrases) for one trigger token, or None when it is not a takeover trigger."""
     lemma = token.lemma_.lower()
     parties = TARGET_CLASSES | {"Person", "GovernmentBody"}
-    if token.pos_ == "VERB" and (lemma in ACQUIRE_VERBS or lemma == "take" and _particle(token) == "over"):
+    if token.pos_ == "VERB" and (lemma in ACQUIRE_VERBS or lemma == "take" and "over" in particles(token)):
         objects = _object_phrases(token, set())
         if any(_is_stake(o) for o in objects):
             return None  # buying a stake is an investment

@@ -94,6 +94,14 @@ class Context:
         return None
 
 
+def particles(verb: Token) -> set[str]:
+    """Words that complete a phrasal verb: 'off' in 'move off AWS', 'over' in 'take over X'.
+
+    The parser tags them particles, adverbs or prepositions with no object of their own.
+    """
+    return {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod") or c.dep_ == "prep" and not any(c.children)}
+
+
 def phrase_head(token: Token) -> Token:
     """The head of the phrase a name stands in, climbing over conjuncts, appositions and compounds."""
     while token.dep_ in ("conj", "appos", "compound") and token.head.i != token.i:

@@ -11,6 +11,7 @@ from pipelines.extractors.common import (
     clause_heads,
     confidence,
     governing_preposition,
+    particles,
     path_avoids_other_clauses,
     phrase_head,
     subject_entity,
@@ -59,7 +60,7 @@ def _provider_roles(ctx: Context, trigger: Token) -> tuple[list[Entity], list[En
         root = _slot(ctx.sent.doc[mention.end - 1])
         prep = governing_preposition(root)
         head = phrase_head(root)
-        off = head.dep_ == "dobj" and head.head.i == trigger.i and _particle(trigger) in ("off", "away")
+        off = head.dep_ == "dobj" and head.head.i == trigger.i and bool(particles(trigger) & {"off", "away"})
         if prep in FROM_PREPS or (prep == "away" and leaving) or off:
             sources.append(ctx.resolver.provider(entity))
         elif prep in TO_PREPS or (prep == "for" and leaving) or (prep == "on" and trigger.lemma_ in RUN_LEMMAS):
@@ -95,14 +96,6 @@ def _slot(token: Token) -> Token:
     if head.dep_ == "poss" and head.head.lemma_.lower() in HOLDINGS:
         return head.head
     return token
-
-
-def _particle(trigger: Token) -> str:
-    """'off' in 'move off AWS' (tagged a particle, or a preposition with no object of its own)."""
-    for child in trigger.children:
-        if child.dep_ in ("prt", "advmod") or child.dep_ == "prep" and not any(child.children):
-            return child.lower_
-    return ""
 
 
 def _onto_its_own(ctx: Context, trigger: Token) -> Entity | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from graph.records import Entity, Relation
+from pipelines.entities import noun_word
 from pipelines.extractors.common import Context, subject_of
 from pipelines.extractors.reference import (
     ORG_NOUNS,
@@ -151,14 +152,6 @@ def _place_before(ctx: Context, token: Token) -> tuple[Entity | None, int]:
     return place, start
 
 
-def _noun_word(noun: Token) -> str:
-    """The noun's lemma, hyphenated compounds joined ('start-up' is 'startup')."""
-    doc = noun.doc
-    if noun.i >= 2 and doc[noun.i - 1].text == "-" and not doc[noun.i - 1].whitespace_:
-        return (doc[noun.i - 2].text + noun.text).lower()
-    return noun.lemma_.lower()
-
-
 def _holder(ctx: Context, noun: Token, start: int) -> Entity | None:
     """The organisation an HQ phrase describes: the noun itself, its apposition head, or what 'the …' means."""
     entity = org_of(ctx, noun)
@@ -167,7 +160,7 @@ def _holder(ctx: Context, noun: Token, start: int) -> Entity | None:
     if noun.dep_ == "compound":
         return org_of(ctx, noun.head)
     doc = ctx.sent.doc
-    if _noun_word(noun) not in ORG_NOUNS:
+    if noun_word(noun) not in ORG_NOUNS:
         return None
     det = doc[start - 1] if start > ctx.sent.start else None
     if det is not None and det.lower_ in ("a", "an", "the") and start - 3 >= ctx.sent.start:
@@ -201,7 +194,7 @@ def _headquarters(ctx: Context) -> list[Relation]:
                 if place is not None and place.cls == "Place" and target is not None:
                     edge = target.left_edge
                     holder = org_of(ctx, target) or _holder(ctx, target, edge.i + (edge.dep_ == "det"))
-        elif token.pos_ == "NOUN" and _noun_word(token) in ORG_NOUNS and token.tag_ == "NN":
+        elif token.pos_ == "NOUN" and noun_word(token) in ORG_NOUNS and token.tag_ == "NN":
             # "the Redmond, Washington, company": the first place of the phrase is the city
             places = [entity_of(ctx, c) for c in token.children if c.dep_ in ("compound", "nmod")]
             if places and places[0] is not None and places[0].cls == "Place":
