@@ -17,6 +17,7 @@ from pipelines.extractors.common import (
     core_subtree,
     is_org,
     particles,
+    sentences_before,
     subject_entity,
     subject_of,
 )
@@ -295,16 +296,12 @@ JOIN_VERBS = {"participate", "join", "co-lead", "colead", "lead", "contribute"}
 
 def _round_context(ctx: Context) -> bool:
     """Whether the sentence, or the one before, is about a funding round."""
-    sents = list(ctx.sent.doc.sents)
-    index = next((i for i, s in enumerate(sents) if s.start == ctx.sent.start), 0)
-    return any(t.lemma_.lower() in ROUND_NOUNS for s in sents[max(index - 1, 0) : index + 1] for t in s)
+    return any(t.lemma_.lower() in ROUND_NOUNS for s in [ctx.sent, *sentences_before(ctx.sent, 1)] for t in s)
 
 
 def _raiser(ctx: Context) -> Entity | None:
     """The company raising the round: the subject of 'raise' in this or the three sentences before."""
-    sents = list(ctx.sent.doc.sents)
-    index = next((i for i, s in enumerate(sents) if s.start == ctx.sent.start), 0)
-    for sent in reversed(sents[max(index - 3, 0) : index + 1]):
+    for sent in [ctx.sent, *sentences_before(ctx.sent, 3)]:
         for token in sent:
             if token.pos_ == "VERB" and token.lemma_.lower() == "raise":
                 subject = next((c for c in token.children if c.dep_ == "nsubj"), None)

@@ -94,6 +94,11 @@ class Context:
         return None
 
 
+def sentences_before(sent: Span, count: int) -> list[Span]:
+    """Up to `count` sentences of the doc before `sent`, nearest first."""
+    return [s for s in sent.doc.sents if s.end <= sent.start][-count:][::-1]
+
+
 def particles(verb: Token) -> set[str]:
     """Words that complete a phrasal verb: 'off' in 'move off AWS', 'over' in 'take over X'.
 

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
-from pipelines.extractors.common import DENIAL_LEMMAS, Context, assertion, confidence, is_org
+from pipelines.extractors.common import DENIAL_LEMMAS, Context, assertion, confidence, is_org, sentences_before
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Token
 
 PARTNER_VERBS = {"partner", "collaborate", "ally", "team", "join"}
 PARTNER_NOUNS = {"partnership", "alliance", "collaboration", "tie", "venture", "relationship"}
@@ -56,18 +56,14 @@ def _is_anaphor(token: Token) -> bool:
     return token.lemma_.lower() in ORG_NOUNS and definite
 
 
-def _earlier_sentences(ctx: Context, count: int = 3) -> list[Span]:
-    return [s for s in ctx.sent.doc.sents if s.end <= ctx.sent.start][-count:]
-
-
 def recent_orgs(ctx: Context, *, subjects_only: bool = False) -> list[Entity]:
     """Organisations named in the sentences just before this one, oldest first (sources and analysts left out)."""
     found: list[Entity] = []
-    sentences = _earlier_sentences(ctx)
+    sentences = sentences_before(ctx.sent, 3)
     if not sentences:
         return found
     for span in ctx.sent.doc.ents:
-        if span.start < sentences[0].start or span.end > ctx.sent.start:
+        if span.start < sentences[-1].start or span.end > ctx.sent.start:
             continue
         root = span.root
         while root.dep_ in ("compound", "conj", "appos", "poss", "case") and root.head.pos_ not in ("VERB", "AUX"):

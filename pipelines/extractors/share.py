@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from graph.records import Entity, Event
 from ontology import load_descriptors
 from pipelines.entities import Mention, to_entity
-from pipelines.extractors.common import Context, assertion, confidence, phrase_head
+from pipelines.extractors.common import Context, assertion, confidence, phrase_head, sentences_before
 from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
 from pipelines.periods import find_periods
 
@@ -381,16 +381,9 @@ def _resolve(ctx: Context, anchors: list[Anchor], anchor: Anchor) -> Entity | No
     return antecedent_provider(ctx)
 
 
-def _previous(ctx: Context, count: int) -> list[Span]:
-    """Up to `count` sentences before the current one, nearest first."""
-    sents = list(ctx.sent.doc.sents)
-    index = next((i for i, s in enumerate(sents) if s.start == ctx.sent.start), 0)
-    return sents[max(index - count, 0) : index][::-1]
-
-
 def _follows_shares(ctx: Context) -> bool:
     """Whether the sentence just before stated market shares."""
-    before = _previous(ctx, 1)
+    before = sentences_before(ctx.sent, 1)
     if not before:
         return False
     frame = _frame(ctx, before[0])
@@ -399,7 +392,7 @@ def _follows_shares(ctx: Context) -> bool:
 
 def _context_market(ctx: Context) -> Entity | str | None:
     """The market the last few sentences describe ('Worldwide spending on cloud services rose …')."""
-    for sent in _previous(ctx, 3):
+    for sent in sentences_before(ctx.sent, 3):
         if any(t.lower_ in CLOUD_WORDS | {"market", "spending"} for t in sent):
             market = _market(ctx, sent, _mentions(ctx, sent))
             if market is not None:
@@ -416,7 +409,7 @@ def _only_firm(ctx: Context) -> Entity | None:
 def _firm_period(ctx: Context, firm: Entity) -> str:
     """The period of the figures a research firm was credited with a few sentences before."""
     names = {firm.label.lower(), *(a.lower() for a in firm.alt_labels)}
-    for sent in _previous(ctx, 4):
+    for sent in sentences_before(ctx.sent, 4):
         if any(name in sent.text.lower() for name in names):
             return _period(ctx, sent)
     return ""

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Event
-from pipelines.extractors.common import Context, confidence
+from pipelines.extractors.common import Context, confidence, sentences_before
 from pipelines.extractors.share import (
     _PIPE_ROW,
     _PIPE_RULE,
@@ -23,7 +23,6 @@ from pipelines.extractors.share import (
     _mentions,
     _only_firm,
     _period,
-    _previous,
     _shares,
     named_before,
 )
@@ -57,7 +56,7 @@ def _table(ctx: Context) -> Table | None:
     if not piped and not _ROW.match(text):
         return None
     rows, header = [ctx.sent], []
-    for sent in _previous(ctx, 40):
+    for sent in sentences_before(ctx.sent, 40):
         if piped and _PIPE_RULE.match(sent.text):
             continue
         if piped and _PIPE_ROW.match(sent.text):
@@ -101,7 +100,7 @@ def extract(ctx: Context) -> list[Event]:
         return []
     intro = table.intro
     firm = _firm(ctx, intro, _mentions(ctx, intro), named_before(ctx, intro)) or _only_firm(ctx)
-    before = [intro, *_previous_of(ctx, intro, 2)]
+    before = [intro, *sentences_before(intro, 2)]
     market = next((m for sent in before if (m := _market(ctx, sent, _mentions(ctx, sent))) is not None), "global")
     value, column = _table_share(table, ctx.sent)
     column_periods = find_periods(column, ctx.article.date) if column else []
@@ -128,8 +127,3 @@ def extract(ctx: Context) -> list[Event]:
             status="Reported" if firm is not None else "",
         )
     ]
-
-
-def _previous_of(ctx: Context, sent: Span, count: int) -> list[Span]:
-    sents = [s for s in ctx.sent.doc.sents if s.end <= sent.start]
-    return sents[-count:][::-1]
