@@ -11,6 +11,14 @@ Every article lives in its own named graph; replacing an article is one
 SPARQL update (drop + insert), which Oxigraph applies as one transaction, so a
 reader never sees half an article and a failure leaves the old one in place.
 
+A directory store takes one writer (RocksDB's LOCK; a second gets "store … is in
+use"). A process killed mid-write leaves the LOCK file but not the lock: the next
+open replays the write-ahead log up to the last whole transaction (tests/test_crash.py).
+Read-only handles take no lock and see the transactions committed when they opened.
+pyoxigraph leaves that undefined beside a live writer; tests/test_concurrency.py
+measures it, and the one failure seen there (a store still being created) is
+raised as `StoreError`.
+
 `KnowledgeStore` is the interface every backend implements; `EmbeddedStore`
 wraps a pyoxigraph `Store`. Queries of both return pyoxigraph's
 `QuerySolutions`, `QueryBoolean` or `QueryTriples`, with the union of the
@@ -228,6 +236,10 @@ class EmbeddedStore(KnowledgeStore):
             )
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL query: {exc}") from exc
+        except RuntimeError as exc:
+            if "projection" in str(exc):
+                raise  # a binding the query does not select: graph.sparql.run_query reports the parameter
+            raise StoreError(f"cannot read store {self.location}: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"cannot read store {self.location}: {exc}") from exc
 
@@ -292,6 +304,9 @@ def open_store(location: str | Path = DEFAULT_STORE, *, read_only: bool = False,
                 f"store {loc} is in use by another cvkg process; wait for it or pick another --store"
             ) from exc
         raise StoreError(f"cannot open store {loc}: {exc}") from exc
+    except RuntimeError as exc:
+        # A read-only open while another process is still creating the store: "Column family not found".
+        raise StoreError(f"cannot open store {loc}: {exc}; if cvkg ingest is creating it, retry when done") from exc
 
 
 @contextmanager

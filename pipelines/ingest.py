@@ -7,8 +7,10 @@ Readers are generators. A bad item never stops the run: it is yielded as a
 from __future__ import annotations
 
 import datetime
+import errno
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -16,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.records import Article
+from pipelines.config import MAX_BYTES, MAX_CHARS
+from pipelines.decoding import decode_bytes
 from pipelines.errors import InputError, SkipArticle
+from pipelines.language import non_english_reason
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +30,9 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 META_KEYS = ("title", "date", "url", "publisher")
+# spaCy's parser and the extractors slow down badly on one endless "sentence" (measured in README)
+MAX_RUN = 5_000
+MAX_HTML_DEPTH = 1_000
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -34,6 +42,9 @@ _META_DATE = re.compile(
     re.IGNORECASE,
 )
 _CONTENT = re.compile(r"content=[\"']([^\"']+)[\"']", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?;:|\n\u3002\uff01\uff1f]")
+_NESTING_TAG = re.compile(r"<(/?)(?:div|span|section|article|table|blockquote|font|ul|ol)\b[^>]*?(/?)>", re.I)
+_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 _TIME = re.compile(r"<time[^>]+datetime=[\"']([^\"']+)[\"']", re.IGNORECASE)
 
 
@@ -59,28 +70,7 @@ def normalise_date(value: object) -> str:
         return ""
 
 
-def decode_bytes(data: bytes) -> str:
-    """Decode article bytes: BOMs first, then UTF-8, then Windows-1252/Latin-1.
-
-    Raises:
-        SkipArticle: the data is empty or binary.
-    """
-    if not data.strip():
-        raise SkipArticle("empty file")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if b"\x00" in data[:4096]:
-        raise SkipArticle("binary data (NUL bytes)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
-    if controls > 0.05 * min(len(text), 4096):
-        raise SkipArticle("binary data (control bytes)")
-    return text
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -114,24 +104,52 @@ def strip_markup(text: str) -> str:
     return _DATELINE.sub("", _EMPHASIS.sub(r"\2", _LINE_MARKUP.sub("", text)))
 
 
-def _article(text: str, meta: dict[str, object], source: str, *, min_chars: int) -> Article:
-    body = strip_markup(text).strip()
+def _clean(value: object) -> str:
+    """`value` as text without control characters and lone surrogates, which RDF stores refuse."""
+    return _UNSAFE.sub("", str(value or "")).strip()
+
+
+def _longest_run(text: str) -> int:
+    """Length of the longest stretch of `text` without a sentence break (. ! ? ; : | or a line end)."""
+    return max((len(run) for run in _SENTENCE_BREAK.split(text)), default=0)
+
+
+def _article(text: str, meta: dict[str, object], source: str, *, min_chars: int, max_chars: int = MAX_CHARS) -> Article:
+    body = _clean(strip_markup(text))
     if len(body) < min_chars:
         raise SkipArticle("no article text" if not body else f"too short ({len(body)} characters)")
+    if len(body) > max_chars:
+        raise SkipArticle(f"text too long ({len(body):,} characters > limit {max_chars:,})")
+    run = _longest_run(body)
+    if run > MAX_RUN:
+        raise SkipArticle(f"no sentence breaks in a run of {run:,} characters (limit {MAX_RUN:,})")
+    reason = non_english_reason(body)
+    if reason:
+        raise SkipArticle(f"language: {reason}")
+    date = normalise_date(meta.get("date"))
+    if meta.get("date") and not date:
+        # a wrong date must not cost the article: keep it undated (README "Limits and safety")
+        logger.warning(
+            "%s: date %r is not a YYYY-MM-DD date; article kept without a date", source, _clean(meta["date"])
+        )
     return Article(
         text=body,
-        title=str(meta.get("title") or "").strip(),
-        date=normalise_date(meta.get("date")),
-        url=str(meta.get("url") or "").strip(),
-        publisher=str(meta.get("publisher") or "").strip(),
+        title=_clean(meta.get("title")),
+        date=date,
+        url=_clean(meta.get("url")),
+        publisher=_clean(meta.get("publisher")),
         source=source,
     )
 
 
-def parse_text(text: str, source: str, *, min_chars: int = 20) -> Article:
-    """A plain-text or Markdown article with optional front matter."""
+def parse_text(text: str, source: str, *, min_chars: int = 20, max_chars: int = MAX_CHARS) -> Article:
+    """A plain-text or Markdown article with optional front matter.
+
+    Raises:
+        SkipArticle: the article is unusable (too short or long, no sentence breaks, not English).
+    """
     meta, body = split_front_matter(text)
-    return _article(body, dict(meta), source, min_chars=min_chars)
+    return _article(body, dict(meta), source, min_chars=min_chars, max_chars=max_chars)
 
 
 def html_date(html: str) -> str:
@@ -179,12 +197,42 @@ def _flatten_tables(html: str) -> str:
     return lxml.html.tostring(root, encoding="unicode")
 
 
-def parse_html(html: str, source: str, *, meta: dict[str, object] | None = None, min_chars: int = 20) -> Article:
-    """The article body of an HTML page, without navigation, comments and other boilerplate."""
+def _html_depth(html: str) -> int:
+    """The deepest nesting of block tags (div, span, table, …), counted on the raw text without parsing."""
+    depth = deepest = 0
+    for match in _NESTING_TAG.finditer(html):
+        if match.group(2):  # <div/>
+            continue
+        depth = max(depth - 1, 0) if match.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def parse_html(
+    html: str,
+    source: str,
+    *,
+    meta: dict[str, object] | None = None,
+    min_chars: int = 20,
+    max_chars: int = MAX_CHARS,
+) -> Article:
+    """The article body of an HTML page, without navigation, comments and other boilerplate.
+
+    Raises:
+        SkipArticle: the page is not HTML, nested too deeply, far too long, or has no usable article.
+    """
     import trafilatura
 
     if not re.search(r"<[a-zA-Z!]", html):
         raise SkipArticle("not HTML")
+    depth = _html_depth(html)
+    if depth > MAX_HTML_DEPTH:
+        # lxml stops at 256 levels and trafilatura then finds nothing; say why instead
+        raise SkipArticle(f"HTML nested too deeply ({depth:,} levels > limit {MAX_HTML_DEPTH:,})")
+    visible = len(_TAG.sub("", html))
+    if visible > 4 * max_chars:
+        # trafilatura takes ~3 s per MB; the article could not fit --max-chars anyway
+        raise SkipArticle(f"HTML text too long ({visible:,} characters > 4 × limit {max_chars:,})")
     try:
         doc = trafilatura.bare_extraction(
             _flatten_tables(html),
@@ -207,11 +255,13 @@ def parse_html(html: str, source: str, *, meta: dict[str, object] | None = None,
     for key, value in (meta or {}).items():
         if value:
             merged[key] = value
-    return _article(str(found.get("text") or ""), merged, source, min_chars=min_chars)
+    return _article(str(found.get("text") or ""), merged, source, min_chars=min_chars, max_chars=max_chars)
 
 
-def parse_jsonl(lines: Iterable[str], source: str, *, min_chars: int = 20) -> Iterator[Article | Skipped]:
-    """One article per JSON line with `text` or `html` and optional metadata."""
+def parse_jsonl(
+    lines: Iterable[str], source: str, *, min_chars: int = 20, max_chars: int = MAX_CHARS
+) -> Iterator[Article | Skipped]:
+    """One article per JSON line with `text` or `html` and optional metadata; bad lines become `Skipped`s."""
     for number, line in enumerate(lines, start=1):
         where = f"{source}:{number}"
         if not line.strip():
@@ -222,62 +272,103 @@ def parse_jsonl(lines: Iterable[str], source: str, *, min_chars: int = 20) -> It
                 raise SkipArticle("JSON line is not an object")
             meta = {k: record.get(k) for k in META_KEYS}
             if isinstance(record.get("text"), str) and record["text"].strip():
-                yield _article(record["text"], meta, where, min_chars=min_chars)
+                yield _article(record["text"], meta, where, min_chars=min_chars, max_chars=max_chars)
             elif isinstance(record.get("html"), str) and record["html"].strip():
-                yield parse_html(record["html"], where, meta=meta, min_chars=min_chars)
+                yield parse_html(record["html"], where, meta=meta, min_chars=min_chars, max_chars=max_chars)
             else:
                 raise SkipArticle(_NO_TEXT)
         except json.JSONDecodeError as exc:
-            yield Skipped(where, f"invalid JSON ({exc.msg})")
+            yield Skipped(where, f"invalid JSON ({exc.msg}, column {exc.colno})")
+        except RecursionError:
+            yield Skipped(where, "invalid JSON (nested too deeply)")
         except SkipArticle as exc:
             yield Skipped(where, str(exc))
 
 
-def read_file(path: Path, *, max_chars: int = 2_000_000, min_chars: int = 20) -> Iterator[Article | Skipped]:
-    """Articles of one file, chosen by its suffix."""
+def _size(size: int) -> str:
+    """'50 MB', '5.2 MB' or, below 0.1 MB, '450 bytes'."""
+    if size < 100_000:
+        return f"{size:,} bytes"
+    return f"{size / 1_000_000:,.1f}".removesuffix(".0") + " MB"
+
+
+def read_file(
+    path: Path, *, max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS, min_chars: int = 20
+) -> Iterator[Article | Skipped]:
+    """Articles of one file, chosen by its suffix; an unusable file or line is yielded as a `Skipped`."""
     source = str(path)
     try:
         size = path.stat().st_size
-        if size > 4 * max_chars:
-            raise SkipArticle(f"file too large ({size:,} bytes; limit {4 * max_chars:,})")
+        if size > max_bytes:
+            raise SkipArticle(f"too large ({_size(size)} > limit {_size(max_bytes)})")
         text = decode_bytes(path.read_bytes())
-        if len(text) > max_chars:
-            raise SkipArticle(f"text too long ({len(text):,} characters; limit {max_chars:,})")
         suffix = path.suffix.lower()
         if suffix in JSONL_SUFFIXES:
-            items = list(parse_jsonl(text.splitlines(), source, min_chars=min_chars))
+            items = list(parse_jsonl(text.splitlines(), source, min_chars=min_chars, max_chars=max_chars))
             if items and all(isinstance(i, Skipped) and i.reason == _NO_TEXT for i in items):
                 raise SkipArticle("JSONL with no text or html fields (not articles)")
             yield from items
         elif suffix in HTML_SUFFIXES:
-            yield parse_html(text, source, min_chars=min_chars)
+            yield parse_html(text, source, min_chars=min_chars, max_chars=max_chars)
         else:
-            yield parse_text(text, source, min_chars=min_chars)
+            yield parse_text(text, source, min_chars=min_chars, max_chars=max_chars)
     except SkipArticle as exc:
         yield Skipped(source, str(exc))
     except OSError as exc:
-        yield Skipped(source, f"unreadable ({exc.strerror or exc})")
+        if exc.errno == errno.ELOOP:
+            yield Skipped(source, "symbolic link loop")
+        elif exc.errno == errno.ENOENT and path.is_symlink():
+            yield Skipped(source, f"broken symbolic link (to {os.readlink(path)})")
+        else:
+            yield Skipped(source, f"unreadable ({exc.strerror or exc})")
 
 
 def iter_files(root: Path) -> Iterator[Path]:
-    """Article files below a folder, sorted, skipping hidden entries and link loops."""
-    seen: set[Path] = set()
-    for path in sorted(root.rglob("*")):
-        if any(part.startswith(".") for part in path.relative_to(root).parts):
-            continue
-        if path.suffix.lower() not in SUFFIXES or not path.is_file():
-            continue
-        if path.stem.upper() in ("README", "LICENSE", "CHANGELOG"):
-            continue
-        real = path.resolve()
-        if real in seen:
-            continue
-        seen.add(real)
-        yield path
+    """Article files below a folder, sorted, skipping hidden entries; symbolic links are followed once.
+
+    Broken links and link loops with an article suffix are yielded too, so `read_file` reports them;
+    a linked folder already walked (a loop such as `sub/up -> ..`) is not walked again.
+    """
+    seen_dirs: set[str] = set()
+    seen_files: set[str] = set()
+
+    def walk(folder: Path) -> Iterator[Path]:
+        real = os.path.realpath(folder)
+        if real in seen_dirs:
+            return
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            logger.warning("cannot list %s: %s", folder, exc.strerror or exc)
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()  # follows links; False for broken links and loops
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from walk(path)
+                continue
+            if path.suffix.lower() not in SUFFIXES or path.stem.upper() in ("README", "LICENSE", "CHANGELOG"):
+                continue
+            real_file = os.path.realpath(path)
+            if real_file not in seen_files:
+                seen_files.add(real_file)
+                yield path
+
+    yield from walk(root)
 
 
 def read_articles(
-    paths: Iterable[str | Path], *, max_chars: int = 2_000_000, min_chars: int = 20
+    paths: Iterable[str | Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_chars: int = MAX_CHARS,
+    min_chars: int = 20,
 ) -> Iterator[Article | Skipped]:
     """Articles from files, folders (recursively, known suffixes only) and `-` (stdin).
 
@@ -285,18 +376,21 @@ def read_articles(
         InputError: a path does not exist (checked before anything is read).
     """
     items = [str(p) for p in paths]
-    missing = [p for p in items if p != "-" and not Path(p).exists()]
+    missing = [p for p in items if p != "-" and not Path(p).exists() and not Path(p).is_symlink()]
     if missing:
         raise InputError(f"no such file or folder: {missing[0]}")
+    limits = {"max_bytes": max_bytes, "max_chars": max_chars, "min_chars": min_chars}
     for item in items:
         if item == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(max_bytes + 1)
             try:
-                yield parse_text(decode_bytes(data), "<stdin>", min_chars=min_chars)
+                if len(data) > max_bytes:
+                    raise SkipArticle(f"too large (more than the limit of {_size(max_bytes)})")
+                yield parse_text(decode_bytes(data), "<stdin>", min_chars=min_chars, max_chars=max_chars)
             except SkipArticle as exc:
                 yield Skipped("<stdin>", str(exc))
             continue
         path = Path(item)
         files = iter_files(path) if path.is_dir() else iter([path])
         for file in files:
-            yield from read_file(file, max_chars=max_chars, min_chars=min_chars)
+            yield from read_file(file, **limits)

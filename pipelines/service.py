@@ -62,7 +62,9 @@ def ingest_paths(
     started = time.perf_counter()
     summary = IngestSummary()
     gazetteer = load_gazetteer()
-    items = read_articles(paths, max_chars=settings.max_chars, min_chars=settings.min_chars)
+    items = read_articles(
+        paths, max_bytes=settings.max_bytes, max_chars=settings.max_chars, min_chars=settings.min_chars
+    )
 
     def articles() -> Iterable[Article]:
         for item in items:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from pipelines.cli.main import cli, handle_errors, pass_settings
-from pipelines.config import Settings
+from pipelines.config import MAX_BYTES, MAX_CHARS, Settings
 
 STATS_QUERIES = {
     "articles": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle }",
@@ -34,28 +34,51 @@ SELECT ?provider (COUNT(DISTINCT ?e) AS ?events) WHERE {
     type=click.IntRange(1, 1000),
     help="Articles per spaCy batch and per store transaction.",
 )
+@click.option(
+    "--max-bytes",
+    default=MAX_BYTES,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Skip input files larger than this many bytes (a JSONL feed counts as one file).",
+)
+@click.option(
+    "--max-chars",
+    default=MAX_CHARS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Skip articles whose text (after HTML extraction) is longer; parsing time grows faster than length.",
+)
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any file, line or article was skipped.")
 @pass_settings
 @handle_errors
-def ingest(settings: Settings, paths: tuple[str, ...], batch_size: int) -> None:
+def ingest(
+    settings: Settings, paths: tuple[str, ...], batch_size: int, max_bytes: int, max_chars: int, strict: bool
+) -> None:
     """Read articles (.txt, .md, .html, .jsonl, folders, - for stdin) into the store.
 
     Re-ingesting an article replaces its graph, so running twice adds nothing.
+    Unusable input (empty, binary, too large, not English, bad JSON lines, broken
+    links, …) is skipped, each with a one-line reason in the summary; the rest is
+    ingested and the exit status is 0 unless --strict is given.
 
     \b
     Example:
         cvkg ingest samples/ more-news/article.html
         cat story.txt | cvkg ingest -
+        cvkg ingest --strict --max-bytes 1000000 feeds/
     """
     from dataclasses import replace
 
     from graph.store import opened_store
     from pipelines.service import ingest_paths
 
-    settings = replace(settings, batch_size=batch_size)
+    settings = replace(settings, batch_size=batch_size, max_bytes=max_bytes, max_chars=max_chars)
     with opened_store(settings.store) as store:
         summary = ingest_paths(paths, store, settings)
     for line in summary.lines():
         click.echo(line, err=True)
+    if strict and summary.skipped:
+        raise click.ClickException(f"{len(summary.skipped)} item(s) skipped and --strict given")
 
 
 @cli.command()

@@ -32,6 +32,15 @@ def handle_errors(func: F) -> F:
                 raise
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise click.ClickException(message) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug, not bad input: one line for users, the traceback with --debug
+            if click.get_current_context().find_root().params.get("debug"):
+                raise
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            raise click.ClickException(
+                f"unexpected {type(exc).__name__}: {first}; rerun with --debug for the traceback"
+            ) from exc
 
     return wrapper  # type: ignore[return-value]
 

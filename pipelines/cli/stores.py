@@ -25,7 +25,9 @@ def _article_names(targets: tuple[str, ...], settings: Settings) -> dict[str, li
         elif target.startswith(str(DOC)):
             names[target] = [target]
         elif Path(target).exists():
-            items = read_articles([target], max_chars=settings.max_chars, min_chars=settings.min_chars)
+            items = read_articles(
+                [target], max_bytes=settings.max_bytes, max_chars=settings.max_chars, min_chars=settings.min_chars
+            )
             names[target] = [str(article_iri(item)) for item in items if isinstance(item, Article)]
         elif "://" in target:
             names[target] = [str(article_iri(Article(text="", url=target)))]

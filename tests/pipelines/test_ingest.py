@@ -223,16 +223,21 @@ def test_too_little_text_is_skipped(tmp_path: Path, text: str, reason: str) -> N
 
 
 @pytest.mark.parametrize(
-    ("max_chars", "reason"),
+    ("limits", "reason"),
     [
-        (200, "text too long (450 characters; limit 200)"),
-        (100, "file too large (450 bytes; limit 400)"),
+        ({"max_chars": 200}, "text too long (449 characters > limit 200)"),
+        ({"max_bytes": 400}, "too large (450 bytes > limit 400 bytes)"),
+        ({"max_bytes": 100_000}, None),
     ],
 )
-def test_text_over_the_limit_is_skipped(tmp_path: Path, max_chars: int, reason: str) -> None:
+def test_text_over_the_limit_is_skipped(tmp_path: Path, limits: dict[str, int], reason: str | None) -> None:
     path = tmp_path / "long.txt"
     path.write_text("Acme Retail signed a deal with Google Cloud. " * 10, encoding="utf-8")
-    assert list(read_file(path, max_chars=max_chars)) == [Skipped(str(path), reason)]
+    (item,) = read_file(path, **limits)
+    if reason is None:
+        assert isinstance(item, Article)
+    else:
+        assert item == Skipped(str(path), reason)
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,70 @@
+"""A small, dependency-free check that an article is English (cvkg's spaCy model reads only English).
+
+Two signals: the share of letters that are Latin (Chinese, Russian or Arabic text has few), and
+the share of word tokens that are common English function words (English news has 30–45 %,
+German, Spanish or French news under 10 %). Texts too short to judge are let through.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MIN_WORDS = 25  # below this the shares are noise: a headline-sized text is given the benefit of the doubt
+MIN_LATIN_SHARE = 0.6
+MIN_ENGLISH_SHARE = 0.12
+
+ENGLISH = frozenset(
+    "the of and to a in is for on with that by as at from its it was has have be will an are this said which "
+    "or but not were been their they he she his her we our you than also after into about more over would "
+    "could can had who up out new per year".split()
+)
+# function words of a few other languages, only to name the language in the skip reason
+OTHERS = {
+    "German": frozenset(
+        "der die das und ist nicht mit den von zu ein eine auf für sich des dem im auch es als".split()
+    ),
+    "Spanish": frozenset("el la los las que de y en un una por con para es del se su al lo como más".split()),
+    "French": frozenset("le la les et des est une pour que dans du pas sur au avec ce qui sont par".split()),
+    "Portuguese": frozenset("o os as que do da em um uma para com não dos das por mais ao".split()),
+    "Italian": frozenset("il di che è per una con non gli del della sono nel alla anche".split()),
+    "Dutch": frozenset("de het een van en is dat op te zijn voor met niet aan ook".split()),
+}
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def _script(char: str) -> str:
+    """The script of a letter by its Unicode name: 'LATIN', 'CJK', 'CYRILLIC', 'ARABIC', …"""
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def non_english_reason(text: str, *, sample: int = 20_000) -> str | None:
+    """Why `text` does not look English ('not English (…)'), or None when it does or is too short to tell.
+
+    Only the first `sample` characters are looked at, so the check costs the same on any article.
+    """
+    head = text[:sample]
+    letters = [c for c in head if c.isalpha()]
+    if not letters:
+        return None
+    latin = sum(1 for c in letters if c < "\u0250")  # Basic Latin up to IPA: all Western alphabets
+    if latin / len(letters) < MIN_LATIN_SHARE:
+        scripts: dict[str, int] = {}
+        for char in letters:
+            if char >= "\u0250":
+                script = _script(char)
+                scripts[script] = scripts.get(script, 0) + 1
+        main = max(scripts, key=lambda s: scripts[s])
+        name = main if len(main) <= 3 else main.title()  # CJK, but Cyrillic
+        return f"not English ({name} script, {latin / len(letters):.0%} Latin letters)"
+    words = [w.lower() for w in _WORD.findall(head)]
+    if len(words) < MIN_WORDS:
+        return None
+    english = sum(1 for w in words if w in ENGLISH) / len(words)
+    if english >= MIN_ENGLISH_SHARE:
+        return None
+    shares = {name: sum(1 for w in words if w in vocab) / len(words) for name, vocab in OTHERS.items()}
+    best = max(shares, key=lambda n: shares[n])
+    guess = f"looks {best}, " if shares[best] > english else ""
+    return f"not English ({guess}{english:.0%} English function words)"

@@ -1,0 +1,124 @@
+"""Concurrent use of an embedded store: readers while `cvkg ingest` writes, and a second writer.
+
+Readers open the store read-only (a RocksDB snapshot of the last committed
+transaction, taking no lock); each must work or fail with one `Error:` line.
+A second writer must be refused with "store … is in use". Real processes only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+
+import pytest
+from ingest_runs import WRITE_BYTES, parse_graphs, read_graphs, start_cvkg, stop, torn_articles, wal_sizes, write_corpus
+
+from graph.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+ARTICLES = 24
+COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("concurrency") / "articles", ARTICLES)
+
+
+def _finish(process, timeout: float = 60) -> tuple[int, str, str]:
+    try:
+        out, err = process.communicate(timeout=timeout)
+    finally:
+        stop(process)
+    return process.returncode, out, err
+
+
+def _assert_one_line_error(code: int, err: str, command: str) -> str:
+    """A failed command exits 1 with exactly one `Error:` line on stderr and no traceback."""
+    lines = err.strip().splitlines()
+    assert code == 1 and "Traceback" not in err, f"{command} exited {code}:\n{err}"
+    assert len(lines) == 1 and lines[0].startswith("Error: "), f"{command}:\n{err}"
+    return lines[0]
+
+
+def _wait_for_first_write(location, writer, *, timeout: float = 60) -> None:
+    started = time.perf_counter()
+    while sum(wal_sizes(location).values()) <= WRITE_BYTES:
+        assert writer.poll() is None, writer.communicate()[1]
+        assert time.perf_counter() - started < timeout, "the ingest wrote nothing"
+        time.sleep(0.01)
+
+
+def _sample_read_only(location, writer, snapshots: list, outcomes: Counter[str], seconds: float = 1.0) -> None:
+    """Open the store read-only in this process again and again for a while (cheap, so many moments are seen)."""
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until and writer.poll() is None:
+        try:
+            snapshots.append(read_graphs(location, read_only=True))
+            outcomes["open_store(read_only=True): ok"] += 1
+        except StoreError as exc:
+            outcomes[f"open_store(read_only=True): {str(exc)[:70]}"] += 1
+        time.sleep(0.02)
+
+
+def test_readers_work_or_fail_in_one_line_while_an_ingest_writes(corpus, tmp_path):
+    location = tmp_path / "kg"
+    store = ["--store", str(location)]
+    readers = {
+        "export": [*store, "export", "--format", "nquads"],
+        "query": [*store, "query", "--format", "csv", COUNT_QUADS],
+        "view": [*store, "view", "-o", str(tmp_path / "kg.html")],
+    }
+    outcomes: Counter[str] = Counter()
+    exports: list[bytes] = []
+    snapshots = []
+    writer = start_cvkg(*store, "ingest", str(corpus), "--batch-size", "1")
+    try:
+        while writer.poll() is None:
+            _sample_read_only(location, writer, snapshots, outcomes)
+            for name, args in readers.items():
+                code, out, err = _finish(start_cvkg(*args))
+                if code:
+                    outcomes[f"{name}: {_assert_one_line_error(code, err, name)[:60]}"] += 1
+                    continue
+                outcomes[f"{name}: ok"] += 1
+                if name == "export":
+                    exports.append(out.encode())
+                elif name == "query":
+                    assert out.splitlines()[0] == "n" and int(out.splitlines()[1]) >= 0, out
+                if writer.poll() is not None:
+                    break
+        code, _, err = _finish(writer)
+    finally:
+        stop(writer)
+    logger.info("outcomes while writing: %s", dict(outcomes))
+    assert code == 0, err
+    final = read_graphs(location)
+    assert len(final) == ARTICLES
+    for seen in [*map(parse_graphs, exports), *snapshots]:
+        assert not torn_articles(seen, final), torn_articles(seen, final)
+    assert any(0 < len(seen) < ARTICLES for seen in [*map(parse_graphs, exports), *snapshots]), outcomes
+    code, out, err = _finish(start_cvkg(*store, "validate"))
+    assert code == 0, out + err
+
+
+def test_a_second_writer_is_told_the_store_is_in_use(corpus, tmp_path):
+    location = tmp_path / "kg"
+    store = ["--store", str(location)]
+    writer = start_cvkg(*store, "ingest", str(corpus), "--batch-size", "1")
+    try:
+        _wait_for_first_write(location, writer)
+        second = start_cvkg(*store, "ingest", str(corpus / "lyft-aws-300m-2019-v0.txt"))
+        update = start_cvkg(*store, "update", "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }")
+        results = {"ingest": _finish(second), "update": _finish(update)}
+        assert writer.poll() is None, "the first ingest finished too early to test a second writer"
+        code, _, err = _finish(writer, timeout=120)
+    finally:
+        stop(writer)
+    assert code == 0, err
+    for command, (code, _, err) in results.items():
+        line = _assert_one_line_error(code, err, command)
+        assert line == f"Error: store {location} is in use by another cvkg process; wait for it or pick another --store"
+    assert len(read_graphs(location)) == ARTICLES
