@@ -203,10 +203,15 @@ class KnowledgeStore(ABC):
 class EmbeddedStore(KnowledgeStore):
     """An in-process pyoxigraph `Store`: a directory on disk or `memory:`."""
 
+    # write-ahead memory grows with every update until it is flushed to disk: measured, 6,000 articles of
+    # updates took RSS from 110 to 710 MB unflushed and kept it at 110-136 MB flushed every ~320 articles
+    FLUSH_EVERY_CHARS = 4_000_000
+
     def __init__(self, store: ox.Store, location: str, *, read_only: bool = False) -> None:
         self._handle: ox.Store | None = store
         self.location = location
         self.read_only = read_only
+        self._unflushed = 0  # characters of SPARQL updates written since the last flush
 
     @property
     def _store(self) -> ox.Store:
@@ -219,6 +224,10 @@ class EmbeddedStore(KnowledgeStore):
         self._check_writable()
         try:
             self._store.update(sparql, prefixes=PREFIXES)
+            self._unflushed += len(sparql)
+            if self._unflushed > self.FLUSH_EVERY_CHARS and self.location != MEMORY:
+                self._store.flush()  # keeps memory flat on long ingests
+                self._unflushed = 0
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL update: {exc}") from exc
         except OSError as exc:
