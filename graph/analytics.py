@@ -24,11 +24,11 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import EntityNotFoundError
+from ontology.vocab import ENT
 
 ORGANISATION_CLASSES = frozenset({"CloudProvider", "Company", "MediaOutlet", "ResearchFirm", "GovernmentBody"})
 CENTRALITY_MEASURES = ("degree", "pagerank", "betweenness")
 _GAINED = ("movedTo", "customerOf")
-_ENT = "https://w3id.org/cvkg/entity/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,7 @@ def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
     """
     wanted = name.strip().removeprefix("<").removesuffix(">")
     if wanted.startswith("ent:"):
-        wanted = _ENT + wanted[4:]
+        wanted = str(ENT) + wanted[4:]
     key = wanted.casefold()
     entities = [(n, d) for n, d in graph.nodes(data=True) if d.get("kind", "entity") == "entity"]
     by_label = [n for n, d in entities if n.casefold() == key or str(d.get("label", "")).casefold() == key]

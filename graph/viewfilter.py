@@ -25,7 +25,6 @@ from graph.errors import CvkgError, EntityNotFoundError
 from graph.records import Amount
 from graph.store import KnowledgeStore
 
-ENTITY_NS = "https://w3id.org/cvkg/entity/"
 _CVKG = "https://w3id.org/cvkg/ontology#"
 
 # relation (edge) name -> the event class it comes from; the others are plain relations
