@@ -19,6 +19,55 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+@Language.factory("cvkg_gazetteer", assigns=["doc.ents"])
+def make_gazetteer_ruler(nlp: Language, name: str) -> GazetteerRuler:
+    """Tag the gazetteer's names as entities, over the model's NER (fill it with `add_names`)."""
+    return GazetteerRuler(nlp)
+
+
+class GazetteerRuler:
+    """An entity ruler over phrase matchers: one-word names match case-sensitively, longer names in any case.
+
+    spaCy's EntityRuler with token patterns runs a Matcher over ~700 patterns and took a third of
+    the parse time; two PhraseMatchers give the same entities (longest match first, then leftmost;
+    overlapping model entities dropped) at a small fraction of it.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.labels: dict[int, tuple[str, str]] = {}
+
+    def add_names(self, nlp: Language, names: list[tuple[str, str, str]]) -> None:
+        """Add (surface form, spaCy label, entity id) rows."""
+        for form, label, entity_id in names:
+            tokens = nlp.make_doc(form)
+            if not len(tokens):
+                continue
+            key = f"{label}|{entity_id}"
+            self.labels[nlp.vocab.strings.add(key)] = (label, entity_id)
+            (self.exact if len(tokens) == 1 else self.folded).add(key, [tokens])
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens import Span
+
+        matches = {(m, start, end) for m, start, end in [*self.exact(doc), *self.folded(doc)] if start != end}
+        taken: set[int] = set()
+        found = []
+        for match_id, start, end in sorted(matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True):
+            if start in taken or end - 1 in taken:
+                continue
+            label, entity_id = self.labels[match_id]
+            found.append(Span(doc, start, end, label=label, span_id=entity_id))
+            taken.update(range(start, end))
+        if found:
+            kept = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
+            doc.ents = kept + found
+        return doc
+
+
 @Language.factory("cvkg_descriptors", assigns=["doc._.cvkg_descriptors"])
 def make_descriptor_matcher(nlp: Language, name: str) -> DescriptorMatcher:
     """Find descriptive nicknames of known companies ('the e-commerce giant', 'Big Blue')."""

@@ -41,21 +41,9 @@ def surface_forms(entry: GazetteerEntry) -> list[str]:
     return list(dict.fromkeys([entry.label, *entry.alt_labels]))
 
 
-def gazetteer_patterns(entries: dict[str, GazetteerEntry], nlp: Language) -> list[dict[str, object]]:
-    """EntityRuler patterns: one-word names match case-sensitively, longer names in any case."""
-    patterns: list[dict[str, object]] = []
-    for entry in entries.values():
-        label = SPACY_LABELS.get(entry.cls, "ORG")
-        for form in surface_forms(entry):
-            tokens = [t.text for t in nlp.make_doc(form)]
-            if not tokens:
-                continue
-            if len(tokens) == 1:
-                pattern: object = [{"ORTH": tokens[0]}]
-            else:
-                pattern = [{"LOWER": t.lower()} for t in tokens]
-            patterns.append({"label": label, "pattern": pattern, "id": entry.id})
-    return patterns
+def gazetteer_names(entries: dict[str, GazetteerEntry]) -> list[tuple[str, str, str]]:
+    """(surface form, spaCy label, entity id) of every name the gazetteer knows."""
+    return [(form, SPACY_LABELS.get(e.cls, "ORG"), e.id) for e in entries.values() for form in surface_forms(e)]
 
 
 def build_nlp(model: str = "", *, gazetteer: dict[str, GazetteerEntry] | None = None) -> Language:
@@ -67,13 +55,8 @@ def build_nlp(model: str = "", *, gazetteer: dict[str, GazetteerEntry] | None = 
     name = resolve_model_name(model)
     nlp = spacy.load(name, exclude=[p for p in UNUSED_PIPES])
     entries = gazetteer if gazetteer is not None else load_gazetteer()
-    ruler = nlp.add_pipe(
-        "entity_ruler",
-        name="cvkg_gazetteer",
-        before="ner" if "ner" in nlp.pipe_names else None,
-        config={"overwrite_ents": True, "validate": False},
-    )
-    ruler.add_patterns(gazetteer_patterns(entries, nlp))  # type: ignore[attr-defined]
+    ruler = nlp.add_pipe("cvkg_gazetteer", before="ner" if "ner" in nlp.pipe_names else None)
+    ruler.add_names(nlp, gazetteer_names(entries))  # type: ignore[attr-defined]
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("cvkg_line_breaks", before="parser")
     if "ner" in nlp.pipe_names:

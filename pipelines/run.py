@@ -13,7 +13,7 @@ from graph.records import Article, ArticleResult, Entity, Event, Relation
 from ontology import GazetteerEntry, load_gazetteer
 from pipelines.entities import Resolver, doc_mentions, to_entity
 from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
-from pipelines.extractors.common import CUSTOMER_CLASSES, is_org
+from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, is_org
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -157,7 +157,7 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
     relations: list[Relation] = []
     salient: list[Entity] = []
     last_event_sentence = -10
-    for index, sent in enumerate(doc.sents):
+    for index, sent in enumerate(doc_sents(doc)):
         in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
         ctx = Context(
             sent=sent, mentions=in_sent, resolver=resolver, article=article, salient=list(salient), history=list(events)

@@ -11,7 +11,7 @@ from pipelines.entities import ORG_CLASSES, Mention, Resolver
 from pipelines.normalize import Found, find_amounts, find_terms
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 NEGATIONS = {"not", "never", "n't", "no"}
 DENIAL_LEMMAS = {"deny", "dismiss", "refute", "reject"}
@@ -46,6 +46,11 @@ class Context:
     @property
     def text(self) -> str:
         return self.sent.text.strip()
+
+    @property
+    def text_so_far(self) -> str:
+        """The article's text up to the end of this sentence."""
+        return doc_text(self.sent.doc)[: self.sent.end_char]
 
     def mention_of(self, token: Token) -> Mention | None:
         """The mention covering `token`, if any."""
@@ -94,9 +99,25 @@ class Context:
         return None
 
 
+def doc_sents(doc: Doc) -> tuple[Span, ...]:
+    """The doc's sentences, found once per doc (`doc.sents` walks every token on each call)."""
+    found = doc.user_data.get("cvkg_sents")
+    if found is None:
+        found = doc.user_data["cvkg_sents"] = tuple(doc.sents)
+    return found  # type: ignore[no-any-return]
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text, joined once per doc (`doc.text` joins every token on each call)."""
+    found = doc.user_data.get("cvkg_text")
+    if found is None:
+        found = doc.user_data["cvkg_text"] = doc.text
+    return found  # type: ignore[no-any-return]
+
+
 def sentences_before(sent: Span, count: int) -> list[Span]:
     """Up to `count` sentences of the doc before `sent`, nearest first."""
-    return [s for s in sent.doc.sents if s.end <= sent.start][-count:][::-1]
+    return [s for s in doc_sents(sent.doc) if s.end <= sent.start][-count:][::-1]
 
 
 def particles(verb: Token) -> set[str]:

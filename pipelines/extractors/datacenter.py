@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
 from ontology import GazetteerEntry
-from pipelines.extractors.common import Context, confidence
+from pipelines.extractors.common import Context, confidence, doc_sents
 from pipelines.extractors.partnership import antecedent, orgs_in, stated
 from pipelines.normalize import NUMBER_WORDS
 
@@ -92,7 +92,7 @@ def _demonym(ctx: Context, word: str) -> Entity | None:
 def _previous_place(ctx: Context) -> Entity | None:
     """The last Place named in the two sentences before this one ('... in the country')."""
     doc, start = ctx.sent.doc, ctx.sent.start
-    earlier = [s for s in doc.sents if s.end <= start][-2:]
+    earlier = [s for s in doc_sents(doc) if s.end <= start][-2:]
     if not earlier:
         return None
     for span in reversed([e for e in doc.ents if earlier[0].start <= e.start and e.end <= start]):
@@ -145,12 +145,12 @@ def _is_facility(ctx: Context, token: Token) -> bool:
         return True
     if lemma == "region":
         return bool(modifiers & REGION_WORDS) or not any(c.lower_ in ("the", "this", "that") for c in token.children)
-    text = ctx.sent.doc.text[: ctx.sent.end_char].lower()
     if lemma in GENERIC_FACILITIES:
         # 'the Dubai facility' in a story about data centres, but not 'a research facility'
         other = [c for c in token.children if c.dep_ == "compound" and c.lower_ not in REGION_WORDS | {"server"}]
         if any(ctx.mention_of(c) is None for c in other):
             return False
+        text = ctx.text_so_far.lower()
         return "data cent" in text or "data-cent" in text or "cloud region" in text
     if lower == "one":
         return any(_is_facility(ctx, t) for t in ctx.sent if t.i < token.i and t.lower_ != "one")

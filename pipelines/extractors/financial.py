@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
-from pipelines.extractors.common import Context, assertion, confidence
+from pipelines.extractors.common import Context, assertion, confidence, doc_sents
 from pipelines.extractors.reference import described
 from pipelines.normalize import find_amounts, find_percentages
 from pipelines.periods import find_periods, shift_year
@@ -327,7 +327,7 @@ def _fallback_period(ctx: Context, clause: list[Token], state: dict[str, object]
     for known in (str(state.get("main") or ""), str(state.get("period") or "")):
         if known and (not quarter or "Q" in known):
             return known
-    for sent in ctx.sent.doc.sents:
+    for sent in doc_sents(ctx.sent.doc):
         if sent.start == ctx.sent.start or not any(t.pos_ in ("VERB", "AUX") for t in sent):
             continue
         for found in find_periods(sent.text, ctx.article.date):

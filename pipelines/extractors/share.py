@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from graph.records import Entity, Event
 from ontology import load_descriptors
 from pipelines.entities import Mention, to_entity
-from pipelines.extractors.common import Context, assertion, confidence, phrase_head, sentences_before
+from pipelines.extractors.common import Context, assertion, confidence, doc_sents, phrase_head, sentences_before
 from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
 from pipelines.periods import find_periods
 
@@ -87,8 +87,11 @@ def _mentions(ctx: Context, sent: Span) -> list[Mention]:
 
 def named_before(ctx: Context, sent: Span) -> list[Entity]:
     """Entities the article names before the sentence, in order."""
-    found = (ctx.resolver.resolve(span) for span in sent.doc.ents if span.start < sent.start)
-    return [entity for entity in found if entity is not None]
+    resolved = sent.doc.user_data.get("cvkg_resolved_ents")
+    if resolved is None:  # once per doc: the resolver already knows every name (doc_mentions)
+        found = ((span.start, ctx.resolver.resolve(span)) for span in sent.doc.ents)
+        resolved = sent.doc.user_data["cvkg_resolved_ents"] = [(start, e) for start, e in found if e is not None]
+    return [entity for start, entity in resolved if start < sent.start]
 
 
 def _is_reference(root: Token) -> bool:
@@ -114,6 +117,8 @@ def _anchors(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[En
     named = {e.id for e in earlier} | {m.entity.id for m in mentions}
     lowered = sent.text.lower()
     for descriptor, entity_id in _descriptors().items():
+        if descriptor not in lowered:
+            continue
         for hit in re.finditer(rf"\bthe {re.escape(descriptor)}\b", lowered):
             token = next((t for t in sent if t.idx - sent.start_char >= hit.start()), None)
             if token is None or entity_id not in named or any(a.start <= token.i < a.end for a in anchors):
@@ -337,7 +342,7 @@ def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
     cloudy = any(t.lower_ in CLOUD_WORDS for t in sent) or any(m.entity.cls == "CloudProvider" for m in mentions)
     if not cloudy and any(a.entity is not None and a.entity.cls == "CloudProvider" for a in anchors):
         # "Amazon kept its lead with 32%" a few sentences after one about cloud spending
-        before = [s for s in sent.doc.sents if s.end <= sent.start][-3:]
+        before = [s for s in doc_sents(sent.doc) if s.end <= sent.start][-3:]
         cloudy = any(t.lower_ in CLOUD_WORDS for s in before for t in s) or bool(CLOUD_TITLE.search(ctx.article.title))
     market = _market(ctx, sent, mentions)
     compared = any(a.reference for a in anchors)
@@ -352,7 +357,7 @@ def _stated(frame: Frame, *, table: bool = False) -> bool:
 
 def _inherit(ctx: Context) -> tuple[Entity | str | None, Entity | None, str]:
     """Market, firm and period of the ranking the previous sentences were giving ('Then comes Alibaba, third')."""
-    sents = list(ctx.sent.doc.sents)
+    sents = doc_sents(ctx.sent.doc)
     index = next((i for i, s in enumerate(sents) if s.start == ctx.sent.start), 0)
     firm: Entity | None = None
     period = ""
