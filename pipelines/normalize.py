@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache, wraps
 
 from graph.records import Amount
 
@@ -152,6 +154,17 @@ _DECADE = re.compile(
 _PERCENT = re.compile(rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b|percent\b)", re.IGNORECASE)
 
 
+def remembered(find: Callable[..., list[Found]]) -> Callable[..., list[Found]]:
+    """Cache a finder: the extractors ask about the same sentence many times (results are immutable)."""
+    cached = lru_cache(maxsize=4096)(lambda *args, **kwargs: tuple(find(*args, **kwargs)))
+
+    @wraps(find)
+    def wrapper(*args: object, **kwargs: object) -> list[Found]:
+        return list(cached(*args, **kwargs))
+
+    return wrapper
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """A normalised value and where it stands in the text."""
@@ -188,6 +201,7 @@ def _amount(match: re.Match[str], currency: str) -> Amount | None:
     return Amount(value=plain_decimal(value), currency=currency, per=per, qualifier=qual)
 
 
+@remembered
 def find_amounts(text: str) -> list[Found]:
     """Money amounts in `text`, in order: '$2bn', 'US$750 million', 'RMB 16.7 billion', 'two billion dollars'."""
     found: list[Found] = []
@@ -206,6 +220,7 @@ def find_amounts(text: str) -> list[Found]:
     return sorted(found, key=lambda f: f.start)
 
 
+@remembered
 def find_terms(text: str) -> list[Found]:
     """Contract lengths as xsd:duration: 'five-year' / 'over five years' -> 'P5Y'."""
     found = []
@@ -224,6 +239,7 @@ def find_terms(text: str) -> list[Found]:
     return sorted(found, key=lambda f: f.start)
 
 
+@remembered
 def find_percentages(text: str) -> list[Found]:
     """Percentages as fractions: '37%' / '37 per cent' -> Decimal('0.37')."""
     found = []

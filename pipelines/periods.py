@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from pipelines.normalize import Found
+from pipelines.normalize import Found, remembered
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 MONTHS = {
@@ -246,6 +246,7 @@ def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference
     return ""
 
 
+@remembered
 def find_periods(text: str, article_date: str = "", *, reference: str = "") -> list[Found]:
     """Reporting periods in `text`, in order, resolved against the article date (ISO) or a reference period."""
     today = _parse_date(article_date)

@@ -268,6 +268,13 @@ def _word_growth(clause: list[Token]) -> Decimal | None:
     return None
 
 
+def _may_grow_in_words(sent: Span) -> bool:
+    """Whether any clause of the sentence could state growth in words (what `_word_growth` needs)."""
+    if any(t.pos_ == "VERB" and t.lemma_.lower() in MULTIPLES for t in sent):
+        return True
+    return any(t.lower_ in WORD_FRACTIONS for t in sent) and any(t.lemma_.lower() in GROW_LEMMAS for t in sent)
+
+
 def _marker(doc: Doc, token: Token, start: int) -> str:
     """'base' for a comparison ('from $844m in 2016', 'than in 2022'), 'skip' right after 'since', else ''."""
     if token.i > start and doc[token.i - 1].lower_ in SKIP_MARKERS:
@@ -367,10 +374,11 @@ def _split(ctx: Context, state: dict[str, object]) -> tuple[dict[int, list[Token
     """The sentence's clauses (predicate index → tokens) and its amounts, percentages and periods by token."""
     sent = ctx.sent
     amounts = [(f, f.value) for f in find_amounts(sent.text) if isinstance(f.value, Amount)]
+    percentages = find_percentages(sent.text)
+    if not amounts and not percentages and not _may_grow_in_words(sent):
+        return {}, [], [], []  # no figure, so no result: skip parsing the clauses
     placed = [(toks[0].i, a) for f, a in amounts if (toks := _tokens_in(sent, f.start, f.end))]
-    pcts = [
-        (toks, Decimal(str(f.value))) for f in find_percentages(sent.text) if (toks := _tokens_in(sent, f.start, f.end))
-    ]
+    pcts = [(toks, Decimal(str(f.value))) for f in percentages if (toks := _tokens_in(sent, f.start, f.end))]
     values = {t.i for f, _ in amounts for t in _tokens_in(sent, f.start, f.end)} | {t.i for p, _ in pcts for t in p}
     clauses: dict[int, list[Token]] = {}
     for token in sent:

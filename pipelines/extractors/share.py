@@ -349,6 +349,22 @@ def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
     return Frame(anchors, market, _firm(ctx, sent, mentions, earlier), _period(ctx, sent), compared, cloudy)
 
 
+def _cued(sent: Span) -> bool:
+    """Whether the sentence has a percentage or a rank word at all (most sentences have neither)."""
+    if find_percentages(sent.text):
+        return True
+    return any(
+        _rank_of(token, has_share) is not None
+        for token in sent
+        if token.lower_ in _RANK_CUES or token.lemma_.lower() == "lead"
+        for has_share in (False, True)
+    )
+
+
+# every word `_rank_of` can start from
+_RANK_CUES = frozenset(SUPERLATIVES) | set(RANKS) | {"no", "no.", "number", "runner", "leader", "lead"}
+
+
 def _stated(frame: Frame, *, table: bool = False) -> bool:
     """Whether the sentence ranks anyone; with `table`, as a ranking the next sentences may go on with."""
     shares = any(kind == "share" for a in frame.anchors for kind, _, _ in a.cues)
@@ -439,6 +455,8 @@ def extract(ctx: Context) -> list[Event]:
     """Market shares and ranks stated in the sentence, one event per organisation."""
     if _ROW.match(ctx.sent.text) or _PIPE_ROW.match(ctx.sent.text):
         return []  # rows of a ranking list or table: pipelines.extractors.share_tables reads them
+    if not _cued(ctx.sent):
+        return []
     frame = _frame(ctx, ctx.sent)
     if not _share_context(ctx.sent) and _shares(ctx.sent) and _follows_shares(ctx):
         frame = _frame(ctx, ctx.sent, continuing=True)
