@@ -21,3 +21,5 @@ class Settings:
     max_bytes: int = MAX_BYTES  # per input file (cvkg ingest --max-bytes)
     max_chars: int = MAX_CHARS  # article text per article, after HTML extraction (cvkg ingest --max-chars)
     min_chars: int = 20
+    processes: int = 1  # spaCy worker processes (cvkg ingest --processes)
+    dask: str = ""  # address of a Dask scheduler to extract on (cvkg ingest --dask)

@@ -394,3 +394,20 @@ def read_articles(
         files = iter_files(path) if path.is_dir() else iter([path])
         for file in files:
             yield from read_file(file, **limits)
+
+
+def count_articles(paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES) -> int:
+    """About how many articles `read_articles` will yield (one per file, one per JSONL line): the progress total."""
+    total = 0
+    for item in (str(p) for p in paths):
+        path = Path(item)
+        files = iter_files(path) if item != "-" and path.is_dir() else iter([path])
+        for file in files:
+            total += 1
+            if item != "-" and file.suffix.lower() in JSONL_SUFFIXES:
+                try:
+                    if file.stat().st_size <= max_bytes:
+                        total += max(file.read_bytes().count(b"\n") - 1, 0)
+                except OSError:
+                    pass
+    return total

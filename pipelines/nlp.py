@@ -17,8 +17,9 @@ logger = logging.getLogger(__name__)
 
 # gazetteer class -> spaCy entity label
 SPACY_LABELS = {"Person": "PERSON", "Place": "GPE", "Product": "PRODUCT"}
-# pipes cvkg never reads; disabling them saves time
-UNUSED_PIPES: tuple[str, ...] = ()
+# pipes of the model cvkg never runs: the disabled sentence recogniser (the parser sets sentences).
+# Every other pipe is read: tags, POS (attribute_ruler), lemmas, the parse and NER.
+UNUSED_PIPES: tuple[str, ...] = ("senter",)
 
 
 def resolve_model_name(model: str = "") -> str:

@@ -206,9 +206,13 @@ def process(
     *,
     batch_size: int = 32,
     gazetteer: dict[str, GazetteerEntry] | None = None,
+    n_process: int = 1,
 ) -> Iterator[ArticleResult]:
-    """Parse articles with `nlp.pipe` and yield what each one states, in input order."""
+    """Parse articles with `nlp.pipe` and yield what each one states, in input order.
+
+    With `n_process` > 1, spaCy parses in that many worker processes while this one extracts.
+    """
     entries = gazetteer if gazetteer is not None else load_gazetteer()
     pairs = ((a.text, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
         yield extract_doc(doc, article, entries)

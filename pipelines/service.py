@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from graph.build import article_triples
 from graph.records import Article, ArticleResult
 from graph.scoring import Outcome, Score
 from graph.store import KnowledgeStore
-from ontology import load_gazetteer
+from ontology import GazetteerEntry, load_gazetteer
 from pipelines.config import Settings
 from pipelines.ingest import Skipped, read_articles
 
@@ -54,11 +54,14 @@ def ingest_paths(
     settings: Settings,
     *,
     on_article: Callable[[ArticleResult], None] | None = None,
+    on_item: Callable[[IngestSummary], None] | None = None,
 ) -> IngestSummary:
-    """Read, extract and store articles; each batch of articles is one transaction."""
-    from pipelines.nlp import build_nlp
-    from pipelines.run import process
+    """Read, extract and store articles as a stream; each batch of articles is one transaction.
 
+    Extraction runs in this process (`settings.processes` 1), in spaCy worker processes
+    (`nlp.pipe(n_process=…)`), or on a Dask cluster (`settings.dask`). Memory stays flat: at most
+    a few batches are in flight. `on_item` is called after every article stored or skipped.
+    """
     started = time.perf_counter()
     summary = IngestSummary()
     gazetteer = load_gazetteer()
@@ -66,17 +69,18 @@ def ingest_paths(
         paths, max_bytes=settings.max_bytes, max_chars=settings.max_chars, min_chars=settings.min_chars
     )
 
-    def articles() -> Iterable[Article]:
+    def articles() -> Iterator[Article]:
         for item in items:
             if isinstance(item, Skipped):
                 logger.info("skipped %s: %s", item.source, item.reason)
                 summary.skipped.append(item)
+                if on_item is not None:
+                    on_item(summary)
             else:
                 yield item
 
-    nlp = build_nlp(settings.model, gazetteer=gazetteer)
     batch: list[tuple[object, list[object]]] = []
-    for result in process(articles(), nlp, batch_size=settings.batch_size, gazetteer=gazetteer):
+    for result in extract_stream(articles(), settings, gazetteer):
         name, triples = article_triples(result)
         batch.append((name, triples))
         summary.read += 1
@@ -89,10 +93,28 @@ def ingest_paths(
         if len(batch) >= settings.batch_size:
             store.replace_articles(batch)  # type: ignore[arg-type]
             batch = []
+        if on_item is not None:
+            on_item(summary)
     store.replace_articles(batch)  # type: ignore[arg-type]
     summary.store_quads = store.quad_count()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def extract_stream(
+    articles: Iterable[Article], settings: Settings, gazetteer: dict[str, GazetteerEntry]
+) -> Iterator[ArticleResult]:
+    """What each article states, in input order, computed where `settings` says."""
+    if settings.dask:
+        from pipelines.scale import dask_results
+
+        yield from dask_results(articles, settings)
+        return
+    from pipelines.nlp import build_nlp
+    from pipelines.run import process
+
+    nlp = build_nlp(settings.model, gazetteer=gazetteer)
+    yield from process(articles, nlp, batch_size=settings.batch_size, gazetteer=gazetteer, n_process=settings.processes)
 
 
 def _bands(outcomes: list[Outcome], threshold: float = 0.5) -> dict[str, tuple[int, int]]:

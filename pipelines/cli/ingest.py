@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from pipelines.cli.main import cli, handle_errors, pass_settings
@@ -48,11 +50,34 @@ SELECT ?provider (COUNT(DISTINCT ?e) AS ?events) WHERE {
     type=click.IntRange(1),
     help="Skip articles whose text (after HTML extraction) is longer; parsing time grows faster than length.",
 )
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="spaCy worker processes (nlp.pipe n_process); about one per core.",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    default="",
+    metavar="ADDRESS",
+    help="Extract on a Dask cluster (scheduler address, e.g. tcp://10.0.0.5:8786); the store is written here.",
+)
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any file, line or article was skipped.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (it is shown only on a terminal anyway).")
 @pass_settings
 @handle_errors
 def ingest(
-    settings: Settings, paths: tuple[str, ...], batch_size: int, max_bytes: int, max_chars: int, strict: bool
+    settings: Settings,
+    paths: tuple[str, ...],
+    batch_size: int,
+    max_bytes: int,
+    max_chars: int,
+    processes: int,
+    dask_address: str,
+    strict: bool,
+    quiet: bool,
 ) -> None:
     """Read articles (.txt, .md, .html, .jsonl, folders, - for stdin) into the store.
 
@@ -66,19 +91,55 @@ def ingest(
         cvkg ingest samples/ more-news/article.html
         cat story.txt | cvkg ingest -
         cvkg ingest --strict --max-bytes 1000000 feeds/
+        cvkg ingest --processes 2 --batch-size 64 archive/
+        cvkg --store http://kg.internal:7878 ingest --dask tcp://scheduler:8786 archive/
     """
     from dataclasses import replace
 
     from graph.store import opened_store
     from pipelines.service import ingest_paths
 
-    settings = replace(settings, batch_size=batch_size, max_bytes=max_bytes, max_chars=max_chars)
-    with opened_store(settings.store) as store:
-        summary = ingest_paths(paths, store, settings)
+    settings = replace(
+        settings,
+        batch_size=batch_size,
+        max_bytes=max_bytes,
+        max_chars=max_chars,
+        processes=processes,
+        dask=dask_address,
+    )
+    with opened_store(settings.store) as store, _Bar(paths, settings, quiet or not sys.stderr.isatty()) as bar:
+        summary = ingest_paths(paths, store, settings, on_item=bar)
     for line in summary.lines():
         click.echo(line, err=True)
     if strict and summary.skipped:
         raise click.ClickException(f"{len(summary.skipped)} item(s) skipped and --strict given")
+
+
+class _Bar:
+    """A tqdm progress bar (articles/s, ETA) fed with the running ingest summary; nothing when quiet."""
+
+    def __init__(self, paths: tuple[str, ...], settings: Settings, quiet: bool) -> None:
+        self.tqdm = None
+        if quiet:
+            return
+        from tqdm import tqdm
+
+        from pipelines.ingest import count_articles
+
+        total = count_articles(paths, max_bytes=settings.max_bytes) if "-" not in paths else None
+        self.tqdm = tqdm(total=total, unit=" articles", file=sys.stderr, leave=False)
+
+    def __call__(self, summary: object) -> None:
+        if self.tqdm is not None:
+            done = summary.read + len(summary.skipped)  # type: ignore[attr-defined]
+            self.tqdm.update(done - self.tqdm.n)
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.tqdm is not None:
+            self.tqdm.close()
 
 
 @cli.command()
