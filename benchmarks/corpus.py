@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FIRST = "Harbor North Copper Silver Granite Willow Falcon Summit Cedar Meridian Beacon Atlas Orion Juniper".split()
 SECOND = "Retail Logistics Health Games Media Systems Analytics Foods Motors Bank Labs Networks Energy Software".split()
+DIGESTS = 0.6
 CUSTOMERS = ("Lyft", "Apple", "Anthropic", "Snap", "Pinterest", "Netflix", "ByteDance", "Red Hat")
 
 
@@ -35,9 +36,14 @@ def _scale(match: re.Match[str], factor: float) -> str:
     return f"{value * factor:,.1f}".rstrip("0").rstrip(".")
 
 
-def variant(text: str, rng: random.Random, index: int) -> str:
-    """One article: a sample with other customer names, other figures and another date."""
+def variant(text: str, rng: random.Random, index: int, extra: str = "") -> str:
+    """One article: a sample with other customer names, other figures and another date.
+
+    `extra` (another sample's body) is appended as a second story, as in a news digest.
+    """
     meta, body = _front_matter(text)
+    if extra:
+        body = body.rstrip() + "\n\nIn other cloud news this week:\n\n" + _front_matter(extra)[1]
     for customer in CUSTOMERS:
         if customer in body:
             body = body.replace(customer, f"{rng.choice(FIRST)} {rng.choice(SECOND)} {index}")
@@ -58,7 +64,9 @@ def generate(out: Path, articles: int, seed: int = 7) -> list[Path]:
     paths = []
     for index in range(articles):
         path = out / f"article-{index:06d}.txt"
-        path.write_text(variant(samples[index % len(samples)], rng, index), encoding="utf-8")
+        # about six in ten articles are digests of two stories: ~490 words on average, ~1 M words per 2,000
+        extra = samples[(index * 5 + 3) % len(samples)] if rng.random() < DIGESTS else ""
+        path.write_text(variant(samples[index % len(samples)], rng, index, extra), encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -65,6 +67,123 @@ class GazetteerRuler:
         if found:
             kept = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
             doc.ents = kept + found
+        return doc
+
+
+@Language.factory("cvkg_attributes", assigns=["token.pos", "token.morph", "token.lemma"])
+def make_fast_attribute_ruler(nlp: Language, name: str) -> FastAttributeRuler:
+    """The model's attribute_ruler without its Matcher (fill it with `take_rules`)."""
+    return FastAttributeRuler()
+
+
+class FastAttributeRuler:
+    """The model's attribute_ruler (tag → POS, morphology and lemma exceptions), applied without a Matcher.
+
+    spaCy's AttributeRuler runs a Matcher over its ~180 patterns and cost as much as the parser;
+    this applies the same patterns (same predicates, later rules winning) from a word and tag
+    index. Built from the model's own ruler, so it follows the model; tests compare every
+    token's tag, POS, morphology, lemma and dependency with the original pipeline.
+    """
+
+    _ATTRS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
+
+    def __init__(self) -> None:
+        self.attrs: list[dict[int, int]] = []
+        self.by_key: dict[tuple[int, object], list[tuple[int, list[list[tuple[int, str, object]]], int]]] = {}
+        self.general: list[tuple[int, list[list[tuple[int, str, object]]], int]] = []
+        self.cache: dict[tuple[str, str, str, bool], dict[int, int]] = {}
+
+    def take_rules(self, ruler: object) -> None:
+        """Use the patterns of a spaCy AttributeRuler."""
+        self.attrs = list(ruler.attrs)  # type: ignore[attr-defined]
+        for attr_id, pattern in enumerate(ruler.patterns):  # type: ignore[attr-defined]
+            for alternative in pattern["patterns"]:
+                specs = [self._compile(spec) for spec in alternative]
+                rule = (attr_id, specs, pattern["index"])
+                keys = self._keys(specs[0])
+                for key in keys:
+                    self.by_key.setdefault(key, []).append(rule)
+                if not keys:
+                    self.general.append(rule)
+
+    def _compile(self, spec: dict[str, object]) -> list[tuple[int, str, object]]:
+        tests = []
+        for name, value in spec.items():
+            if name not in self._ATTRS:
+                raise ValueError(f"unsupported attribute_ruler attribute {name}")
+            if isinstance(value, dict):
+                ((kind, arg),) = value.items()
+                arg = re.compile(arg) if kind == "REGEX" else frozenset(arg)  # type: ignore[arg-type]
+                tests.append((self._ATTRS[name], kind, arg))
+            else:
+                tests.append((self._ATTRS[name], "==", value))
+        return tests
+
+    @staticmethod
+    def _keys(tests: list[tuple[int, str, object]]) -> list[tuple[int, object]]:
+        """Index keys of a token test: its tag or word when fixed (or one of a few), else none."""
+        for attr in (0, 1):
+            for index, kind, value in tests:
+                if index == attr and kind == "==":
+                    return [(attr, value)]
+                if index == attr and kind == "IN":
+                    return [(attr, v) for v in value]  # type: ignore[attr-defined]
+        return []
+
+    @staticmethod
+    def _holds(tests: list[tuple[int, str, object]], token: tuple[str, str, str, bool]) -> bool:
+        for index, kind, value in tests:
+            actual = token[index]
+            if kind == "==":
+                if actual != value:
+                    return False
+            elif kind == "IN":
+                if actual not in value:  # type: ignore[operator]
+                    return False
+            elif kind == "NOT_IN":
+                if actual in value:  # type: ignore[operator]
+                    return False
+            elif kind == "REGEX":
+                if not value.search(actual):  # type: ignore[attr-defined]
+                    return False
+            else:
+                raise ValueError(f"unsupported attribute_ruler operator {kind}")
+        return True
+
+    def _single(self, token: tuple[str, str, str, bool]) -> list[int]:
+        """Ids of the one-token rules that hold for a token, in order."""
+        rules = [*self.by_key.get((0, token[0]), ()), *self.by_key.get((1, token[1]), ()), *self.general]
+        return sorted({a for a, specs, _ in rules if len(specs) == 1 and self._holds(specs[0], token)})
+
+    def _merged(self, attr_ids: list[int]) -> dict[int, int]:
+        merged: dict[int, int] = {}
+        for attr_id in attr_ids:
+            merged.update(self.attrs[attr_id])  # a later rule wins, as in spaCy
+        return merged
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens._retokenize import set_token_attrs
+
+        tokens = [(t.tag_, t.lower_, t.dep_, t.is_space) for t in doc]
+        extra: dict[int, list[int]] = {}  # token -> ids of longer rules that set it
+        for start in range(len(tokens)):
+            token = tokens[start]
+            keyed = [*self.by_key.get((0, token[0]), ()), *self.by_key.get((1, token[1]), ())]
+            for attr_id, specs, index in [*keyed, *self.general]:
+                end = start + len(specs)
+                if len(specs) > 1 and end <= len(tokens):
+                    if all(self._holds(t, tokens[start + k]) for k, t in enumerate(specs)):
+                        extra.setdefault(range(start, end)[index], []).append(attr_id)
+        for i, token in enumerate(tokens):
+            merged = self.cache.get(token)
+            if merged is None:
+                if len(self.cache) > 100_000:  # keep memory flat on long ingests
+                    self.cache.clear()
+                merged = self.cache[token] = self._merged(self._single(token))
+            if i in extra:
+                merged = self._merged(sorted({*self._single(token), *extra[i]}))
+            if merged:
+                set_token_attrs(doc[i], merged)
         return doc
 
 

@@ -1,0 +1,158 @@
+"""Named-query latency on a big graph: embedded Oxigraph against rdflib's in-memory store.
+
+    python benchmarks/queries.py [--triples 1000000] [--runs 7]
+
+The graph is made of generated events: the bundled samples are extracted once (real spaCy and
+extractors), then their article results are copied with other customers, amounts, dates and URLs
+(`benchmarks/corpus.py` does the same to the text) and turned into triples by `graph.build`, so
+the shapes are exactly what `cvkg ingest` writes. Both stores get the same quads. Each named query
+runs with its example parameters; the script prints the median time of each on each store and the
+ratio rdflib ÷ Oxigraph. A query is counted as passing when its Oxigraph median is ≤ 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graph.build import article_triples  # noqa: E402
+from graph.library import bind_params, list_queries  # noqa: E402
+from graph.records import Amount, ArticleResult, Entity  # noqa: E402
+from graph.store import open_store  # noqa: E402
+from ontology.vocab import PREFIXES  # noqa: E402
+
+LIMIT_MS = 100.0
+
+
+def sample_results() -> list[ArticleResult]:
+    """The bundled samples, read by the real pipeline."""
+    from ontology import load_gazetteer
+    from pipelines.ingest import Skipped, read_articles
+    from pipelines.nlp import build_nlp
+    from pipelines.run import process
+
+    gazetteer = load_gazetteer()
+    articles = [a for a in read_articles([ROOT / "samples"]) if not isinstance(a, Skipped)]
+    return list(process(articles, build_nlp(gazetteer=gazetteer), gazetteer=gazetteer))
+
+
+def variant(result: ArticleResult, index: int, rng: random.Random, companies: int) -> ArticleResult:
+    """A copy of an article result with other customers (not providers), scaled amounts and a new date."""
+    renamed: dict[str, Entity] = {}
+
+    def entity(e: Entity) -> Entity:
+        if e.cls != "Company" or e.wikidata:
+            return e
+        if e.id not in renamed:
+            n = rng.randrange(companies)
+            renamed[e.id] = replace(e, id=f"bench-company-{n}", label=f"Bench Company {n}", alt_labels=())
+        return renamed[e.id]
+
+    factor = Decimal(rng.randint(50, 200)) / 100
+
+    def value(v: object) -> object:
+        if isinstance(v, Entity):
+            return entity(v)
+        if isinstance(v, Amount):
+            return replace(v, value=(v.value * factor).quantize(Decimal(1)))
+        return v
+
+    year = rng.randint(2012, 2025)
+    article = replace(
+        result.article,
+        url=f"https://bench.example/{index}",
+        date=f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        title=f"{result.article.title} ({index})",
+    )
+    events = tuple(
+        replace(e, roles={role: tuple(value(v) for v in values) for role, values in e.roles.items()})
+        for e in result.events
+    )
+    relations = tuple(replace(r, subject=entity(r.subject), object=entity(r.object)) for r in result.relations)
+    return replace(
+        result, article=article, entities=tuple(entity(e) for e in result.entities), events=events, relations=relations
+    )
+
+
+def fill(store: object, results: list[ArticleResult], triples: int, seed: int = 7) -> tuple[int, int]:
+    """Write article variants until the store holds at least `triples` quads; return (articles, quads)."""
+    rng = random.Random(seed)
+    written = articles = 0
+    batch = []
+    while written < triples:
+        name, found = article_triples(variant(results[articles % len(results)], articles, rng, companies=20000))
+        batch.append((name, found))
+        written += len(found)
+        articles += 1
+        if len(batch) == 500:
+            store.replace_articles(batch)  # type: ignore[attr-defined]
+            batch = []
+    store.replace_articles(batch)  # type: ignore[attr-defined]
+    return articles, store.quad_count()  # type: ignore[attr-defined]
+
+
+def timed(run: object, runs: int, budget: float = 60.0) -> list[float]:
+    """Times (ms) of up to `runs` runs, fewer when they would exceed `budget` seconds."""
+    times: list[float] = []
+    started = time.perf_counter()
+    while len(times) < runs and (not times or time.perf_counter() - started + times[-1] / 1000 < budget):
+        t = time.perf_counter()
+        run()  # type: ignore[operator]
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--skip-rdflib", action="store_true", help="time Oxigraph only")
+    args = parser.parse_args()
+    from rdflib import Dataset
+
+    work = Path(tempfile.mkdtemp(prefix="cvkg-queries-"))
+    try:
+        t = time.perf_counter()
+        results = sample_results()
+        store = open_store(work / "store")
+        articles, quads = fill(store, results, args.triples)
+        took = time.perf_counter() - t
+        print(f"embedded store: {quads:,} quads from {articles:,} generated articles in {took:.0f} s")
+        t = time.perf_counter()
+        dataset = Dataset(default_union=True)
+        if not args.skip_rdflib:
+            dataset.parse(data=store.dump(__import__("pyoxigraph").RdfFormat.N_QUADS), format="nquads")
+            print(f"rdflib Dataset: {len(dataset):,} triples in the union, loaded in {time.perf_counter() - t:.0f} s")
+        print(f"\n{'query':<24} {'rows':>6} {'oxigraph ms':>12} {'rdflib ms':>10} {'ratio':>7}")
+        failed = 0
+        for named in list_queries():
+            bindings = bind_params(named, {p.name: p.example for p in named.params if p.required})
+            rows = len(list(store.query(named.text, bindings=bindings)))  # type: ignore[call-overload]
+            ox_ms = statistics.median(timed(lambda: list(store.query(named.text, bindings=bindings)), args.runs))  # noqa: B023
+            rdf_ms = float("nan")
+            if not args.skip_rdflib:
+                rdf_ms = statistics.median(
+                    timed(lambda: list(dataset.query(named.text, initNs=PREFIXES, initBindings=bindings)), args.runs)  # noqa: B023
+                )
+            failed += ox_ms > LIMIT_MS
+            print(f"{named.name:<24} {rows:>6} {ox_ms:>12.1f} {rdf_ms:>10.1f} {rdf_ms / ox_ms:>7.1f}", flush=True)
+        store.close()
+        print(f"\nqueries over {LIMIT_MS:.0f} ms on Oxigraph: {failed}")
+        return 1 if failed else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
