@@ -7,7 +7,7 @@ STAMP := $(VENV)/.cvkg-installed
 DEMO_STORE ?= cvkg-store
 SHARED ?= ../shared
 
-.PHONY: install browser demo test score clean
+.PHONY: install browser demo test score bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ score: $(STAMP)
 	$(CVKG) --store .score-store export --format trig -o dev.trig
 	$(PY) $(SHARED)/eval/score.py $(SHARED)/corpus/dev/gold.jsonl dev.trig
 	rm -rf .score-store
+
+# Benchmarks (not part of make test; about an hour on two cores): results go in benchmarks/README.md.
+bench: $(STAMP)
+	$(PY) benchmarks/ingest_vs_spacy.py --articles 2000
+	$(PY) benchmarks/queries.py --triples 1000000
+	$(PY) benchmarks/view.py --nodes 5000
+	$(PY) benchmarks/soak.py --articles 10000 --chunk 1000 --processes 2 --marks 2000 10000
 
 clean:
 	rm -rf $(DEMO_STORE) .score-store kg.ttl kg.html dev.trig test-artifacts
