@@ -7,12 +7,18 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from ontology.vocab import PREFIXES
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
+STREAMED_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+}
 
 
 def term_text(term: object) -> str:
@@ -66,6 +72,25 @@ def format_result(result: object, fmt: str) -> str:
         "json": ox.QueryResultsFormat.JSON,
     }[fmt]
     return result.serialize(format=target).decode("utf-8")
+
+
+def write_result(result: object, fmt: str, out: BinaryIO) -> None:
+    """Write a query result to a binary stream; CSV, TSV, JSON and RDF are streamed row by row.
+
+    Only the aligned `table` needs every row first; use csv/tsv/json for huge results.
+    """
+    if isinstance(result, ox.QuerySolutions) and fmt in ("csv", "tsv", "json"):
+        formats = {
+            "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV,
+            "json": ox.QueryResultsFormat.JSON,
+        }
+        result.serialize(out, format=formats[fmt])
+    elif isinstance(result, ox.QueryTriples):
+        ox.serialize(result, out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    else:
+        out.write(format_result(result, fmt).rstrip("\n").encode("utf-8") + b"\n")
+    out.flush()
 
 
 def _cell(value: object, *, compact: bool = False) -> str:

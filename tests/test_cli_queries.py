@@ -195,6 +195,44 @@ def test_timeout_stops_a_slow_query_and_leaves_the_store_usable(samples_store):
     assert again.returncode == 0 and again.stdout.strip() == "true", again.stderr
 
 
+def test_huge_results_are_streamed_and_a_closed_pipe_is_quiet(samples_store):
+    """~1.2 M rows of CSV: the first rows arrive while the query still runs; `| head` ends it quietly."""
+    huge = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+    command = [sys.executable, "-m", "pipelines", "--store", samples_store, "query", "--format", "csv", huge]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    header = process.stdout.readline()
+    rows = [process.stdout.readline() for _ in range(1000)]
+    still_running = process.poll() is None  # all of it takes ~20 s; held in memory it would arrive at the end
+    process.stdout.close()  # the reader goes away, as `| head` does
+    process.wait(timeout=60)
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    assert header.decode().strip() == "a,b,c,d,e,f"
+    assert all(row.count(b",") >= 5 for row in rows)
+    assert still_running
+    assert process.returncode == 0 and stderr == ""
+
+
+def test_csv_and_json_output_are_the_sparql_result_formats(runner, samples_store):
+    import pyoxigraph as ox
+
+    from graph.store import open_store
+
+    sparql = "SELECT ?a ?h WHERE { ?a schema:headline ?h } ORDER BY ?a"
+    store = open_store(samples_store, read_only=True)
+    try:
+        expected = {
+            f: store.query(sparql).serialize(format=getattr(ox.QueryResultsFormat, f.upper())) for f in ("csv", "json")
+        }
+    finally:
+        store.close()
+    for fmt, data in expected.items():
+        result = runner.invoke(cli, ["--store", samples_store, "query", "--format", fmt, sparql])
+        assert result.exit_code == 0, result.output
+        assert result.stdout_bytes == data
+    assert len(json.loads(expected["json"])["results"]["bindings"]) == 8
+
+
 def test_export_subsets(runner, samples_store, tmp_path):
     listed = runner.invoke(cli, ["--store", samples_store, "query", "-n", "articles", "--format", "csv"])
     lines = listed.stdout.splitlines()[1:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -29,6 +30,11 @@ def _echo_query_list() -> None:
             kind = "required" if p.required else "optional"
             example = f" (e.g. {p.example})" if p.example else ""
             click.echo(f"    --param {p.name}=…  {kind}: {p.meaning}{example}")
+
+
+def _stdout() -> BinaryIO:
+    """The binary stdout under the text one (the real one, or click's test runner's)."""
+    return sys.stdout.buffer
 
 
 def _run_bounded(job: Callable[[], str], timeout: float | None) -> str:
@@ -103,7 +109,7 @@ def query(
         cvkg query -f question.rq --format csv --timeout 10
     """
     from graph.library import bind_params, load_query
-    from graph.results import format_result
+    from graph.results import write_result
     from graph.sparql import parse_params, run_query
     from graph.store import opened_store
 
@@ -122,11 +128,11 @@ def query(
         raise click.UsageError("give a SPARQL query, -f FILE or --name NAME (--list shows the names)")
     with opened_store(settings.store, read_only=True) as store:
 
-        def job() -> str:
-            return format_result(run_query(store, text, bindings=bindings, allow_service=allow_service), fmt)
+        def job() -> str:  # streams: a huge CSV/JSON result never sits in memory
+            write_result(run_query(store, text, bindings=bindings, allow_service=allow_service), fmt, _stdout())
+            return ""
 
-        output = _run_bounded(job, timeout)
-    click.echo(output.rstrip("\n"))
+        _run_bounded(job, timeout)
 
 
 @cli.command()
