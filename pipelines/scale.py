@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from graph.records import Article, ArticleResult
 from pipelines.errors import InputError
+from pipelines.ingest import Skipped
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -35,13 +36,19 @@ def _worker_nlp(model: str) -> Language:
     return build_nlp(model, gazetteer=load_gazetteer())
 
 
-def extract_batch(articles: list[Article], model: str = "") -> list[ArticleResult]:
-    """Run on a worker: parse and extract a batch of articles."""
+def extract_batch(articles: list[Article], model: str = "", max_seconds: float = 0) -> list[ArticleResult | Skipped]:
+    """Run on a worker: parse and extract a batch of articles (those over the time limit come back skipped)."""
     from ontology import load_gazetteer
     from pipelines.run import process
 
     nlp = _worker_nlp(model)
-    return list(process(articles, nlp, batch_size=len(articles) or 1, gazetteer=load_gazetteer()))
+    found: list[ArticleResult | Skipped] = []
+    for result in process(
+        articles, nlp, batch_size=len(articles) or 1, gazetteer=load_gazetteer(), max_seconds=max_seconds or None,
+        on_skip=found.append,
+    ):  # fmt: skip
+        found.append(result)
+    return found
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -50,7 +57,9 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def dask_results(articles: Iterable[Article], settings: Settings) -> Iterator[ArticleResult]:
+def dask_results(
+    articles: Iterable[Article], settings: Settings, *, on_skip: Callable[[Skipped], None] | None = None
+) -> Iterator[ArticleResult]:
     """What each article states, extracted by the cluster at `settings.dask`, in input order.
 
     Raises:
@@ -68,11 +77,20 @@ def dask_results(articles: Iterable[Article], settings: Settings) -> Iterator[Ar
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
         logger.info("extracting on %d Dask workers at %s", workers, settings.dask)
         window: deque[object] = deque()
+
+        def done() -> Iterator[ArticleResult]:
+            for item in window.popleft().result():  # type: ignore[attr-defined]
+                if isinstance(item, Skipped):
+                    if on_skip is not None:
+                        on_skip(item)
+                else:
+                    yield item
+
         for batch in _batches(articles, settings.batch_size):
-            window.append(client.submit(extract_batch, batch, settings.model, pure=False))
+            window.append(client.submit(extract_batch, batch, settings.model, settings.max_seconds, pure=False))
             if len(window) >= IN_FLIGHT_PER_WORKER * workers:
-                yield from window.popleft().result()  # type: ignore[attr-defined]
+                yield from done()
         while window:
-            yield from window.popleft().result()  # type: ignore[attr-defined]
+            yield from done()
     finally:
         client.close()

@@ -79,8 +79,13 @@ def ingest_paths(
             else:
                 yield item
 
+    def skipped(item: Skipped) -> None:
+        summary.skipped.append(item)
+        if on_item is not None:
+            on_item(summary)
+
     batch: list[tuple[object, list[object]]] = []
-    for result in extract_stream(articles(), settings, gazetteer):
+    for result in extract_stream(articles(), settings, gazetteer, on_skip=skipped):
         name, triples = article_triples(result)
         batch.append((name, triples))
         summary.read += 1
@@ -102,19 +107,31 @@ def ingest_paths(
 
 
 def extract_stream(
-    articles: Iterable[Article], settings: Settings, gazetteer: dict[str, GazetteerEntry]
+    articles: Iterable[Article],
+    settings: Settings,
+    gazetteer: dict[str, GazetteerEntry],
+    *,
+    on_skip: Callable[[Skipped], None] | None = None,
 ) -> Iterator[ArticleResult]:
     """What each article states, in input order, computed where `settings` says."""
     if settings.dask:
         from pipelines.scale import dask_results
 
-        yield from dask_results(articles, settings)
+        yield from dask_results(articles, settings, on_skip=on_skip)
         return
     from pipelines.nlp import build_nlp
     from pipelines.run import process
 
     nlp = build_nlp(settings.model, gazetteer=gazetteer)
-    yield from process(articles, nlp, batch_size=settings.batch_size, gazetteer=gazetteer, n_process=settings.processes)
+    yield from process(
+        articles,
+        nlp,
+        batch_size=settings.batch_size,
+        gazetteer=gazetteer,
+        n_process=settings.processes,
+        max_seconds=settings.max_seconds,
+        on_skip=on_skip,
+    )
 
 
 def _bands(outcomes: list[Outcome], threshold: float = 0.5) -> dict[str, tuple[int, int]]:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from pipelines.cli.main import cli, handle_errors, pass_settings
-from pipelines.config import MAX_BYTES, MAX_CHARS, Settings
+from pipelines.config import MAX_BYTES, MAX_CHARS, MAX_SECONDS, Settings
 
 STATS_QUERIES = {
     "articles": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle }",
@@ -51,6 +51,13 @@ SELECT ?provider (COUNT(DISTINCT ?e) AS ?events) WHERE {
     help="Skip articles whose text (after HTML extraction) is longer; parsing time grows faster than length.",
 )
 @click.option(
+    "--max-seconds",
+    default=MAX_SECONDS,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Skip an article whose extraction takes longer (the parse itself is bounded by --max-chars).",
+)
+@click.option(
     "--processes",
     default=1,
     show_default=True,
@@ -74,6 +81,7 @@ def ingest(
     batch_size: int,
     max_bytes: int,
     max_chars: int,
+    max_seconds: float,
     processes: int,
     dask_address: str,
     strict: bool,
@@ -104,6 +112,7 @@ def ingest(
         batch_size=batch_size,
         max_bytes=max_bytes,
         max_chars=max_chars,
+        max_seconds=max_seconds,
         processes=processes,
         dask=dask_address,
     )
