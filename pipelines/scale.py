@@ -21,6 +21,7 @@ from pipelines.ingest import Skipped
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from ontology import GazetteerEntry
     from pipelines.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -28,25 +29,25 @@ IN_FLIGHT_PER_WORKER = 2
 
 
 @cache
-def _worker_nlp(model: str) -> Language:
-    """The model with cvkg's components, loaded once per worker process."""
+def _worker_nlp(model: str) -> tuple[Language, dict[str, GazetteerEntry]]:
+    """The model with cvkg's components and the gazetteer, loaded once per worker process."""
     from ontology import load_gazetteer
     from pipelines.nlp import build_nlp
 
-    return build_nlp(model, gazetteer=load_gazetteer())
+    gazetteer = load_gazetteer()
+    return build_nlp(model, gazetteer=gazetteer), gazetteer
 
 
 def extract_batch(articles: list[Article], model: str = "", max_seconds: float = 0) -> list[ArticleResult | Skipped]:
     """Run on a worker: parse and extract a batch of articles (those over the time limit come back skipped)."""
-    from ontology import load_gazetteer
     from pipelines.run import process
 
-    nlp = _worker_nlp(model)
+    nlp, gazetteer = _worker_nlp(model)
     found: list[ArticleResult | Skipped] = []
+    batch_size = len(articles) or 1
     for result in process(
-        articles, nlp, batch_size=len(articles) or 1, gazetteer=load_gazetteer(), max_seconds=max_seconds or None,
-        on_skip=found.append,
-    ):  # fmt: skip
+        articles, nlp, batch_size=batch_size, gazetteer=gazetteer, max_seconds=max_seconds, on_skip=found.append
+    ):
         found.append(result)
     return found
 

@@ -69,20 +69,18 @@ def ingest_paths(
         paths, max_bytes=settings.max_bytes, max_chars=settings.max_chars, min_chars=settings.min_chars
     )
 
-    def articles() -> Iterator[Article]:
-        for item in items:
-            if isinstance(item, Skipped):
-                logger.info("skipped %s: %s", item.source, item.reason)
-                summary.skipped.append(item)
-                if on_item is not None:
-                    on_item(summary)
-            else:
-                yield item
-
     def skipped(item: Skipped) -> None:
         summary.skipped.append(item)
         if on_item is not None:
             on_item(summary)
+
+    def articles() -> Iterator[Article]:
+        for item in items:
+            if isinstance(item, Skipped):
+                logger.info("skipped %s: %s", item.source, item.reason)
+                skipped(item)
+            else:
+                yield item
 
     batch: list[tuple[object, list[object]]] = []
     for result in extract_stream(articles(), settings, gazetteer, on_skip=skipped):
