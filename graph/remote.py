@@ -58,7 +58,16 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.errors import QueryError, StoreError
-from graph.store import MEMORY, REMOTE_SCHEMES, EmbeddedStore, KnowledgeStore, binding_terms, graph_node
+from graph.store import (
+    BUILD_INDEX,
+    MEMORY,
+    REMOTE_SCHEMES,
+    EmbeddedStore,
+    KnowledgeStore,
+    binding_terms,
+    graph_node,
+    opened_store,
+)
 from ontology.vocab import PREFIXES
 
 logger = logging.getLogger(__name__)
@@ -160,6 +169,34 @@ class RemoteStore(KnowledgeStore):
         self.endpoints = endpoints
         self.location = location
         self.read_only = read_only
+        self._indexed: bool | None = None  # asked of the server on first use
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the server's own default graph is the index cvkg keeps (see `graph.store`).
+
+        With ``union=server`` the server provides the union itself and cvkg writes no index. Otherwise
+        a store whose article graphs have no index yet (written by an older cvkg) is indexed on the
+        first write, and read through ``union-default-graph`` until then.
+        """
+        if self._indexed is None:
+            self._indexed = self._index_ready()
+        return self._indexed
+
+    def _index_ready(self) -> bool:
+        if not self.endpoints.union_param:
+            return False
+        if self._ask("ASK { ?s ?p ?o }") or not self._ask("ASK { GRAPH ?g { ?s ?p ?o } }"):
+            return True
+        if self.read_only:
+            return False
+        logger.warning("indexing store %s once (written by an older cvkg)", self.location)
+        self.update(BUILD_INDEX)
+        return True
+
+    def _ask(self, sparql: str) -> bool:
+        """An ASK over the server's own default graph."""
+        return bool(self._send_query(sparql, union=False))
 
     @classmethod
     def from_location(cls, location: str, *, read_only: bool = False) -> RemoteStore:
@@ -200,9 +237,19 @@ class RemoteStore(KnowledgeStore):
         self._request("POST", self.endpoints.update, body=body, headers=headers, malformed="update")
 
     def load(self, data: bytes, fmt: ox.RdfFormat) -> None:
-        """POST RDF data to the Graph Store endpoint (quads keep their graphs)."""
+        """Add RDF data (quads keep their graphs; the index gets their triples): one SPARQL update."""
         self._check_writable()
-        self._request("POST", self.endpoints.gsp, body=data, headers={"Content-Type": fmt.media_type})
+        try:
+            quads = list(ox.parse(data, format=fmt))
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot load RDF data: {exc}") from exc
+        if not quads:
+            return
+        default = ox.DefaultGraph()
+        named = [f"GRAPH {q.graph_name} {{ {q.triple} }}" for q in quads if q.graph_name != default]
+        # the data's own default-graph triples go to the default graph, and so do the others' when it is the index
+        index = [f"{q.triple} ." for q in quads if self.indexed or q.graph_name == default]
+        self.update("INSERT DATA {\n" + "\n".join(named + index) + "\n}")
 
     # -- reading -----------------------------------------------------------------
     def query(self, sparql: str, *, bindings: Mapping[str, object] | None = None) -> object:
@@ -210,9 +257,12 @@ class RemoteStore(KnowledgeStore):
 
         Returns pyoxigraph's `QuerySolutions`, `QueryBoolean` or `QueryTriples`.
         """
-        text = PROLOGUE + sparql + (values_clause(bindings) if bindings else "")
+        return self._send_query(sparql + (values_clause(bindings) if bindings else ""), union=not self.indexed)
+
+    def _send_query(self, sparql: str, *, union: bool) -> object:
+        text = PROLOGUE + sparql
         url = self.endpoints.query
-        if self.endpoints.union_param:
+        if union and self.endpoints.union_param:
             url += ("&" if "?" in url else "?") + UNION_PARAM
         headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": RESULTS_ACCEPT}
         media_type, body = self._request("POST", url, body=text.encode("utf-8"), headers=headers, malformed="query")
@@ -293,8 +343,11 @@ def serve_command(location: str | Path, *, host: str = "127.0.0.1", port: int = 
         raise StoreError(f"no store at {loc}; run `cvkg ingest` first or pass --store")
     _check_free(host, port)
     bind = _authority(host, port)
-    # --union-default-graph: plain SPARQL clients see what `cvkg query` sees.
-    return [find_oxigraph(), "serve-read-only", "--location", loc, "--bind", bind, "--union-default-graph"]
+    with opened_store(loc, read_only=True) as store:
+        indexed = store.indexed
+    command = [find_oxigraph(), "serve-read-only", "--location", loc, "--bind", bind]
+    # plain SPARQL clients see what `cvkg query` sees: the index, or the union of a store that has none yet
+    return command if indexed else [*command, "--union-default-graph"]
 
 
 def _check_free(host: str, port: int) -> None:

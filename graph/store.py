@@ -11,6 +11,15 @@ Every article lives in its own named graph; replacing an article is one
 SPARQL update (drop + insert), which Oxigraph applies as one transaction, so a
 reader never sees half an article and a failure leaves the old one in place.
 
+The store's default graph is kept as the set union of the article graphs (the
+*index*): the same update that writes an article adds its triples there and
+removes those no other article states. A fact stated by N articles is then one
+triple in the default graph, so queries join there without N-fold copies (the
+bag union pyoxigraph gives with `use_default_graph_as_union` made star joins
+grow as N^k). Dataset dumps and quad counts leave the default graph out. A store
+written before the index existed is indexed once when opened for writing; read
+only, it is queried through the bag union as before (`indexed` is False).
+
 A directory store takes one writer (RocksDB's LOCK; a second gets "store … is in
 use"). A process killed mid-write leaves the LOCK file but not the lock: the next
 open replays the write-ahead log up to the last whole transaction (tests/test_crash.py).
@@ -48,6 +57,13 @@ MEMORY = "memory:"
 REMOTE_SCHEMES = ("http://", "https://")
 QUAD_COUNT = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
 UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+# Fills the index of a store written before it existed (one transaction).
+BUILD_INDEX = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+# Brings the index in line with the article graphs after an arbitrary update (reads every quad).
+SYNC_INDEX = (
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+)
 
 # SPARQL VARNAME, ASCII subset: binding names are spliced into query text (remote VALUES).
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -109,20 +125,43 @@ def binding_terms(bindings: Mapping[str, object]) -> dict[str, Term]:
     return terms
 
 
-def _insert_block(graph: URIRef, triples: Iterable[Triple]) -> str:
+def _insert_block(graph: URIRef, triples: Iterable[Triple], *, index: bool) -> str:
     lines = " .\n".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)}" for s, p, o in triples)
-    return f"INSERT DATA {{ GRAPH {graph_node(graph)} {{\n{lines} .\n}} }}" if lines else ""
+    if not lines:
+        return ""
+    named = f"GRAPH {graph_node(graph)} {{\n{lines} .\n}}"
+    return f"INSERT DATA {{ {named}\n{lines} .\n}}" if index else f"INSERT DATA {{ {named} }}"
 
 
-def replace_update(graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> str:
-    """One SPARQL update that drops each named graph and inserts its new triples."""
+def unindex_update(name: URIRef | str | ox.NamedNode) -> str:
+    """The SPARQL update removing from the index (the default graph) what only this article graph states."""
+    g = name if isinstance(name, ox.NamedNode) else graph_node(name)
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }}"
+        f" FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }}"
+    )
+
+
+def replace_update(graphs: Sequence[tuple[URIRef, Sequence[Triple]]], *, index: bool = True) -> str:
+    """One SPARQL update that drops each named graph and inserts its new triples.
+
+    With `index`, the default graph follows: what only the old graph stated leaves it, the new triples enter it.
+    """
     parts: list[str] = []
     for name, triples in graphs:
+        if index:
+            parts.append(unindex_update(name))
         parts.append(f"DROP SILENT GRAPH {graph_node(name)}")
-        block = _insert_block(name, triples)
+        block = _insert_block(name, triples, index=index)
         if block:
             parts.append(block)
     return " ;\n".join(parts)
+
+
+def remove_update(names: Sequence[ox.NamedNode], *, index: bool = True) -> str:
+    """One SPARQL update that drops the named graphs (and, with `index`, what only they stated from the index)."""
+    parts = [[unindex_update(n), f"DROP SILENT GRAPH {n}"] if index else [f"DROP SILENT GRAPH {n}"] for n in names]
+    return " ;\n".join(part for pair in parts for part in pair)
 
 
 class KnowledgeStore(ABC):
@@ -136,18 +175,32 @@ class KnowledgeStore(ABC):
     location: str
     read_only: bool
 
+    @property
+    @abstractmethod
+    def indexed(self) -> bool:
+        """Whether the default graph is the maintained set union of the article graphs (see the module docstring)."""
+
     # -- writing -----------------------------------------------------------------
     def replace_articles(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> None:
-        """Replace each named graph with its triples, all in one transaction."""
+        """Replace each named graph with its triples (and keep the index), all in one transaction."""
         if graphs:
-            self.update(replace_update(graphs))
+            self.update(replace_update(graphs, index=self.indexed))
 
     def remove_articles(self, names: Iterable[URIRef | str]) -> int:
         """Drop the named graphs that exist; return how many were dropped."""
         present = self._present([graph_node(n) for n in names])
         if present:
-            self.update(" ;\n".join(f"DROP SILENT GRAPH {n}" for n in present))
+            self.update(remove_update(present, index=self.indexed))
         return len(present)
+
+    def apply_update(self, sparql: str) -> None:
+        """Run a user's SPARQL update and bring the index in line, in one transaction.
+
+        The update should change article graphs; what it writes to the default graph is replaced by
+        the union of the article graphs. Syncing reads every quad: seconds on a million.
+        """
+        text = sparql.rstrip().rstrip(";")
+        self.update(f"{text} ;\n{SYNC_INDEX}" if self.indexed else text)
 
     @abstractmethod
     def update(self, sparql: str) -> None:
@@ -212,6 +265,26 @@ class EmbeddedStore(KnowledgeStore):
         self.location = location
         self.read_only = read_only
         self._unflushed = 0  # characters of SPARQL updates written since the last flush
+        self._indexed = self._index_ready()
+
+    def _index_ready(self) -> bool:
+        """Whether the default graph is the index; a writable store written before it existed is indexed now."""
+        store = self._store
+        if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
+            return True
+        if next(iter(store.named_graphs()), None) is None:
+            return True  # empty: every write keeps the index from now on
+        if self.read_only:
+            logger.info("store %s has no index (written by an older cvkg): queries read the bag union", self.location)
+            return False
+        logger.warning("indexing store %s once (written by an older cvkg)", self.location)
+        self.update(BUILD_INDEX)
+        return True
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the default graph is the maintained set union of the article graphs."""
+        return self._indexed
 
     @property
     def _store(self) -> ox.Store:
@@ -239,7 +312,7 @@ class EmbeddedStore(KnowledgeStore):
         try:
             return self._store.query(
                 sparql,
-                use_default_graph_as_union=True,
+                use_default_graph_as_union=not self._indexed,
                 prefixes=PREFIXES,
                 substitutions=subs,  # type: ignore[arg-type]
             )
@@ -262,18 +335,28 @@ class EmbeddedStore(KnowledgeStore):
 
     def dump(self, fmt: ox.RdfFormat, *, union: bool = False) -> bytes:
         """Serialize the dataset (or, with `union`, the union of its graphs) as bytes."""
+        store = self._store
         if union or not fmt.supports_datasets:
-            triples = self._store.query(UNION_TRIPLES)
+            if self._indexed:
+                return store.dump(format=fmt, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)  # type: ignore[return-value]
+            triples = store.query(UNION_TRIPLES)
             return ox.serialize(triples, format=fmt, prefixes=PREFIXES)  # type: ignore[arg-type,return-value]
-        return self._store.dump(format=fmt, prefixes=PREFIXES)  # type: ignore[return-value]
+        quads = (q for g in store.named_graphs() for q in store.quads_for_pattern(None, None, None, g))
+        return ox.serialize(quads, format=fmt, prefixes=PREFIXES)  # type: ignore[arg-type,return-value]
 
     def load(self, data: bytes, fmt: ox.RdfFormat) -> None:
-        """Add RDF data (quads keep their graphs) in one transaction."""
+        """Add RDF data (quads keep their graphs; the index gets their triples) in one transaction."""
         self._check_writable()
         try:
-            self._store.load(data, format=fmt)
+            quads = list(ox.parse(data, format=fmt))
         except (SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot load RDF data: {exc}") from exc
+        if self._indexed:
+            quads += [ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.graph_name != ox.DefaultGraph()]
+        try:
+            self._store.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"cannot write store {self.location}: {exc}") from exc
 
     def close(self) -> None:
         """Flush to disk and let go of the database, so another handle can open it (idempotent)."""

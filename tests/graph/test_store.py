@@ -321,15 +321,6 @@ def test_remote_endpoint_paths_are_used(oxigraph_server):
     assert "\n" not in str(info.value)
 
 
-def test_remote_union_option_decides_the_default_graph(oxigraph_server):
-    store = open_store(oxigraph_server)
-    store.update("DROP ALL")
-    _write(store, _result("https://news.example/a"))
-    assert bool(store.query("ASK { ?e a cvkg:Migration }"))
-    # `oxigraph serve` without --union-default-graph: its own default graph is empty
-    assert not bool(open_store(oxigraph_server + "#union=server").query("ASK { ?e a cvkg:Migration }"))
-
-
 def test_unreachable_server_is_a_one_line_store_error():
     from conftest import free_port
 

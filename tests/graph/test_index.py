@@ -1,0 +1,163 @@
+"""The index: the store's default graph is the set union of the article graphs, on every backend.
+
+Queries join there, so a fact stated by N articles must be one triple there, and a
+triple must leave it when no article states it any more.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pyoxigraph as ox
+import pytest
+from test_store import AWS, BYTEDANCE, _result, _write
+
+from graph.build import article_triples
+from graph.records import Entity
+from graph.remote import serve_command
+from graph.store import open_store
+
+UNION = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+DEFAULT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+
+
+def _rows(store, sparql: str) -> list[tuple[str, str, str]]:
+    return [(str(r["s"]), str(r["p"]), str(r["o"])) for r in store.query(sparql)]
+
+
+def assert_index_is_the_union(store) -> None:
+    assert store.indexed
+    index = _rows(store, DEFAULT)
+    assert len(index) == len(set(index)), "the default graph is a set"
+    assert set(index) == set(_rows(store, UNION))
+
+
+def _variant(n: int, rng: random.Random):
+    """An article about a shared provider and one of a few customers, with its own sentence."""
+    customer = Entity(f"customer-{rng.randrange(4)}", f"Customer {rng.randrange(4)}", "Company")
+    result = _result(f"https://news.example/{n}", evidence=f"Sentence {rng.randrange(3)}.")
+    event = result.events[0]
+    roles = {**event.roles, "customer": (customer,) if rng.random() < 0.5 else (BYTEDANCE,)}
+    return replace(result, entities=(*result.entities, customer), events=(replace(event, roles=roles),))
+
+
+def test_index_is_the_set_union_after_any_writes_and_removals(store):
+    rng = random.Random(3)
+    for step in range(12):
+        if step % 4 == 3:
+            gone = rng.sample(store.article_graphs(), k=2)
+            assert store.remove_articles(gone) == 2
+        else:  # new articles and rewrites of old ones (same URL, other facts), several per transaction
+            _write(store, *(_variant(rng.randrange(8), rng) for _ in range(3)))
+        assert_index_is_the_union(store)
+    store.remove_articles(store.article_graphs())
+    assert _rows(store, DEFAULT) == []
+
+
+def test_a_fact_stated_by_many_articles_matches_once(store):
+    _write(store, *(_result(f"https://news.example/{n}") for n in range(3)))
+    rows = list(store.query("SELECT ?e ?label WHERE { ?e a cvkg:Migration ; cvkg:toProvider/rdfs:label ?label }"))
+    assert [r["label"].value for r in rows] == ["Amazon Web Services"]
+    articles = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?e a cvkg:Migration ; prov:wasDerivedFrom ?a }")
+    assert next(iter(articles))["n"].value == "3"  # each source is still there
+
+
+def test_exports_and_counts_leave_the_index_out(store):
+    _write(store, _result("https://news.example/a"), _result("https://news.example/b"))
+    named = len(_rows(store, "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    assert store.quad_count() == named
+    quads = list(ox.parse(store.dump(ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == named and all(q.graph_name != ox.DefaultGraph() for q in quads)
+    union = list(ox.parse(store.dump(ox.RdfFormat.N_TRIPLES, union=True), format=ox.RdfFormat.N_TRIPLES))
+    assert len(union) == len(set(_rows(store, UNION)))
+
+
+def test_loaded_quads_enter_the_index(store):
+    _write(store, _result("https://news.example/a"))
+    (name,) = store.article_graphs()
+    data = store.dump(ox.RdfFormat.N_QUADS).replace(f"<{name}> .".encode(), b"<https://news.example/copy> .")
+    store.load(data, ox.RdfFormat.N_QUADS)
+    assert len(store.article_graphs()) == 2
+    assert_index_is_the_union(store)
+
+
+def _older_store(location: str) -> None:
+    """A store as cvkg wrote it before the index: article graphs only."""
+    store = ox.Store(location)
+    for n in range(2):
+        name, triples = article_triples(_result(f"https://news.example/{n}"))
+        store.extend(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), _term(o), ox.NamedNode(name)) for s, p, o in triples)
+    store.flush()
+
+
+def _term(term) -> ox.NamedNode | ox.Literal:
+    from graph.store import to_ox
+
+    return to_ox(term)
+
+
+def test_an_older_store_is_read_as_before_and_indexed_when_opened_for_writing(tmp_path):
+    location = str(tmp_path / "older")
+    _older_store(location)
+    read_only = open_store(location, read_only=True)
+    assert not read_only.indexed
+    assert len(list(read_only.query("SELECT DISTINCT ?e WHERE { ?e a cvkg:Migration }"))) == 1
+    assert "--union-default-graph" in serve_command(location, port=1)
+    read_only.close()
+    with_index = open_store(location)
+    assert_index_is_the_union(with_index)
+    with_index.close()
+    assert open_store(location, read_only=True).indexed
+    assert "--union-default-graph" not in serve_command(location, port=1)
+
+
+def test_a_server_store_keeps_the_index_in_its_own_default_graph(oxigraph_server):
+    store = open_store(oxigraph_server)
+    store.update("DROP ALL")
+    _write(store, _result("https://news.example/a"), _result("https://news.example/b"))
+    assert_index_is_the_union(store)
+    # union=server sends no union-default-graph: it reads the server's own default graph, the index
+    plain = open_store(oxigraph_server + "#union=server")
+    assert not plain.indexed
+    assert sorted(_rows(plain, DEFAULT)) == sorted(set(_rows(store, UNION)))
+
+
+def test_an_older_server_store_is_read_through_the_union_until_written(oxigraph_server):
+    writer = open_store(oxigraph_server)
+    writer.update("DROP ALL")
+    name, triples = article_triples(_result("https://news.example/old"))
+    lines = " .\n".join(f"<{s}> <{p}> {_term(o)}" for s, p, o in triples)
+    writer.update(f"INSERT DATA {{ GRAPH <{name}> {{ {lines} }} }}")  # as an older cvkg wrote it
+    reader = open_store(oxigraph_server, read_only=True)
+    assert not reader.indexed
+    assert bool(reader.query("ASK { ?e a cvkg:Migration }"))
+    later = open_store(oxigraph_server)
+    _write(later, _result("https://news.example/new"))
+    assert later.indexed
+    assert_index_is_the_union(later)
+
+
+@pytest.mark.parametrize("fresh", [True, False])
+def test_replacing_keeps_triples_other_articles_still_state(store, fresh):
+    first, second = _result("https://news.example/a"), _result("https://news.example/b")
+    _write(store, first, second)
+    changed = replace(first, events=(), entities=(AWS,), relations=())
+    if fresh:
+        store.remove_articles([article_triples(first)[0]])
+    else:
+        _write(store, changed)
+    assert bool(store.query("ASK { ?e a cvkg:Migration }"))  # still stated by the second article
+    assert_index_is_the_union(store)
+    store.remove_articles([article_triples(second)[0]])
+    assert not bool(store.query("ASK { ?e a cvkg:Migration }"))
+    assert_index_is_the_union(store)
+
+
+def test_a_users_update_leaves_the_index_in_line(store):
+    _write(store, _result("https://news.example/a"), _result("https://news.example/b"))
+    store.apply_update("DELETE WHERE { GRAPH ?g { ?e cvkg:confidence ?c } } ;")
+    assert not bool(store.query("ASK { ?e cvkg:confidence ?c }"))
+    store.apply_update("INSERT DATA { <https://example.org/stray> <https://example.org/p> 1 }")  # default graph
+    assert not bool(store.query("ASK { <https://example.org/stray> ?p ?o }"))
+    assert_index_is_the_union(store)
