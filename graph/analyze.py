@@ -15,9 +15,9 @@ Two projections, both `nx.MultiDiGraph`s keyed by IRI:
   and event nodes (`kind="event"`, with the event attributes) joined by role
   edges entity -> event, keyed and labelled (`relation`) by the role.
 
-Each query selects DISTINCT rows inside `GRAPH ?g`, because the default graph
-is the union of the article graphs and a triple stated by N articles would
-otherwise match N times.
+Entities and events are read from the default graph, the set union of the
+article graphs (`graph.store`); edges keep the article graphs that state them.
+The queries still say DISTINCT, for a store without that index (the bag union).
 """
 
 from __future__ import annotations
@@ -64,13 +64,13 @@ _EDGE_VALUES = " ".join(f"<{iri}>" for iri in EDGE_PROPERTIES.values())
 _EDGES_QUERY = f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {_EDGE_VALUES} }} }}"
 _ENTITIES_QUERY = f"""
 SELECT DISTINCT ?n ?p ?o WHERE {{
-  GRAPH ?g {{ ?n ?p ?o }}
+  ?n ?p ?o
   VALUES ?p {{ <{_LABEL}> <{_RDF_TYPE}> <{_ALT_LABEL}> <{_SAME_AS}> <{_JOB_TITLE}> }}
   FILTER(STRSTARTS(STR(?n), "{ENT}"))
 }}
 """
 # Events and their amount nodes (minted as evt:…-value) share the evt: namespace.
-_EVENTS_QUERY = f'SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?s), "{EVT}")) }}'
+_EVENTS_QUERY = f'SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{EVT}")) }}'
 _MONETARY_AMOUNT = str(SCHEMA.MonetaryAmount)
 _AMOUNT_FIELDS = {str(SCHEMA.value): "value", str(SCHEMA.currency): "currency", _CVKG + "per": "per"}
 _AMOUNT_FIELDS[_CVKG + "qualifier"] = "qualifier"

@@ -144,6 +144,8 @@ def query(
 def update(settings: Settings, sparql: str | None, file: str | None, allow_service: bool) -> None:
     """Change the store with a SPARQL Update (one transaction) and report the quad count.
 
+    Change the article graphs (GRAPH ?g { … }); the default graph is their union, kept by cvkg.
+
     \b
     Example:
         cvkg update "DELETE WHERE { GRAPH ?g { ?e cvkg:confidence ?c } }"
@@ -158,7 +160,7 @@ def update(settings: Settings, sparql: str | None, file: str | None, allow_servi
     check_network_access(text, allow_service=allow_service)
     with opened_store(settings.store) as store:
         before = store.quad_count()
-        store.update(text)
+        store.apply_update(text)
         after = store.quad_count()
     click.echo(f"quads: {before} -> {after} ({after - before:+d})", err=True)
 

@@ -208,16 +208,15 @@ doc:c { doc:c a schema:NewsArticle ; schema:headline "Report C" .
 """
 
 
-def test_conflicting_figures_are_listed_with_both_sources():
+def test_conflicting_figures_list_each_value_with_its_sources():
     store = open_store("memory:")
     store.load(CONFLICT.encode(), ox.RdfFormat.TRIG)
     found = rows(store, "conflicting-figures")
-    assert {
-        (r["about"], r["figure"], Decimal(r["value1"]), r["source1"], Decimal(r["value2"]), r["source2"]) for r in found
-    } == {
-        ("Acme Cloud", "growthRate", Decimal("0.37"), "Report A", Decimal("0.39"), "Report B"),
-        ("Acme Cloud", "revenue (USD)", Decimal(100), "Report A", Decimal(120), "Report C"),
-        ("Acme Cloud", "revenue (USD)", Decimal(100), "Report B", Decimal(120), "Report C"),
+    assert {(r["about"], r["figure"], Decimal(r["value"]), r["source"], int(r["articles"])) for r in found} == {
+        ("Acme Cloud", "growthRate", Decimal("0.37"), "Report A", 1),
+        ("Acme Cloud", "growthRate", Decimal("0.39"), "Report B", 1),
+        ("Acme Cloud", "revenue (USD)", Decimal(100), "Report A", 2),
+        ("Acme Cloud", "revenue (USD)", Decimal(120), "Report C", 1),
     }
 
 
