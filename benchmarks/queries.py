@@ -50,12 +50,21 @@ def sample_results() -> list[ArticleResult]:
 
 
 def variant(result: ArticleResult, index: int, rng: random.Random, companies: int) -> ArticleResult:
-    """A copy of an article result with other companies (not providers), scaled amounts and a new date."""
+    """A copy of an article result with other companies, scaled amounts and a new date.
+
+    Providers, their corporate family (parents and owners, as the article's relations give them),
+    places and media stay: they are the market every article is about, one node each as in a real
+    archive. Renaming Google or Amazon too would give each provider thousands of parents.
+    """
     renamed: dict[str, Entity] = {}
+    family = {e.id for e in result.entities if e.cls == "CloudProvider"}
+    links = [{r.subject.id, r.object.id} for r in result.relations if r.prop in ("parentOrganization", "owns")]
+    while grown := {i for link in links if link & family for i in link} - family:
+        family |= grown
 
     def entity(e: Entity) -> Entity:
-        if e.cls != "Company":
-            return e  # providers, places and media stay: they are the market every article is about
+        if e.cls != "Company" or e.id in family:
+            return e
         if e.id not in renamed:
             n = rng.randrange(companies)
             renamed[e.id] = replace(e, id=f"bench-company-{n}", label=f"Bench Company {n}", alt_labels=())
@@ -81,7 +90,7 @@ def variant(result: ArticleResult, index: int, rng: random.Random, companies: in
     def renamed_event(e: object) -> object:
         # an event about renamed companies gets other figures too; one about providers only (a quarter's
         # revenue, a region) keeps them, as every article reporting it would
-        changes = any(isinstance(v, Entity) and v.cls == "Company" for vs in e.roles.values() for v in vs)  # type: ignore[attr-defined]
+        changes = any(isinstance(v, Entity) and entity(v) != v for vs in e.roles.values() for v in vs)  # type: ignore[attr-defined]
         roles = {
             r: tuple(value(v) if changes or not isinstance(v, Amount) else v for v in vs) for r, vs in e.roles.items()
         }  # type: ignore[attr-defined]
