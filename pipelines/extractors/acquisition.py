@@ -18,6 +18,7 @@ from pipelines.extractors.common import (
     is_org,
     particles,
     sentences_before,
+    span_tokens,
     subject_entity,
     subject_of,
 )
@@ -206,7 +207,7 @@ def _named_object(noun: Token) -> list[Token]:
 def extract_acquisitions(ctx: Context) -> list[Event]:
     """Acquisitions stated in the sentence, one per target ('buy X for $2bn and take over Y')."""
     found: list[Event] = []
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         parts = _acquisition_parts(ctx, token)
         if parts is None:
             continue
@@ -238,7 +239,7 @@ def _by_phrase(noun: Token) -> list[Token]:
 
 def _investor_list(ctx: Context) -> list[Event]:
     """ "Y's investors include A, B and C" / 'backers such as A and B'."""
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         if token.lemma_.lower() not in INVESTOR_NOUNS:
             continue
         investee = _possessor(ctx, token)
@@ -258,7 +259,7 @@ def _investor_list(ctx: Context) -> list[Event]:
 
 def _investor_in(ctx: Context) -> list[Event]:
     """'X joined as an investor in Y' / 'X became the largest shareholder in Y'."""
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         if token.lemma_.lower() not in INVESTOR_NOUNS or token.pos_ != "NOUN":
             continue
         investees = _entities(
@@ -275,7 +276,7 @@ def _investor_in(ctx: Context) -> list[Event]:
 
 def _commitment(ctx: Context) -> list[Event]:
     """'X committed $1bn to Y' where Y is a company, not a cloud provider (that would be a contract)."""
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         if token.pos_ != "VERB" or token.lemma_.lower() not in ("commit", "pledge", "inject", "pour"):
             continue
         if not ctx.deal_amounts():
@@ -302,7 +303,7 @@ def _round_context(ctx: Context) -> bool:
 def _raiser(ctx: Context) -> Entity | None:
     """The company raising the round: the subject of 'raise' in this or the three sentences before."""
     for sent in [ctx.sent, *sentences_before(ctx.sent, 3)]:
-        for token in sent:
+        for token in span_tokens(sent):
             if token.pos_ == "VERB" and token.lemma_.lower() == "raise":
                 subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
                 entity = ctx.resolver.resolve(ctx.sent.doc[subject.i : subject.i + 1]) if subject is not None else None
@@ -326,7 +327,7 @@ def _round_participants(ctx: Context) -> list[Event]:
         return []
     investors: list[tuple[int, Entity]] = []
     trigger = ctx.sent.root
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         lemma = token.lemma_.lower()
         objects = [c for c in token.children if c.dep_ == "dobj"]
         doc = ctx.sent.doc
@@ -369,7 +370,7 @@ def extract_investments(ctx: Context) -> list[Event]:
 
 def _stated_investments(ctx: Context) -> list[Event]:
     """'X invested $1.5bn in Y', 'Y is backed by X', "X's investment in Y", 'X took a stake in Y'."""
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" and lemma in INVEST_VERBS:
             if any(c.dep_ == "nsubjpass" for c in token.children):  # "Y is backed by X"

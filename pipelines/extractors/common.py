@@ -45,7 +45,7 @@ class Context:
 
     @property
     def text(self) -> str:
-        return self.sent.text.strip()
+        return span_text(self.sent).strip()
 
     @property
     def text_so_far(self) -> str:
@@ -65,7 +65,9 @@ class Context:
 
     @cached_property
     def _amounts(self) -> tuple[tuple[int, Amount], ...]:
-        return tuple((self._token_at(f), f.value) for f in find_amounts(self.sent.text) if isinstance(f.value, Amount))
+        return tuple(
+            (self._token_at(f), f.value) for f in find_amounts(span_text(self.sent)) if isinstance(f.value, Amount)
+        )
 
     def deal_amounts(self) -> list[tuple[int, Amount]]:
         """The sentence's amounts of at least a million, each value stated once (restatements dropped)."""
@@ -79,7 +81,7 @@ class Context:
 
     def terms(self) -> list[str]:
         """Contract lengths stated in the sentence."""
-        return [str(f.value) for f in find_terms(self.sent.text)]
+        return [str(f.value) for f in find_terms(span_text(self.sent))]
 
     def _token_at(self, found: Found) -> int:
         char = self.sent.start_char + found.start
@@ -113,6 +115,24 @@ def doc_text(doc: Doc) -> str:
     if found is None:
         found = doc.user_data["cvkg_text"] = doc.text
     return found  # type: ignore[no-any-return]
+
+
+def doc_tokens(doc: Doc) -> tuple[Token, ...]:
+    """The doc's tokens, made once per doc (spaCy builds a new Token object on every index or iteration)."""
+    found = doc.user_data.get("cvkg_tokens")
+    if found is None:
+        found = doc.user_data["cvkg_tokens"] = tuple(doc)
+    return found  # type: ignore[no-any-return]
+
+
+def span_tokens(span: Span) -> tuple[Token, ...]:
+    """The span's tokens, from the doc's (iterating the span would make new Token objects)."""
+    return doc_tokens(span.doc)[span.start : span.end]
+
+
+def span_text(span: Span) -> str:
+    """The span's text, cut from the doc's (`span.text` joins its tokens on each call)."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
 
 
 def sentences_before(sent: Span, count: int) -> list[Span]:

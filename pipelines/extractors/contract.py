@@ -12,6 +12,7 @@ from pipelines.extractors.common import (
     clause_heads,
     confidence,
     path_avoids_other_clauses,
+    span_tokens,
     subject_entity,
 )
 
@@ -37,7 +38,7 @@ COMBINED_WORDS = ("combined", "in total", "between them", "shared", "split among
 def _triggers(ctx: Context) -> list[Token]:
     found = []
     lowered = {t.lower_ for t in ctx.sent}
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" and lemma in DEAL_VERBS:
             found.append(token)
@@ -95,7 +96,7 @@ def _customers(ctx: Context, verb: Token) -> list[Entity]:
 
 def _customer_list(ctx: Context) -> tuple[list[Entity], Entity | None]:
     """'Its customers include A, B and C' / "AWS customers such as A and B": (customers, provider)."""
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         if token.lemma_.lower() not in CUSTOMER_NOUNS or token.pos_ != "NOUN":
             continue
         provider = None
@@ -136,7 +137,7 @@ def _customer_list(ctx: Context) -> tuple[list[Entity], Entity | None]:
 
 def _among_customers(ctx: Context) -> tuple[list[Entity], Entity | None]:
     """ "counts Zoom among its customers", 'A and B were among the first customers': (customers, provider)."""
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         if token.lemma_.lower() not in CUSTOMER_NOUNS or token.pos_ != "NOUN" or token.head.lower_ != "among":
             continue
         verb = token.head.head
@@ -239,7 +240,7 @@ def extract(ctx: Context) -> list[Event]:
     'X signed a five-year, $2bn deal with Google Cloud'; "a $2bn commitment to Google and $1bn to AWS";
     'AWS customers include A, B and C'. Takeovers are not contracts.
     """
-    if any(t.lemma_.lower() in TAKEOVER_LEMMAS for t in ctx.sent):
+    if any(t.lemma_.lower() in TAKEOVER_LEMMAS for t in span_tokens(ctx.sent)):
         return []
     customers, listed_provider = _customer_list(ctx)
     if not customers:
@@ -249,7 +250,9 @@ def extract(ctx: Context) -> list[Event]:
     events: list[Event] = []
     for trigger in _triggers(ctx):
         status = assertion(ctx, trigger)
-        if status is None or any(t.lemma_.lower() in ENDING_LEMMAS for t in ctx.sent if t.i in clause_heads(trigger)):
+        if status is None or any(
+            t.lemma_.lower() in ENDING_LEMMAS for t in span_tokens(ctx.sent) if t.i in clause_heads(trigger)
+        ):
             continue
         verb = trigger if trigger.pos_ == "VERB" else trigger.head
         customers = _customers(ctx, verb)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
 from ontology import GazetteerEntry
-from pipelines.extractors.common import Context, confidence, doc_sents
+from pipelines.extractors.common import Context, confidence, doc_sents, span_tokens
 from pipelines.extractors.partnership import antecedent, orgs_in, stated
 from pipelines.normalize import NUMBER_WORDS
 
@@ -153,7 +153,7 @@ def _is_facility(ctx: Context, token: Token) -> bool:
         text = ctx.text_so_far.lower()
         return "data cent" in text or "data-cent" in text or "cloud region" in text
     if lower == "one":
-        return any(_is_facility(ctx, t) for t in ctx.sent if t.i < token.i and t.lower_ != "one")
+        return any(_is_facility(ctx, t) for t in span_tokens(ctx.sent) if t.i < token.i and t.lower_ != "one")
     return lemma == "infrastructure" and bool(modifiers & {"cloud", "data", "digital", "ai"})
 
 
@@ -208,7 +208,7 @@ def _owner(ctx: Context, facility: Token, verb: Token) -> Entity | None:
         if child.lower_ not in ("its", "their"):
             # 'the telecoms operator's data centre': the nearest organisation named before it
             subject = antecedent(ctx, verb, skip=facility)
-            earlier = [e for e in orgs_in(ctx, [t for t in ctx.sent if t.i < child.i]) if e != subject]
+            earlier = [e for e in orgs_in(ctx, [t for t in span_tokens(ctx.sent) if t.i < child.i]) if e != subject]
             return earlier[-1] if earlier else None
     for agent in (c for c in verb.children if c.dep_ == "agent"):
         orgs = orgs_in(ctx, list(agent.subtree))
@@ -285,7 +285,7 @@ def _facility_event(ctx: Context, facility: Token) -> list[Event]:
 def extract(ctx: Context) -> list[Event]:
     """Data centres and cloud regions an organisation opens, runs or plans, one event per location."""
     events: list[Event] = []
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         if _is_facility(ctx, token):
             events.extend(e for e in _facility_event(ctx, token) if e not in events)
     return events
@@ -373,7 +373,7 @@ def _entry_target(ctx: Context, token: Token) -> tuple[Token, list[Entity]] | No
 
 def extract_market_entries(ctx: Context) -> list[Event]:
     """Entries into a geographic market: 'made its foray into the US market in 2014', 'entered India'."""
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         found = _entry_target(ctx, token)
         if found is None or not found[1]:
             continue

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
-from pipelines.extractors.common import Context, assertion, confidence, doc_sents
+from pipelines.extractors.common import Context, assertion, confidence, doc_sents, span_text, span_tokens
 from pipelines.extractors.reference import described
 from pipelines.normalize import find_amounts, find_percentages
 from pipelines.periods import find_periods, shift_year
@@ -66,7 +66,7 @@ def _state(doc: Doc, sent: Span) -> dict[str, object]:
 
 def _tokens_in(sent: Span, start: int, end: int) -> list[Token]:
     base = sent.start_char
-    return [t for t in sent if t.idx < base + end and t.idx + len(t.text) > base + start]
+    return [t for t in span_tokens(sent) if t.idx < base + end and t.idx + len(t.text) > base + start]
 
 
 def _clause_of(token: Token, values: set[int]) -> Token:
@@ -270,9 +270,11 @@ def _word_growth(clause: list[Token]) -> Decimal | None:
 
 def _may_grow_in_words(sent: Span) -> bool:
     """Whether any clause of the sentence could state growth in words (what `_word_growth` needs)."""
-    if any(t.pos_ == "VERB" and t.lemma_.lower() in MULTIPLES for t in sent):
+    if any(t.pos_ == "VERB" and t.lemma_.lower() in MULTIPLES for t in span_tokens(sent)):
         return True
-    return any(t.lower_ in WORD_FRACTIONS for t in sent) and any(t.lemma_.lower() in GROW_LEMMAS for t in sent)
+    return any(t.lower_ in WORD_FRACTIONS for t in span_tokens(sent)) and any(
+        t.lemma_.lower() in GROW_LEMMAS for t in span_tokens(sent)
+    )
 
 
 def _marker(doc: Doc, token: Token, start: int) -> str:
@@ -335,9 +337,9 @@ def _fallback_period(ctx: Context, clause: list[Token], state: dict[str, object]
         if known and (not quarter or "Q" in known):
             return known
     for sent in doc_sents(ctx.sent.doc):
-        if sent.start == ctx.sent.start or not any(t.pos_ in ("VERB", "AUX") for t in sent):
+        if sent.start == ctx.sent.start or not any(t.pos_ in ("VERB", "AUX") for t in span_tokens(sent)):
             continue
-        for found in find_periods(sent.text, ctx.article.date):
+        for found in find_periods(span_text(sent), ctx.article.date):
             period = str(found.value)
             if not re.fullmatch(r"\d{4}-\d{2}", period) and (not quarter or "Q" in period):
                 return period
@@ -373,17 +375,17 @@ def _forecast(pred: Token, clause: list[Token]) -> bool:
 def _split(ctx: Context, state: dict[str, object]) -> tuple[dict[int, list[Token]], list, list, list]:
     """The sentence's clauses (predicate index → tokens) and its amounts, percentages and periods by token."""
     sent = ctx.sent
-    amounts = [(f, f.value) for f in find_amounts(sent.text) if isinstance(f.value, Amount)]
-    percentages = find_percentages(sent.text)
+    amounts = [(f, f.value) for f in find_amounts(span_text(sent)) if isinstance(f.value, Amount)]
+    percentages = find_percentages(span_text(sent))
     if not amounts and not percentages and not _may_grow_in_words(sent):
         return {}, [], [], []  # no figure, so no result: skip parsing the clauses
     placed = [(toks[0].i, a) for f, a in amounts if (toks := _tokens_in(sent, f.start, f.end))]
     pcts = [(toks, Decimal(str(f.value))) for f in percentages if (toks := _tokens_in(sent, f.start, f.end))]
     values = {t.i for f, _ in amounts for t in _tokens_in(sent, f.start, f.end)} | {t.i for p, _ in pcts for t in p}
     clauses: dict[int, list[Token]] = {}
-    for token in sent:
+    for token in span_tokens(sent):
         clauses.setdefault(_clause_of(token, values).i, []).append(token)
-    found = find_periods(sent.text, ctx.article.date, reference=str(state.get("period") or ""))
+    found = find_periods(span_text(sent), ctx.article.date, reference=str(state.get("period") or ""))
     periods = [(toks, str(f.value)) for f in found if (toks := _tokens_in(sent, f.start, f.end))]
     return clauses, placed, pcts, periods
 
@@ -465,14 +467,14 @@ def _remember(ctx: Context, state: dict[str, object], events: list[Event]) -> No
     if events:
         state["focus"] = state["owner"] = events[0].roles["organization"][0]
         return
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
             phrase = [t for t in token.subtree if not _in_relative(t, token)]
             entity = _mention(ctx, phrase, token)
             if entity is not None:
                 state["focus"] = entity
                 break
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         if token.lemma_.lower() in REVENUE_NOUNS:
             entity = _mention(
                 ctx, [c for c in token.subtree if c.dep_ in ("poss", "compound") or c.head.dep_ == "poss"]

@@ -14,6 +14,7 @@ from pipelines.extractors.common import (
     particles,
     path_avoids_other_clauses,
     phrase_head,
+    span_tokens,
     subject_entity,
     subject_of,
 )
@@ -35,7 +36,7 @@ HOLDINGS = {"cloud", "unit", "arm", "division", "platform", "servers", "infrastr
 
 def _triggers(ctx: Context) -> list[Token]:
     found = []
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         lemma = token.lemma_.lower()
         if token.pos_ in ("VERB", "AUX") and lemma in MOVE_LEMMAS | LEAVE_LEMMAS:
             found.append(token)
@@ -74,7 +75,7 @@ def _provider_roles(ctx: Context, trigger: Token) -> tuple[list[Entity], list[En
 
 def _closes_data_centres(ctx: Context) -> bool:
     """Whether the sentence has someone closing its own data centres ('closed the last of its data centres')."""
-    for verb in ctx.sent:
+    for verb in span_tokens(ctx.sent):
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in EXIT_LEMMAS:
             continue
         for obj in (c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")):

@@ -11,7 +11,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
-from pipelines.extractors.common import DENIAL_LEMMAS, Context, assertion, confidence, is_org, sentences_before
+from pipelines.extractors.common import (
+    DENIAL_LEMMAS,
+    Context,
+    assertion,
+    confidence,
+    is_org,
+    sentences_before,
+    span_tokens,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -121,7 +129,7 @@ def stated(ctx: Context, verb: Token) -> str | None:
     would = any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children)
     reported = any(a.lemma_.lower() in REPORTING_VERBS for a in verb.ancestors)
     negated = any(c.dep_ == "neg" for v in (verb, *verb.ancestors) for c in v.children)
-    denied = any(t.lemma_.lower() in DENIAL_LEMMAS | {"rumor", "rumour", "speculation"} for t in ctx.sent)
+    denied = any(t.lemma_.lower() in DENIAL_LEMMAS | {"rumor", "rumour", "speculation"} for t in span_tokens(ctx.sent))
     return "Planned" if would and reported and not negated and not denied else None
 
 
@@ -188,7 +196,7 @@ def _pair(ctx: Context, subject: Token) -> list[Entity]:
 def _reduced_relative(ctx: Context, verb: Token) -> list[Entity]:
     """'a company X set up with Y', 'an arrangement X already has with Y' (the relative pronoun left out)."""
     partners = _with(ctx, verb)
-    before = [t for t in ctx.sent if t.i < verb.i and t.pos_ != "ADV"]
+    before = [t for t in span_tokens(ctx.sent) if t.i < verb.i and t.pos_ != "ADV"]
     if not partners or not before:
         return []
     mention = ctx.mention_of(before[-1])
@@ -262,7 +270,7 @@ def extract(ctx: Context) -> list[Event]:
     """Partnerships stated in the sentence, one per set of partners."""
     events: list[Event] = []
     seen: set[frozenset[str]] = set()
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         partners = _partners(ctx, token)
         partners = list(dict.fromkeys(p for p in partners or () if p.cls != "Person"))
         key = frozenset(p.id for p in partners)

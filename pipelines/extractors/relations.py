@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Relation
 from pipelines.entities import noun_word
-from pipelines.extractors.common import Context, subject_of
+from pipelines.extractors.common import Context, span_tokens, subject_of
 from pipelines.extractors.reference import (
     ORG_NOUNS,
     UNIT_NOUNS,
@@ -81,7 +81,7 @@ def _compete(ctx: Context, subject: Entity | None, rivals: list[Entity]) -> list
 def _competes(ctx: Context) -> list[Relation]:
     """'X competes with Y', "X's rivals Y and Z", 'in its race with Y', 'third-largest, behind Y and Z'."""
     found: list[Relation] = []
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         lemma = token.lemma_.lower()
         rivals: list[Entity] = []
         subject_token: Token | None = None
@@ -178,7 +178,7 @@ def _headquarters(ctx: Context) -> list[Relation]:
     """'Seattle-based X', 'X, based in Y', 'X is headquartered in Y', 'the San Jose company'."""
     found: list[Relation] = []
     doc = ctx.sent.doc
-    for token in ctx.sent:
+    for token in span_tokens(ctx.sent):
         place, holder = None, None
         if token.lower_ in HQ_WORDS:
             place, start = _place_before(ctx, token)

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 from graph.records import Entity, Event
 from ontology import load_descriptors
 from pipelines.entities import Mention, to_entity
-from pipelines.extractors.common import Context, assertion, confidence, doc_sents, phrase_head, sentences_before
+from pipelines.extractors.common import (
+    Context,
+    assertion,
+    confidence,
+    doc_sents,
+    phrase_head,
+    sentences_before,
+    span_text,
+    span_tokens,
+)
 from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
 from pipelines.periods import find_periods
 
@@ -115,17 +124,17 @@ def _anchors(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[En
             continue
         anchors.append(Anchor(m.start, m.end, entity, _is_reference(sent.doc[m.end - 1])))
     named = {e.id for e in earlier} | {m.entity.id for m in mentions}
-    lowered = sent.text.lower()
+    lowered = span_text(sent).lower()
     for descriptor, entity_id in _descriptors().items():
         if descriptor not in lowered:
             continue
         for hit in re.finditer(rf"\bthe {re.escape(descriptor)}\b", lowered):
-            token = next((t for t in sent if t.idx - sent.start_char >= hit.start()), None)
+            token = next((t for t in span_tokens(sent) if t.idx - sent.start_char >= hit.start()), None)
             if token is None or entity_id not in named or any(a.start <= token.i < a.end for a in anchors):
                 continue
             entity = ctx.resolver.provider(_known(ctx, entity_id))
             anchors.append(Anchor(token.i, token.i + len(descriptor.split()) + 1, entity))
-    for token in sent:
+    for token in span_tokens(sent):
         if token.lower_ in ("it", "its") and not any(a.start <= token.i < a.end for a in anchors):
             anchors.append(Anchor(token.i, token.i + 1, None))
     return sorted(anchors, key=lambda a: a.start)
@@ -182,11 +191,11 @@ def _rank_of(token: Token, has_share: bool) -> int | None:
 def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
     """Percentages of the sentence that are shares (not growth rates), with token index and qualifier."""
     found = []
-    for f in find_percentages(sent.text):
-        text = sent.text[f.start : f.end]
+    for f in find_percentages(span_text(sent)):
+        text = span_text(sent)[f.start : f.end]
         qual = _QUAL.match(text)
         char = sent.start_char + f.start + (qual.end() if qual else 0)
-        token = next((t for t in sent if t.idx >= char), sent[-1])
+        token = next((t for t in span_tokens(sent) if t.idx >= char), sent[-1])
         tail = sent.doc[token.i : min(token.i + 7, sent.end)].text.lower()
         if re.search(r"\bof\s+(?:its|their|the\s+\w+'s|\w+'s)\s+(?:revenue|sales|profit|spending)", tail):
             continue
@@ -196,7 +205,7 @@ def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
         if growth or "year on year" in tail or "from a year" in tail:
             continue
         qualifier = QUALIFIERS.get(qual.group().lower(), "") if qual else ""
-        start = next((t for t in sent if t.idx >= sent.start_char + f.start), token)
+        start = next((t for t in span_tokens(sent) if t.idx >= sent.start_char + f.start), token)
         before = sent.doc[start.i - 1] if start.i > sent.start else start
         if qual and start.lower_ == "up" and before.lemma_.lower() in MOTION_VERBS:
             qualifier = ""  # "edged up to 22%": the verb's particle, not "up to"
@@ -209,7 +218,7 @@ def _held(token: Token) -> bool:
 
 
 def _share_context(sent: Span) -> bool:
-    for token in sent:
+    for token in span_tokens(sent):
         if token.lower_ == "share" and (
             any(c.dep_ in ("poss", "prep") or c.lemma_ == "market" for c in token.children)
             or any(t.lower_ in ("%", "cent", "percent") for t in sent.doc[max(token.i - 3, 0) : token.i])
@@ -245,11 +254,11 @@ def _market(ctx: Context, sent: Span, mentions: list[Mention]) -> Entity | str |
             continue
         if token.dep_ == "poss" or token.dep_ == "pobj" and head.lower_ in ("in", "across") or head.lemma_ == "market":
             return m.entity
-    for token in sent:
+    for token in span_tokens(sent):
         entity_id = DEMONYMS.get(token.lower_)
         if entity_id and token.head.lemma_ == "market" and entity_id in ctx.resolver.gazetteer:
             return _known(ctx, entity_id)
-    return "global" if GLOBAL.search(sent.text) else None
+    return "global" if GLOBAL.search(span_text(sent)) else None
 
 
 def _firm(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[Entity]) -> Entity | None:
@@ -260,7 +269,7 @@ def _firm(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[Entit
         for firm in firms:
             if firm.label.lower().startswith(m.entity.label.lower() + " "):
                 return firm
-    for token in sent:
+    for token in span_tokens(sent):
         for firm in reversed(firms):
             if token.text == firm.label.split()[0] and len(token.text) > 3:
                 return firm
@@ -275,9 +284,9 @@ def _firm(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[Entit
 
 
 def _period(ctx: Context, sent: Span) -> str:
-    for f in find_periods(sent.text, ctx.article.date):
+    for f in find_periods(span_text(sent), ctx.article.date):
         char = sent.start_char + f.start
-        token = next((t for t in sent if t.idx >= char), sent[-1])
+        token = next((t for t in span_tokens(sent) if t.idx >= char), sent[-1])
         before = sent.doc[token.i - 1].lower_ if token.i > sent.start else ""
         growth = any(a.lemma_.lower() in GROWTH for a in list(token.ancestors)[:4])
         if str(f.value).startswith("FY") or before in ("since", "by", "until") or growth:
@@ -339,7 +348,9 @@ def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
     earlier = named_before(ctx, sent)
     anchors = _anchors(ctx, sent, mentions, earlier)
     _assign(sent, anchors, continuing=continuing)
-    cloudy = any(t.lower_ in CLOUD_WORDS for t in sent) or any(m.entity.cls == "CloudProvider" for m in mentions)
+    cloudy = any(t.lower_ in CLOUD_WORDS for t in span_tokens(sent)) or any(
+        m.entity.cls == "CloudProvider" for m in mentions
+    )
     if not cloudy and any(a.entity is not None and a.entity.cls == "CloudProvider" for a in anchors):
         # "Amazon kept its lead with 32%" a few sentences after one about cloud spending
         before = [s for s in doc_sents(sent.doc) if s.end <= sent.start][-3:]
@@ -351,11 +362,11 @@ def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
 
 def _cued(sent: Span) -> bool:
     """Whether the sentence has a percentage or a rank word at all (most sentences have neither)."""
-    if find_percentages(sent.text):
+    if find_percentages(span_text(sent)):
         return True
     return any(
         _rank_of(token, has_share) is not None
-        for token in sent
+        for token in span_tokens(sent)
         if token.lower_ in _RANK_CUES or token.lemma_.lower() == "lead"
         for has_share in (False, True)
     )
@@ -414,7 +425,7 @@ def _follows_shares(ctx: Context) -> bool:
 def _context_market(ctx: Context) -> Entity | str | None:
     """The market the last few sentences describe ('Worldwide spending on cloud services rose …')."""
     for sent in sentences_before(ctx.sent, 3):
-        if any(t.lower_ in CLOUD_WORDS | {"market", "spending"} for t in sent):
+        if any(t.lower_ in CLOUD_WORDS | {"market", "spending"} for t in span_tokens(sent)):
             market = _market(ctx, sent, _mentions(ctx, sent))
             if market is not None:
                 return market
@@ -431,7 +442,7 @@ def _firm_period(ctx: Context, firm: Entity) -> str:
     """The period of the figures a research firm was credited with a few sentences before."""
     names = {firm.label.lower(), *(a.lower() for a in firm.alt_labels)}
     for sent in sentences_before(ctx.sent, 4):
-        if any(name in sent.text.lower() for name in names):
+        if any(name in span_text(sent).lower() for name in names):
             return _period(ctx, sent)
     return ""
 
@@ -453,7 +464,7 @@ _PIPE_RULE = re.compile(r"^\s*\|(?:\s*:?-{2,}:?\s*\|)+\s*$")
 
 def extract(ctx: Context) -> list[Event]:
     """Market shares and ranks stated in the sentence, one event per organisation."""
-    if _ROW.match(ctx.sent.text) or _PIPE_ROW.match(ctx.sent.text):
+    if _ROW.match(span_text(ctx.sent)) or _PIPE_ROW.match(span_text(ctx.sent)):
         return []  # rows of a ranking list or table: pipelines.extractors.share_tables reads them
     if not _cued(ctx.sent):
         return []

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Event
-from pipelines.extractors.common import Context, confidence, sentences_before
+from pipelines.extractors.common import Context, confidence, sentences_before, span_text
 from pipelines.extractors.share import (
     _PIPE_ROW,
     _PIPE_RULE,
@@ -46,24 +46,24 @@ class Table:
 
 
 def _cells(sent: Span) -> list[str]:
-    return [c.strip() for c in sent.text.strip().strip("|").split("|")]
+    return [c.strip() for c in span_text(sent).strip().strip("|").split("|")]
 
 
 def _table(ctx: Context) -> Table | None:
     """The list or pipe table the sentence is a row of, with the rows before it and the line introducing them."""
-    text = ctx.sent.text
+    text = span_text(ctx.sent)
     piped = bool(_PIPE_ROW.match(text)) and not _PIPE_RULE.match(text)
     if not piped and not _ROW.match(text):
         return None
     rows, header = [ctx.sent], []
     for sent in sentences_before(ctx.sent, 40):
-        if piped and _PIPE_RULE.match(sent.text):
+        if piped and _PIPE_RULE.match(span_text(sent)):
             continue
-        if piped and _PIPE_ROW.match(sent.text):
+        if piped and _PIPE_ROW.match(span_text(sent)):
             rows.insert(0, sent)
-        elif not piped and _ROW.match(sent.text):
+        elif not piped and _ROW.match(span_text(sent)):
             rows.insert(0, sent)
-        elif piped or sent.text.rstrip().endswith(":"):
+        elif piped or span_text(sent).rstrip().endswith(":"):
             break
         else:
             return None

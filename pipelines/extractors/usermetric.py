@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
 from pipelines.entities import to_entity
-from pipelines.extractors.common import Context, assertion, confidence
+from pipelines.extractors.common import Context, assertion, confidence, span_text, span_tokens
 from pipelines.extractors.share import named_before
 from pipelines.normalize import NUMBER_WORDS, SCALES, plain_decimal
 
@@ -62,7 +62,7 @@ def _quantity(match: re.Match[str]) -> Decimal | None:
 
 
 def _token_at(ctx: Context, char: int) -> Token:
-    return next((t for t in ctx.sent if t.idx >= ctx.sent.start_char + char), ctx.sent[-1])
+    return next((t for t in span_tokens(ctx.sent) if t.idx >= ctx.sent.start_char + char), ctx.sent[-1])
 
 
 def _entity_in(ctx: Context, tokens: list[Token]) -> Entity | None:
@@ -158,9 +158,12 @@ def _in_sentence(ctx: Context, pronoun: Token) -> Entity | None:
 
 def _usage(ctx: Context) -> list[Event]:
     events = []
-    for match in _PEOPLE_USE.finditer(ctx.sent.text):
+    for match in _PEOPLE_USE.finditer(span_text(ctx.sent)):
         quantity = _quantity(match)
-        use = next((t for t in ctx.sent if t.idx >= ctx.sent.start_char + match.start() and t.lemma_ == "use"), None)
+        use = next(
+            (t for t in span_tokens(ctx.sent) if t.idx >= ctx.sent.start_char + match.start() and t.lemma_ == "use"),
+            None,
+        )
         if quantity is None or use is None or assertion(ctx, use) != "":
             continue
         subject = _user_subject(ctx, use)
@@ -194,7 +197,7 @@ def _full_name(ctx: Context, entity: Entity) -> Entity:
 
 def extract(ctx: Context) -> list[Event]:
     """User, customer and staff counts stated in the sentence."""
-    text = ctx.sent.text
+    text = span_text(ctx.sent)
     events = []
     for pattern in (_NUMBER_FIRST, _METRIC_FIRST):
         for match in pattern.finditer(text):
