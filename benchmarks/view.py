@@ -60,7 +60,8 @@ def main() -> int:
                      for i in range(articles, articles + 1000)]  # fmt: skip
             store.replace_articles(batch)
             articles += len(batch)
-            if project_to_networkx(store).number_of_nodes() >= args.nodes * 1.2:
+            graph = annotate_graph(project_to_networkx(store), read_view_details(store))  # type: ignore[arg-type]
+            if select_view(graph, max_nodes=args.nodes).graph.number_of_nodes() >= args.nodes:
                 break
         print(f"store: {articles:,} generated articles, {store.quad_count():,} quads")
         base = timed_view(store, work / "base.html", 400)

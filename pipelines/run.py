@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import queue
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from graph.iris import event_iri
 from graph.records import Article, ArticleResult, Entity, Event, Relation
@@ -17,6 +19,8 @@ from pipelines.errors import SkipArticle
 from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
 from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, is_org
 from pipelines.ingest import Skipped
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -211,6 +215,48 @@ def extract_doc(
     )
 
 
+_DONE = object()
+
+
+def ahead(items: Iterator[T], depth: int) -> Iterator[T]:
+    """Yield `items` in order while a thread computes up to `depth` of them ahead.
+
+    An exception of the iterator is raised here, at its place in the order; closing this
+    generator early stops the thread at its next item.
+    """
+    made: queue.Queue[object] = queue.Queue(maxsize=max(depth, 1))
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                made.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="cvkg-parse", daemon=True)
+    thread.start()
+    try:
+        while (item := made.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()
+
+
 def process(
     articles: Iterable[Article],
     nlp: Language,
@@ -228,7 +274,9 @@ def process(
     """
     entries = gazetteer if gazetteer is not None else load_gazetteer()
     pairs = ((a.text, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+    parsed = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
+    # one process: parse in a thread while this one extracts (spaCy's parser and matrix code run without the GIL)
+    for doc, article in parsed if n_process > 1 else ahead(parsed, 2 * batch_size):
         deadline = time.monotonic() + max_seconds if max_seconds else None
         try:
             yield extract_doc(doc, article, entries, deadline=deadline)

@@ -138,3 +138,37 @@ def test_count_articles_counts_files_and_jsonl_lines(tmp_path):
     (tmp_path / "notes.bin").write_bytes(b"\x00")  # not an article suffix
     assert count_articles([tmp_path]) == 4
     assert count_articles([Path(tmp_path / "a.txt"), tmp_path / "feed.jsonl"]) == 4
+
+
+def test_ahead_keeps_order_raises_in_place_and_stops_when_closed():
+    import threading
+
+    from pipelines.run import ahead
+
+    assert list(ahead(iter(range(100)), 3)) == list(range(100))
+
+    def failing():
+        yield 1
+        yield 2
+        raise ValueError("bad third")
+
+    seen = []
+    with pytest.raises(ValueError, match="bad third"):
+        for item in ahead(failing(), 2):
+            seen.append(item)
+    assert seen == [1, 2]
+
+    pulled = []
+
+    def endless():
+        n = 0
+        while True:
+            pulled.append(n)
+            yield n
+            n += 1
+
+    stream = ahead(endless(), 4)
+    assert [next(stream) for _ in range(3)] == [0, 1, 2]
+    stream.close()
+    assert not any(t.name == "cvkg-parse" for t in threading.enumerate())
+    assert len(pulled) <= 3 + 4 + 2  # the thread ran at most depth (+ the items in hand) ahead
