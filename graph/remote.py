@@ -16,9 +16,12 @@ option             default      meaning
 ``query=PATH``     ``query``    SPARQL query endpoint
 ``update=PATH``    ``update``   SPARQL update endpoint
 ``gsp=PATH``       ``store``    Graph Store Protocol endpoint (dump and load)
-``union=MODE``     ``param``    ``param``: send ``union-default-graph`` with every
-                                query (oxigraph serve); ``server``: the server's
-                                default graph already is the union of all graphs
+``union=MODE``     ``param``    ``param``: cvkg keeps the union of the article
+                                graphs in the server's own default graph (the
+                                index of `graph.store`) and sends
+                                ``union-default-graph`` only to a store without it
+                                (oxigraph serve); ``server``: the server's default
+                                graph already is the union of all graphs
 ``timeout=SEC``    ``60``       seconds to wait for each HTTP answer
 =================  ===========  ==================================================
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,22 +84,35 @@ def ingest_paths(
                 yield item
 
     batch: list[tuple[object, list[object]]] = []
-    for result in extract_stream(articles(), settings, gazetteer, on_skip=skipped):
-        name, triples = article_triples(result)
-        batch.append((name, triples))
-        summary.read += 1
-        summary.events += len(result.events)
-        summary.relations += len(result.relations)
-        summary.triples += len(triples)
-        summary.words += result.words
-        if on_article is not None:
-            on_article(result)
-        if len(batch) >= settings.batch_size:
-            store.replace_articles(batch)  # type: ignore[arg-type]
-            batch = []
-        if on_item is not None:
-            on_item(summary)
-    store.replace_articles(batch)  # type: ignore[arg-type]
+    # One batch is written in a thread while the next is extracted (the store's writes release the GIL).
+    # Batches are written in order, one at a time; a failed write is raised at the next one or at the end,
+    # and leaving early waits for the write in flight, so every transaction is whole.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cvkg-write") as writer:
+        pending: Future[None] | None = None
+
+        def write(done: list[tuple[object, list[object]]]) -> None:
+            nonlocal pending
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(store.replace_articles, done)  # type: ignore[arg-type]
+
+        for result in extract_stream(articles(), settings, gazetteer, on_skip=skipped):
+            name, triples = article_triples(result)
+            batch.append((name, triples))
+            summary.read += 1
+            summary.events += len(result.events)
+            summary.relations += len(result.relations)
+            summary.triples += len(triples)
+            summary.words += result.words
+            if on_article is not None:
+                on_article(result)
+            if len(batch) >= settings.batch_size:
+                write(batch)
+                batch = []
+            if on_item is not None:
+                on_item(summary)
+        write(batch)
+        pending.result()  # type: ignore[union-attr]
     summary.store_quads = store.quad_count()
     summary.seconds = time.perf_counter() - started
     return summary
