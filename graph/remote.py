@@ -62,7 +62,6 @@ from rdflib import URIRef
 
 from graph.errors import QueryError, StoreError
 from graph.store import (
-    BUILD_INDEX,
     MEMORY,
     REMOTE_SCHEMES,
     EmbeddedStore,
@@ -179,27 +178,18 @@ class RemoteStore(KnowledgeStore):
         """Whether the server's own default graph is the index cvkg keeps (see `graph.store`).
 
         With ``union=server`` the server provides the union itself and cvkg writes no index. Otherwise
-        a store whose article graphs have no index yet (written by an older cvkg) is indexed on the
-        first write, and read through ``union-default-graph`` until then.
+        a store whose article graphs have no index yet (written by an older cvkg) is indexed when a
+        writable handle first uses it, and read through ``union-default-graph`` by read-only ones.
         """
         if self._indexed is None:
-            self._indexed = self._index_ready()
+            self._indexed = self.endpoints.union_param and self._index_ready()
         return self._indexed
 
-    def _index_ready(self) -> bool:
-        if not self.endpoints.union_param:
-            return False
-        if self._ask("ASK { ?s ?p ?o }") or not self._ask("ASK { GRAPH ?g { ?s ?p ?o } }"):
-            return True
-        if self.read_only:
-            return False
-        logger.warning("indexing store %s once (written by an older cvkg)", self.location)
-        self.update(BUILD_INDEX)
-        return True
+    def _has_default_triples(self) -> bool:
+        return bool(self._send_query("ASK { ?s ?p ?o }", union=False))
 
-    def _ask(self, sparql: str) -> bool:
-        """An ASK over the server's own default graph."""
-        return bool(self._send_query(sparql, union=False))
+    def _has_article_graphs(self) -> bool:
+        return bool(self._send_query("ASK { GRAPH ?g { ?s ?p ?o } }", union=False))
 
     @classmethod
     def from_location(cls, location: str, *, read_only: bool = False) -> RemoteStore:
@@ -248,10 +238,10 @@ class RemoteStore(KnowledgeStore):
             raise StoreError(f"cannot load RDF data: {exc}") from exc
         if not quads:
             return
-        default = ox.DefaultGraph()
+        default, indexed = ox.DefaultGraph(), self.indexed
         named = [f"GRAPH {q.graph_name} {{ {q.triple} }}" for q in quads if q.graph_name != default]
         # the data's own default-graph triples go to the default graph, and so do the others' when it is the index
-        index = [f"{q.triple} ." for q in quads if self.indexed or q.graph_name == default]
+        index = [f"{q.triple} ." for q in quads if indexed or q.graph_name == default]
         self.update("INSERT DATA {\n" + "\n".join(named + index) + "\n}")
 
     # -- reading -----------------------------------------------------------------

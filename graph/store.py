@@ -180,6 +180,25 @@ class KnowledgeStore(ABC):
     def indexed(self) -> bool:
         """Whether the default graph is the maintained set union of the article graphs (see the module docstring)."""
 
+    def _index_ready(self) -> bool:
+        """Whether the default graph is the index; a writable store written before it existed is indexed now."""
+        if self._has_default_triples() or not self._has_article_graphs():
+            return True  # indexed, or empty: every write keeps the index from now on
+        if self.read_only:
+            logger.info("store %s has no index (written by an older cvkg): queries read the bag union", self.location)
+            return False
+        logger.warning("indexing store %s once (written by an older cvkg)", self.location)
+        self.update(BUILD_INDEX)
+        return True
+
+    @abstractmethod
+    def _has_default_triples(self) -> bool:
+        """Whether the store's own default graph holds any triple."""
+
+    @abstractmethod
+    def _has_article_graphs(self) -> bool:
+        """Whether the store holds any named graph."""
+
     # -- writing -----------------------------------------------------------------
     def replace_articles(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> None:
         """Replace each named graph with its triples (and keep the index), all in one transaction."""
@@ -267,19 +286,11 @@ class EmbeddedStore(KnowledgeStore):
         self._unflushed = 0  # characters of SPARQL updates written since the last flush
         self._indexed = self._index_ready()
 
-    def _index_ready(self) -> bool:
-        """Whether the default graph is the index; a writable store written before it existed is indexed now."""
-        store = self._store
-        if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
-            return True
-        if next(iter(store.named_graphs()), None) is None:
-            return True  # empty: every write keeps the index from now on
-        if self.read_only:
-            logger.info("store %s has no index (written by an older cvkg): queries read the bag union", self.location)
-            return False
-        logger.warning("indexing store %s once (written by an older cvkg)", self.location)
-        self.update(BUILD_INDEX)
-        return True
+    def _has_default_triples(self) -> bool:
+        return next(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None
+
+    def _has_article_graphs(self) -> bool:
+        return next(iter(self._store.named_graphs()), None) is not None
 
     @property
     def indexed(self) -> bool:
