@@ -63,6 +63,12 @@ def iter_keywords(text: str) -> Iterator[str]:
             yield match.group().split(":", 1)[0].upper()
 
 
+def ends_with_separator(text: str) -> bool:
+    """Whether the last SPARQL token of an update (comments and spaces aside) is the `;` between operations."""
+    tokens = [m for m in _TOKEN.finditer(text) if m.lastgroup != "comment" and not m.group().isspace()]
+    return bool(tokens) and tokens[-1].group() == ";"
+
+
 def network_keywords(text: str) -> list[str]:
     """The network-reaching keywords (SERVICE, LOAD) a SPARQL text uses, sorted, each once.
 

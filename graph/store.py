@@ -48,6 +48,7 @@ from rdflib import Literal, URIRef
 
 from graph.build import Triple
 from graph.errors import QueryError, StoreError
+from graph.sparql import ends_with_separator
 from ontology.vocab import PREFIXES
 
 logger = logging.getLogger(__name__)
@@ -218,8 +219,11 @@ class KnowledgeStore(ABC):
         The update should change article graphs; what it writes to the default graph is replaced by
         the union of the article graphs. Syncing reads every quad: seconds on a million.
         """
-        text = sparql.rstrip().rstrip(";")
-        self.update(f"{text} ;\n{SYNC_INDEX}" if self.indexed else text)
+        if not self.indexed:
+            self.update(sparql)
+            return
+        # on a line of its own: a trailing comment must not swallow the separator
+        self.update(f"{sparql}\n{'' if ends_with_separator(sparql) else ';'}\n{SYNC_INDEX}")
 
     @abstractmethod
     def update(self, sparql: str) -> None:

@@ -156,8 +156,10 @@ def test_replacing_keeps_triples_other_articles_still_state(store, fresh):
 
 def test_a_users_update_leaves_the_index_in_line(store):
     _write(store, _result("https://news.example/a"), _result("https://news.example/b"))
-    store.apply_update("DELETE WHERE { GRAPH ?g { ?e cvkg:confidence ?c } } ;")
+    store.apply_update("DELETE WHERE { GRAPH ?g { ?e cvkg:confidence ?c } } ; # done")
     assert not bool(store.query("ASK { ?e cvkg:confidence ?c }"))
+    store.apply_update("DELETE WHERE { GRAPH ?g { ?e cvkg:evidence ?x } } # no separator ;")
+    assert not bool(store.query("ASK { ?e cvkg:evidence ?x }"))
     store.apply_update("INSERT DATA { <https://example.org/stray> <https://example.org/p> 1 }")  # default graph
     assert not bool(store.query("ASK { <https://example.org/stray> ?p ?o }"))
     assert_index_is_the_union(store)
