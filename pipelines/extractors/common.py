@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from graph.records import Amount, Article, Entity, Event
 from pipelines.entities import ORG_CLASSES, Mention, Resolver
@@ -12,6 +13,8 @@ from pipelines.normalize import Found, find_amounts, find_terms
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
+
+T = TypeVar("T")
 
 NEGATIONS = {"not", "never", "n't", "no"}
 DENIAL_LEMMAS = {"deny", "dismiss", "refute", "reject"}
@@ -101,28 +104,27 @@ class Context:
         return None
 
 
+def _per_doc(doc: Doc, key: str, make: Callable[[Doc], T]) -> T:
+    """`make(doc)`, computed once per doc and kept in its `user_data`."""
+    found = doc.user_data.get(key)
+    if found is None:
+        found = doc.user_data[key] = make(doc)
+    return found  # type: ignore[no-any-return]
+
+
 def doc_sents(doc: Doc) -> tuple[Span, ...]:
     """The doc's sentences, found once per doc (`doc.sents` walks every token on each call)."""
-    found = doc.user_data.get("cvkg_sents")
-    if found is None:
-        found = doc.user_data["cvkg_sents"] = tuple(doc.sents)
-    return found  # type: ignore[no-any-return]
+    return _per_doc(doc, "cvkg_sents", lambda d: tuple(d.sents))
 
 
 def doc_text(doc: Doc) -> str:
     """The doc's text, joined once per doc (`doc.text` joins every token on each call)."""
-    found = doc.user_data.get("cvkg_text")
-    if found is None:
-        found = doc.user_data["cvkg_text"] = doc.text
-    return found  # type: ignore[no-any-return]
+    return _per_doc(doc, "cvkg_text", lambda d: d.text)
 
 
 def doc_tokens(doc: Doc) -> tuple[Token, ...]:
     """The doc's tokens, made once per doc (spaCy builds a new Token object on every index or iteration)."""
-    found = doc.user_data.get("cvkg_tokens")
-    if found is None:
-        found = doc.user_data["cvkg_tokens"] = tuple(doc)
-    return found  # type: ignore[no-any-return]
+    return _per_doc(doc, "cvkg_tokens", tuple)
 
 
 def span_tokens(span: Span) -> tuple[Token, ...]:
