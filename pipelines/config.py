@@ -23,5 +23,5 @@ class Settings:
     max_chars: int = MAX_CHARS  # article text per article, after HTML extraction (cvkg ingest --max-chars)
     max_seconds: float = MAX_SECONDS  # extraction time per article (cvkg ingest --max-seconds)
     min_chars: int = 20
-    processes: int = 1  # spaCy worker processes (cvkg ingest --processes)
+    processes: int = 1  # worker processes that parse and extract (cvkg ingest --processes)
     dask: str = ""  # address of a Dask scheduler to extract on (cvkg ingest --dask)

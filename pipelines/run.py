@@ -7,6 +7,7 @@ import queue
 import re
 import threading
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
@@ -17,7 +18,7 @@ from ontology import GazetteerEntry, load_gazetteer
 from pipelines.entities import Resolver, doc_mentions, to_entity
 from pipelines.errors import SkipArticle
 from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
-from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, is_org
+from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, doc_tokens, is_org, span_text
 from pipelines.ingest import Skipped
 
 T = TypeVar("T")
@@ -170,6 +171,7 @@ def extract_doc(
     relations: list[Relation] = []
     salient: list[Entity] = []
     last_event_sentence = -10
+    tokens = doc_tokens(doc)
     for index, sent in enumerate(doc_sents(doc)):
         if deadline is not None and time.monotonic() > deadline:
             raise SkipArticle("extraction took too long (limit --max-seconds)")
@@ -189,8 +191,8 @@ def extract_doc(
             relations.extend(relation_extractor(ctx))
         # the most salient organisation is the last named, or the subject of the last sentence naming one
         # ("Dell servers": a name modifying a noun is no actor)
-        orgs = [m for m in in_sent if m.entity.cls in CUSTOMER_CLASSES and doc[m.end - 1].dep_ != "compound"]
-        subjects = [m for m in orgs if doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
+        orgs = [m for m in in_sent if m.entity.cls in CUSTOMER_CLASSES and tokens[m.end - 1].dep_ != "compound"]
+        subjects = [m for m in orgs if tokens[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
         salient.extend(m.entity for m in orgs + subjects[:1])
     entities = list(dict.fromkeys(m.entity for m in mentions))
     targets = {
@@ -200,8 +202,10 @@ def extract_doc(
     relations.extend(_gazetteer_relations(entities, resolver, targets=targets, employed=employed))
     # the sentences each entity is literally named in (descriptors included)
     mentions_text: dict[str, set[str]] = {}
+    sents = doc_sents(doc)
+    starts = [s.start for s in sents]
     for mention in mentions:
-        sent = doc[mention.start].sent.text.strip()
+        sent = span_text(sents[bisect_right(starts, mention.start) - 1]).strip()
         mentions_text.setdefault(mention.entity.id, set()).add(sent)
         mentions_text.setdefault(resolver.provider(mention.entity).id, set()).add(sent)  # "Oracle" names Oracle Cloud
     events = [_calibrate(e, mentions_text) for e in events]
@@ -211,7 +215,7 @@ def extract_doc(
         events=tuple(_merge(_drop_contracts_restating_moves(events))),
         relations=tuple(dict.fromkeys(relations)),
         publisher=_publisher(article, gazetteer),
-        words=sum(1 for t in doc if not t.is_punct and not t.is_space),
+        words=sum(1 for t in tokens if not t.is_punct and not t.is_space),
     )
 
 

@@ -1,15 +1,20 @@
-"""Extraction on a Dask distributed cluster (`cvkg ingest --dask ADDRESS`).
+"""Extraction in worker processes: local ones (`cvkg ingest --processes N`) or a Dask cluster (`--dask ADDRESS`).
 
-The client reads the articles and writes the store; workers parse and extract. Batches of
+The main process reads the articles and writes the store; workers parse and extract. Batches of
 articles go out as tasks, at most a few per worker in flight (memory stays flat on both sides),
-and results come back in input order, so the graph equals a local run's.
+and results come back in input order, so the graph equals a one-process run's.
+
+Each worker extracts from the docs it parsed and sends back only what they state: a parsed Doc
+costs more to send between processes than to extract from.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -19,6 +24,8 @@ from pipelines.errors import InputError
 from pipelines.ingest import Skipped
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from spacy.language import Language
 
     from ontology import GazetteerEntry
@@ -58,6 +65,52 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
+def _in_order(
+    futures: Iterable[Future[list[ArticleResult | Skipped]]],
+    window: int,
+    on_skip: Callable[[Skipped], None] | None,
+) -> Iterator[ArticleResult]:
+    """The results of batch tasks in submission order, with at most `window` tasks submitted and not yet read."""
+    pending: deque[Future[list[ArticleResult | Skipped]]] = deque()
+
+    def done() -> Iterator[ArticleResult]:
+        for item in pending.popleft().result():
+            if isinstance(item, Skipped):
+                if on_skip is not None:
+                    on_skip(item)
+            else:
+                yield item
+
+    for future in futures:
+        pending.append(future)
+        if len(pending) >= window:
+            yield from done()
+    while pending:
+        yield from done()
+
+
+def pool_results(
+    articles: Iterable[Article], settings: Settings, *, on_skip: Callable[[Skipped], None] | None = None
+) -> Iterator[ArticleResult]:
+    """What each article states, extracted by `settings.processes` local worker processes, in input order.
+
+    Workers start the platform's default way, as spaCy's own do (forked on Linux, before this
+    process writes anything), and each loads the model once, all at the same time.
+    """
+    workers = max(settings.processes, 1)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(), initializer=_worker_nlp, initargs=(settings.model,)
+    )
+    try:
+        tasks = (
+            pool.submit(extract_batch, batch, settings.model, settings.max_seconds)
+            for batch in _batches(articles, settings.batch_size)
+        )
+        yield from _in_order(tasks, IN_FLIGHT_PER_WORKER * workers, on_skip)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def dask_results(
     articles: Iterable[Article], settings: Settings, *, on_skip: Callable[[Skipped], None] | None = None
 ) -> Iterator[ArticleResult]:
@@ -77,21 +130,10 @@ def dask_results(
     try:
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
         logger.info("extracting on %d Dask workers at %s", workers, settings.dask)
-        window: deque[object] = deque()
-
-        def done() -> Iterator[ArticleResult]:
-            for item in window.popleft().result():  # type: ignore[attr-defined]
-                if isinstance(item, Skipped):
-                    if on_skip is not None:
-                        on_skip(item)
-                else:
-                    yield item
-
-        for batch in _batches(articles, settings.batch_size):
-            window.append(client.submit(extract_batch, batch, settings.model, settings.max_seconds, pure=False))
-            if len(window) >= IN_FLIGHT_PER_WORKER * workers:
-                yield from done()
-        while window:
-            yield from done()
+        tasks = (
+            client.submit(extract_batch, batch, settings.model, settings.max_seconds, pure=False)
+            for batch in _batches(articles, settings.batch_size)
+        )
+        yield from _in_order(tasks, IN_FLIGHT_PER_WORKER * workers, on_skip)  # type: ignore[arg-type]
     finally:
         client.close()

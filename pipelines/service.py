@@ -59,9 +59,9 @@ def ingest_paths(
 ) -> IngestSummary:
     """Read, extract and store articles as a stream; each batch of articles is one transaction.
 
-    Extraction runs in this process (`settings.processes` 1), in spaCy worker processes
-    (`nlp.pipe(n_process=…)`), or on a Dask cluster (`settings.dask`). Memory stays flat: at most
-    a few batches are in flight. `on_item` is called after every article stored or skipped.
+    Extraction runs in this process (`settings.processes` 1), in that many worker processes (each
+    running `nlp.pipe` and the extractors over its batches), or on a Dask cluster (`settings.dask`).
+    Memory stays flat: at most a few batches are in flight. `on_item` is called after every article stored or skipped.
     """
     started = time.perf_counter()
     summary = IngestSummary()
@@ -130,6 +130,11 @@ def extract_stream(
         from pipelines.scale import dask_results
 
         yield from dask_results(articles, settings, on_skip=on_skip)
+        return
+    if settings.processes > 1:
+        from pipelines.scale import pool_results
+
+        yield from pool_results(articles, settings, on_skip=on_skip)
         return
     from pipelines.nlp import build_nlp
     from pipelines.run import process

@@ -57,6 +57,26 @@ def test_two_spacy_processes_give_the_same_graph(tmp_path, local_run):
     assert quads(location) == local_run
 
 
+def test_worker_processes_report_skipped_articles_in_the_summary(tmp_path):
+    """Files the reader refuses and articles a worker gives up on both reach the summary, with their reasons."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    paragraphs = [p.read_text(encoding="utf-8").split("---\n", 2)[-1] for p in sorted(SAMPLES.glob("*.txt"))]
+    (folder / "long.txt").write_text("\n\n".join(paragraphs * 3)[:45_000], encoding="utf-8")
+    for sample in sorted(SAMPLES.glob("*.txt"))[:3]:
+        (folder / sample.name).write_text(sample.read_text())
+    location = str(tmp_path / "store")
+    args = ["--store", location, "ingest", "--processes", "2", "--batch-size", "2", "--max-seconds", "0.2", str(folder)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "articles read: 3" in result.output
+    assert "skipped: 3" in result.output
+    assert f"{folder / 'long.txt'}: extraction took too long (limit --max-seconds) (0.2 s)" in result.output
+    assert f"{folder / 'empty.txt'}: " in result.output and f"{folder / 'binary.txt'}: " in result.output
+
+
 def test_small_batches_give_the_same_graph(tmp_path, local_run):
     """One transaction per batch: batch size changes the number of transactions, never the content."""
     location = str(tmp_path / "store")

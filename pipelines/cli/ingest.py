@@ -62,7 +62,7 @@ SELECT ?provider (COUNT(DISTINCT ?e) AS ?events) WHERE {
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="spaCy worker processes (nlp.pipe n_process); about one per core.",
+    help="Worker processes that parse and extract (each runs nlp.pipe); about one per core.",
 )
 @click.option(
     "--dask",

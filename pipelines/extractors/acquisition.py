@@ -18,6 +18,8 @@ from pipelines.extractors.common import (
     is_org,
     particles,
     sentences_before,
+    span_ents,
+    span_lemmas,
     span_tokens,
     subject_entity,
     subject_of,
@@ -297,7 +299,7 @@ JOIN_VERBS = {"participate", "join", "co-lead", "colead", "lead", "contribute"}
 
 def _round_context(ctx: Context) -> bool:
     """Whether the sentence, or the one before, is about a funding round."""
-    return any(t.lemma_.lower() in ROUND_NOUNS for s in [ctx.sent, *sentences_before(ctx.sent, 1)] for t in s)
+    return any(span_lemmas(s) & ROUND_NOUNS for s in [ctx.sent, *sentences_before(ctx.sent, 1)])
 
 
 def _raiser(ctx: Context) -> Entity | None:
@@ -307,7 +309,7 @@ def _raiser(ctx: Context) -> Entity | None:
             if token.pos_ == "VERB" and token.lemma_.lower() == "raise":
                 subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
                 entity = ctx.resolver.resolve(ctx.sent.doc[subject.i : subject.i + 1]) if subject is not None else None
-                for span in sent.ents if subject is not None else ():
+                for span in span_ents(sent) if subject is not None else ():
                     if span.start <= subject.i < span.end:
                         entity = ctx.resolver.resolve(span)
                 if entity is not None and entity.cls == "Company":

@@ -88,15 +88,14 @@ class Context:
 
     def _token_at(self, found: Found) -> int:
         char = self.sent.start_char + found.start
-        for token in self.sent:
+        for token in span_tokens(self.sent):
             if token.idx + len(token.text) > char:
                 return token.i
         return self.sent.end - 1
 
     def reported_by(self) -> Entity | None:
         """The media outlet the sentence credits ('…, Reuters reported'), if any."""
-        lemmas = {t.lemma_.lower() for t in self.sent}
-        if not lemmas & REPORT_LEMMAS:
+        if not span_lemmas(self.sent) & REPORT_LEMMAS:
             return None
         for mention in self.mentions:
             if mention.entity.cls == "MediaOutlet":
@@ -135,6 +134,42 @@ def span_tokens(span: Span) -> tuple[Token, ...]:
 def span_text(span: Span) -> str:
     """The span's text, cut from the doc's (`span.text` joins its tokens on each call)."""
     return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """The doc's entity spans, made once per doc (`doc.ents` makes every span again on each call)."""
+    return _per_doc(doc, "cvkg_ents", lambda d: tuple(d.ents))
+
+
+def span_ents(span: Span) -> list[Span]:
+    """The entities wholly inside the span, as `span.ents` gives them, from the doc's."""
+    found = []
+    for ent in doc_ents(span.doc):
+        if ent.start >= span.start:
+            if ent.end > span.end:
+                break
+            found.append(ent)
+    return found
+
+
+def doc_lemmas(doc: Doc) -> tuple[str, ...]:
+    """Each token's lemma, lowercased, read once per doc."""
+    return _per_doc(doc, "cvkg_lemmas", lambda d: tuple(t.lemma_.lower() for t in doc_tokens(d)))
+
+
+def doc_lowers(doc: Doc) -> tuple[str, ...]:
+    """Each token's lowercased text, read once per doc."""
+    return _per_doc(doc, "cvkg_lowers", lambda d: tuple(t.lower_ for t in doc_tokens(d)))
+
+
+def span_lemmas(span: Span) -> set[str]:
+    """The lowercased lemmas of the span's tokens."""
+    return set(doc_lemmas(span.doc)[span.start : span.end])
+
+
+def span_lowers(span: Span) -> set[str]:
+    """The lowercased words of the span."""
+    return set(doc_lowers(span.doc)[span.start : span.end])
 
 
 def sentences_before(sent: Span, count: int) -> list[Span]:

@@ -12,6 +12,7 @@ from pipelines.extractors.common import (
     clause_heads,
     confidence,
     path_avoids_other_clauses,
+    span_lowers,
     span_tokens,
     subject_entity,
 )
@@ -37,7 +38,7 @@ COMBINED_WORDS = ("combined", "in total", "between them", "shared", "split among
 
 def _triggers(ctx: Context) -> list[Token]:
     found = []
-    lowered = {t.lower_ for t in ctx.sent}
+    lowered = span_lowers(ctx.sent)
     for token in span_tokens(ctx.sent):
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" and lemma in DEAL_VERBS:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
 from ontology import GazetteerEntry
-from pipelines.extractors.common import Context, confidence, doc_sents, span_tokens
+from pipelines.extractors.common import Context, confidence, doc_ents, doc_sents, span_tokens
 from pipelines.extractors.partnership import antecedent, orgs_in, stated
 from pipelines.normalize import NUMBER_WORDS
 
@@ -95,7 +95,7 @@ def _previous_place(ctx: Context) -> Entity | None:
     earlier = [s for s in doc_sents(doc) if s.end <= start][-2:]
     if not earlier:
         return None
-    for span in reversed([e for e in doc.ents if earlier[0].start <= e.start and e.end <= start]):
+    for span in reversed([e for e in doc_ents(doc) if earlier[0].start <= e.start and e.end <= start]):
         entity = _demonym(ctx, span.text.lower()) if span.label_ == "NORP" else ctx.resolver.resolve(span)
         if entity is not None and entity.cls == "Place":
             return entity

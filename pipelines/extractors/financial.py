@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
-from pipelines.extractors.common import Context, assertion, confidence, doc_sents, span_text, span_tokens
+from pipelines.extractors.common import Context, assertion, confidence, doc_sents, span_lowers, span_text, span_tokens
 from pipelines.extractors.reference import described
 from pipelines.normalize import find_amounts, find_percentages
 from pipelines.periods import find_periods, shift_year
@@ -151,7 +151,7 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
     cloud = _cloudy(phrase)
     if not cloud and _segment(ctx, subject):
         return None
-    group = bool(words & GROUP_WORDS) or "group" in {t.lower_ for t in ctx.sent} or bool(_WHOLE.search(ctx.text))
+    group = bool(words & GROUP_WORDS) or "group" in span_lowers(ctx.sent) or bool(_WHOLE.search(ctx.text))
     entity = _mention(ctx, phrase, subject)
     if entity is not None:
         return _unit(ctx, entity, cloud=cloud, group=False)

@@ -14,6 +14,7 @@ from pipelines.extractors.common import (
     particles,
     path_avoids_other_clauses,
     phrase_head,
+    span_lemmas,
     span_tokens,
     subject_entity,
     subject_of,
@@ -187,7 +188,7 @@ def extract(ctx: Context) -> list[Event]:
             roles["toProvider"] = tuple(targets)
         allowed = clause_heads(trigger) | {t.i for t in trigger.subtree}
         amounts = [(i, a) for i, a in ctx.amounts() if path_avoids_other_clauses(ctx.sent.doc[i], allowed)]
-        if len(amounts) == 1 and not {t.lemma_.lower() for t in ctx.sent} & {"save", "saving", "savings"}:
+        if len(amounts) == 1 and not span_lemmas(ctx.sent) & {"save", "saving", "savings"}:
             roles["value"] = (amounts[0][1],)
         reporter = ctx.reported_by()
         return [

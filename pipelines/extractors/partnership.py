@@ -16,6 +16,7 @@ from pipelines.extractors.common import (
     Context,
     assertion,
     confidence,
+    doc_ents,
     is_org,
     sentences_before,
     span_tokens,
@@ -70,7 +71,7 @@ def recent_orgs(ctx: Context, *, subjects_only: bool = False) -> list[Entity]:
     sentences = sentences_before(ctx.sent, 3)
     if not sentences:
         return found
-    for span in ctx.sent.doc.ents:
+    for span in doc_ents(ctx.sent.doc):
         if span.start < sentences[-1].start or span.end > ctx.sent.start:
             continue
         root = span.root

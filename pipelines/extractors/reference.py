@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from graph.records import Entity
-from pipelines.extractors.common import Context, is_org
+from pipelines.extractors.common import Context, doc_ents, is_org
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -34,7 +34,7 @@ def org_of(ctx: Context, token: Token) -> Entity | None:
 def prior_orgs(ctx: Context, before: int) -> list[tuple[int, Entity]]:
     """Organisations the doc names before token `before`, with their token index, in order."""
     found = []
-    for span in ctx.sent.doc.ents:
+    for span in doc_ents(ctx.sent.doc):
         if span.start >= before:
             break
         mention = ctx.mention_of(span[0]) if span.start >= ctx.sent.start else None

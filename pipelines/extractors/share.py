@@ -15,9 +15,12 @@ from pipelines.extractors.common import (
     Context,
     assertion,
     confidence,
+    doc_ents,
     doc_sents,
     phrase_head,
     sentences_before,
+    span_ents,
+    span_lowers,
     span_text,
     span_tokens,
 )
@@ -90,7 +93,7 @@ def _descriptors() -> dict[str, str]:
 
 
 def _mentions(ctx: Context, sent: Span) -> list[Mention]:
-    pairs = ((span, ctx.resolver.resolve(span)) for span in sent.ents)
+    pairs = ((span, ctx.resolver.resolve(span)) for span in span_ents(sent))
     return ctx.mentions if sent == ctx.sent else [Mention(s.start, s.end, e, True) for s, e in pairs if e]
 
 
@@ -98,7 +101,7 @@ def named_before(ctx: Context, sent: Span) -> list[Entity]:
     """Entities the article names before the sentence, in order."""
     resolved = sent.doc.user_data.get("cvkg_resolved_ents")
     if resolved is None:  # once per doc: the resolver already knows every name (doc_mentions)
-        found = ((span.start, ctx.resolver.resolve(span)) for span in sent.doc.ents)
+        found = ((span.start, ctx.resolver.resolve(span)) for span in doc_ents(sent.doc))
         resolved = sent.doc.user_data["cvkg_resolved_ents"] = [(start, e) for start, e in found if e is not None]
     return [entity for start, entity in resolved if start < sent.start]
 
@@ -354,7 +357,7 @@ def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
     if not cloudy and any(a.entity is not None and a.entity.cls == "CloudProvider" for a in anchors):
         # "Amazon kept its lead with 32%" a few sentences after one about cloud spending
         before = [s for s in doc_sents(sent.doc) if s.end <= sent.start][-3:]
-        cloudy = any(t.lower_ in CLOUD_WORDS for s in before for t in s) or bool(CLOUD_TITLE.search(ctx.article.title))
+        cloudy = any(span_lowers(s) & CLOUD_WORDS for s in before) or bool(CLOUD_TITLE.search(ctx.article.title))
     market = _market(ctx, sent, mentions)
     compared = any(a.reference for a in anchors)
     return Frame(anchors, market, _firm(ctx, sent, mentions, earlier), _period(ctx, sent), compared, cloudy)
