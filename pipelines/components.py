@@ -187,6 +187,11 @@ class FastAttributeRuler:
         return doc
 
 
+# registered on import, so docs parsed elsewhere and read back with `Doc.from_bytes` carry it too
+if not Doc.has_extension("cvkg_descriptors"):
+    Doc.set_extension("cvkg_descriptors", default=None)
+
+
 @Language.factory("cvkg_descriptors", assigns=["doc._.cvkg_descriptors"])
 def make_descriptor_matcher(nlp: Language, name: str) -> DescriptorMatcher:
     """Find descriptive nicknames of known companies ('the e-commerce giant', 'Big Blue')."""
@@ -208,8 +213,6 @@ class DescriptorMatcher:
             if key not in self.candidates:
                 self.matcher.add(key, [nlp.make_doc(descriptor)])
             self.candidates.setdefault(key, []).append((entity_id, requires))
-        if not Doc.has_extension("cvkg_descriptors"):
-            Doc.set_extension("cvkg_descriptors", default=None)
 
     def __call__(self, doc: Doc) -> Doc:
         found = []

@@ -276,11 +276,27 @@ def process(
     With `n_process` > 1, spaCy parses in that many worker processes while this one extracts.
     An article whose extraction runs over `max_seconds` is dropped and passed to `on_skip`.
     """
-    entries = gazetteer if gazetteer is not None else load_gazetteer()
     pairs = ((a.text, a) for a in articles)
     parsed = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
-    # one process: parse in a thread while this one extracts (spaCy's parser and matrix code run without the GIL)
-    for doc, article in parsed if n_process > 1 else ahead(parsed, 2 * batch_size):
+    # one process: parse in a thread while this one extracts (a small gain: the model holds the GIL most of the time)
+    yield from extract_parsed(
+        parsed if n_process > 1 else ahead(parsed, 2 * batch_size),
+        gazetteer=gazetteer,
+        max_seconds=max_seconds,
+        on_skip=on_skip,
+    )
+
+
+def extract_parsed(
+    parsed: Iterable[tuple[Doc, Article]],
+    *,
+    gazetteer: dict[str, GazetteerEntry] | None = None,
+    max_seconds: float | None = None,
+    on_skip: Callable[[Skipped], None] | None = None,
+) -> Iterator[ArticleResult]:
+    """What each parsed article states, in input order (see `process`)."""
+    entries = gazetteer if gazetteer is not None else load_gazetteer()
+    for doc, article in parsed:
         deadline = time.monotonic() + max_seconds if max_seconds else None
         try:
             yield extract_doc(doc, article, entries, deadline=deadline)

@@ -27,12 +27,14 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from spacy.language import Language
+    from spacy.tokens import Doc
 
     from ontology import GazetteerEntry
     from pipelines.config import Settings
 
 logger = logging.getLogger(__name__)
 IN_FLIGHT_PER_WORKER = 2
+PARSED_AHEAD = 3  # batches submitted to the parse worker and not yet extracted
 
 
 @cache
@@ -57,6 +59,46 @@ def extract_batch(articles: list[Article], model: str = "", max_seconds: float =
     ):
         found.append(result)
     return found
+
+
+def parse_batch(texts: list[str], model: str = "") -> list[bytes]:
+    """Run on a worker: parse a batch of texts, each doc serialised without its tensor (extraction never reads it)."""
+    nlp, _ = _worker_nlp(model)
+    return [doc.to_bytes(exclude=["tensor"]) for doc in nlp.pipe(texts, batch_size=len(texts) or 1)]
+
+
+def parsed_in_worker(articles: Iterable[Article], settings: Settings) -> Iterator[tuple[Doc, Article]]:
+    """Each article with its parse, in input order, parsed in one worker process.
+
+    The worker parses the next batches while this process extracts from the last: the model
+    holds Python's lock for nearly all its work, so a thread could not run beside it.
+    """
+    import spacy
+    from spacy.tokens import Doc
+
+    import pipelines.components  # noqa: F401 - registers the extension attributes the docs carry
+    from pipelines.nlp import resolve_model_name
+
+    pool = ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context(), initializer=_worker_nlp, initargs=(settings.model,)
+    )
+    try:
+        vocab = spacy.load(resolve_model_name(settings.model)).vocab  # while the worker loads its model
+        pending: deque[tuple[Future[list[bytes]], list[Article]]] = deque()
+
+        def done() -> Iterator[tuple[Doc, Article]]:
+            future, batch = pending.popleft()
+            for data, article in zip(future.result(), batch, strict=True):
+                yield Doc(vocab).from_bytes(data), article
+
+        for batch in _batches(articles, settings.batch_size):
+            pending.append((pool.submit(parse_batch, [a.text for a in batch], settings.model), batch))
+            if len(pending) >= PARSED_AHEAD:
+                yield from done()
+        while pending:
+            yield from done()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:

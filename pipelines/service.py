@@ -136,16 +136,13 @@ def extract_stream(
 
         yield from pool_results(articles, settings, on_skip=on_skip)
         return
-    from pipelines.nlp import build_nlp
-    from pipelines.run import process
+    from pipelines.run import extract_parsed
+    from pipelines.scale import parsed_in_worker
 
-    nlp = build_nlp(settings.model, gazetteer=gazetteer)
-    yield from process(
-        articles,
-        nlp,
-        batch_size=settings.batch_size,
+    # one worker process parses while this one extracts
+    yield from extract_parsed(
+        parsed_in_worker(articles, settings),
         gazetteer=gazetteer,
-        n_process=settings.processes,
         max_seconds=settings.max_seconds,
         on_skip=on_skip,
     )
