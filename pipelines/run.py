@@ -18,7 +18,7 @@ from ontology import GazetteerEntry, load_gazetteer
 from pipelines.entities import Resolver, doc_mentions, to_entity
 from pipelines.errors import SkipArticle
 from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
-from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, doc_tokens, is_org, span_text
+from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, doc_text, doc_tokens, is_org, span_text
 from pipelines.ingest import Skipped
 
 T = TypeVar("T")
@@ -172,6 +172,7 @@ def extract_doc(
     salient: list[Entity] = []
     last_event_sentence = -10
     tokens = doc_tokens(doc)
+    doc_text(doc, article.text)
     for index, sent in enumerate(doc_sents(doc)):
         if deadline is not None and time.monotonic() > deadline:
             raise SkipArticle("extraction took too long (limit --max-seconds)")

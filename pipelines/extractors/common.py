@@ -116,8 +116,16 @@ def doc_sents(doc: Doc) -> tuple[Span, ...]:
     return _per_doc(doc, "cvkg_sents", lambda d: tuple(d.sents))
 
 
-def doc_text(doc: Doc) -> str:
-    """The doc's text, joined once per doc (`doc.text` joins every token on each call)."""
+def doc_text(doc: Doc, source: str | None = None) -> str:
+    """The doc's text, joined once per doc (`doc.text` joins every token on each call).
+
+    `source`, the text the doc was parsed from, is taken as it is when its length matches
+    (spaCy's tokenizer keeps every character).
+    """
+    if source is not None and doc.user_data.get("cvkg_text") is None and len(doc):
+        last = doc_tokens(doc)[-1]
+        if last.idx + len(last.text_with_ws) == len(source):
+            doc.user_data["cvkg_text"] = source
     return _per_doc(doc, "cvkg_text", lambda d: d.text)
 
 

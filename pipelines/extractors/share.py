@@ -17,6 +17,7 @@ from pipelines.extractors.common import (
     confidence,
     doc_ents,
     doc_sents,
+    doc_tokens,
     phrase_head,
     sentences_before,
     span_ents,
@@ -306,30 +307,33 @@ def _assign(sent: Span, anchors: list[Anchor], *, continuing: bool = False) -> N
     shares = {i: (value, qual) for i, value, qual in _shares(sent)}
     share_context = continuing or _share_context(sent)
 
+    tokens = doc_tokens(sent.doc)
+    roots = [tokens[a.end - 1] for a in anchors]
+    describing = [a for a, root in zip(anchors, roots, strict=True) if not _describes_another(root)]
+
     def owner(i: int) -> Anchor | None:
-        token = sent.doc[i]
+        token = tokens[i]
         noun = token.head if token.dep_ == "amod" else token
-        for anchor in anchors:  # 'AWS, the biggest cloud provider' / 'the largest player, AWS'
-            root = sent.doc[anchor.end - 1]
+        # 'AWS, the biggest cloud provider' / 'the largest player, AWS'
+        for anchor, root in zip(anchors, roots, strict=True):
             if root.dep_ == "appos" and root.head == noun or noun.dep_ == "appos" and noun.head == root:
                 return anchor
-        before = [a for a in anchors if a.start <= i and not _describes_another(sent.doc[a.end - 1])]
+        before = [a for a in describing if a.start <= i]
         return before[-1] if before else (anchors[0] if anchors else None)
 
-    for i in range(sent.start, sent.end):
-        anchor = owner(i)
+    owners = {i: owner(i) for i in range(sent.start, sent.end)}  # where each token stands does not change below
+    for i, anchor in owners.items():
         if anchor is None or i in range(anchor.start, anchor.end):
             continue
         if i in shares:
-            anchor.cues.append(("share", shares[i], sent.doc[i]))
-    for i in range(sent.start, sent.end):
-        anchor = owner(i)
+            anchor.cues.append(("share", shares[i], tokens[i]))
+    for i, anchor in owners.items():
         if anchor is None:
             continue
         has_share = any(kind == "share" for kind, _, _ in anchor.cues)
-        rank = _rank_of(sent.doc[i], has_share)
+        rank = _rank_of(tokens[i], has_share)
         if rank is not None:
-            anchor.cues.append(("rank", rank, sent.doc[i]))
+            anchor.cues.append(("rank", rank, tokens[i]))
     ranked = any(kind == "rank" for a in anchors for kind, _, _ in a.cues)
     for anchor in anchors:
         if not share_context and not any(kind == "rank" for kind, _, _ in anchor.cues):
