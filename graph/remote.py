@@ -61,6 +61,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.errors import QueryError, StoreError
+from graph.sparql import where_group_start
 from graph.store import (
     MEMORY,
     REMOTE_SCHEMES,
@@ -152,19 +153,31 @@ def _first_line(body: bytes) -> str:
 
 
 def values_clause(bindings: Mapping[str, object]) -> str:
-    """A trailing `VALUES` clause fixing each variable to its (escaped) term."""
+    """A `VALUES` block fixing each variable to its (escaped) term."""
     terms = binding_terms(bindings)
     names = " ".join(f"?{name}" for name in terms)
     row = " ".join(str(term) for term in terms.values())
-    return f"\nVALUES ({names}) {{ ({row}) }}"
+    return f"VALUES ({names}) {{ ({row}) }}"
+
+
+def bind_values(sparql: str, bindings: Mapping[str, object]) -> str:
+    """The query with its variables fixed by a `VALUES` block at the head of its WHERE group.
+
+    There every pattern and FILTER of the group sees them, as with pyoxigraph's substitutions; a
+    trailing VALUES would be joined only after GROUP BY, too late for a filter on a parameter.
+    (Subqueries do not see them, as with substitutions.)
+    """
+    start = where_group_start(sparql)
+    if start is None:  # not a query with a group: the server will say what is wrong
+        return f"{sparql}\n{values_clause(bindings)}"
+    return f"{sparql[:start]} {values_clause(bindings)}\n{sparql[start:]}"
 
 
 class RemoteStore(KnowledgeStore):
     """A SPARQL 1.1 server (defaults fit `oxigraph serve`) holding one named graph per article.
 
-    Bindings are sent as a trailing `VALUES` clause, which SPARQL joins after
-    `GROUP BY` but before `SELECT` expressions, `ORDER BY` and `LIMIT`; for a
-    variable used inside an aggregate, put the term in the query instead.
+    Bindings are sent as a `VALUES` block at the head of the query's WHERE group, so its
+    patterns and filters see them (subqueries do not, as with the embedded store).
     """
 
     def __init__(self, endpoints: Endpoints, location: str, *, read_only: bool = False) -> None:
@@ -250,7 +263,7 @@ class RemoteStore(KnowledgeStore):
 
         Returns pyoxigraph's `QuerySolutions`, `QueryBoolean` or `QueryTriples`.
         """
-        return self._send_query(sparql + (values_clause(bindings) if bindings else ""), union=not self.indexed)
+        return self._send_query(bind_values(sparql, bindings) if bindings else sparql, union=not self.indexed)
 
     def _send_query(self, sparql: str, *, union: bool) -> object:
         text = PROLOGUE + sparql

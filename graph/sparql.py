@@ -69,6 +69,27 @@ def ends_with_separator(text: str) -> bool:
     return bool(tokens) and tokens[-1].group() == ";"
 
 
+def where_group_start(text: str) -> int | None:
+    """The offset just after the `{` opening a query's WHERE group (the first top-level group when WHERE is left out).
+
+    Braces inside strings, IRIs and comments do not count. None when the text has no such group.
+    """
+    depth, after_where, first = 0, False, None
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if match.lastgroup == "word" and depth == 0 and token.upper() == "WHERE":
+            after_where = True
+        elif token == "{":
+            if depth == 0:
+                if after_where:
+                    return match.end()
+                first = match.end() if first is None else first
+            depth += 1
+        elif token == "}":
+            depth = max(depth - 1, 0)
+    return first
+
+
 def network_keywords(text: str) -> list[str]:
     """The network-reaching keywords (SERVICE, LOAD) a SPARQL text uses, sorted, each once.
 

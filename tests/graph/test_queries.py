@@ -232,3 +232,30 @@ def test_literal_and_iri_values_are_bound_as_terms(samples_store):
     query = "SELECT ?label ?node WHERE { ?node rdfs:label ?label }"
     by_label = run_query(samples_store, query, bindings={"label": Literal("Apple")})
     assert {s["node"].value for s in by_label} == {"https://w3id.org/cvkg/entity/apple"}  # type: ignore[attr-defined]
+
+
+# parameters that narrow the samples' answers, each to a non-empty part
+NARROWING = [
+    ("customers-by-provider", {"provider_name": "aws"}),
+    ("deals-by-provider", {"provider_name": "Google Cloud"}),
+    ("provider-financials", {"provider_name": "Google Cloud"}),
+    ("articles", {"since": "2021-01-01"}),
+]
+
+
+@pytest.mark.parametrize(("name", "params"), NARROWING)
+def test_parameters_narrow_the_same_way_on_a_sparql_server(samples_store, oxigraph_server, name, params):
+    """A server gets the parameters as a VALUES block its filters see: the same rows as the embedded store."""
+    from graph.export import export_graph
+
+    server = open_store(oxigraph_server)
+    try:
+        server.update("DROP ALL")
+        server.load(export_graph(samples_store, "nquads"), ox.RdfFormat.N_QUADS)
+        narrowed = rows(samples_store, name, **params)
+        widest = rows(samples_store, name, **{k: v for k, v in _required(name).items() if k not in params})
+        assert narrowed and len(narrowed) < len(widest), (name, len(narrowed), len(widest))
+        assert rows(server, name, **params) == narrowed
+    finally:
+        server.update("DROP ALL")
+        server.close()

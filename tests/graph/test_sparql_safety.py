@@ -15,6 +15,7 @@ from graph.sparql import (
     network_keywords,
     parse_param_value,
     run_query,
+    where_group_start,
 )
 from graph.store import open_store
 
@@ -105,3 +106,23 @@ def test_call_with_timeout_returns_raises_and_passes_errors():
 
     with pytest.raises(QueryError, match="bad"):
         call_with_timeout(broken, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o }", "WHERE {"),
+        ("select ?s where{ ?s ?p ?o }", "where{"),
+        ("ASK { ?s ?p ?o }", "ASK {"),
+        ('SELECT ?s # WHERE { in a comment\n WHERE { ?s ?p "where { }" }', "\n WHERE {"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "} WHERE {"),
+        ("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }", "* WHERE {"),
+        ("PREFIX ex: <http://x/{}> SELECT * WHERE { ?s ex:p ?o }", "* WHERE {"),
+    ],
+)
+def test_where_group_start_finds_the_top_level_group(text, marker):
+    assert where_group_start(text) == text.index(marker) + len(marker)
+
+
+def test_where_group_start_without_a_group():
+    assert where_group_start("SELECT ?s") is None
