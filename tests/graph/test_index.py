@@ -163,3 +163,48 @@ def test_a_users_update_leaves_the_index_in_line(store):
     store.apply_update("INSERT DATA { <https://example.org/stray> <https://example.org/p> 1 }")  # default graph
     assert not bool(store.query("ASK { <https://example.org/stray> ?p ?o }"))
     assert_index_is_the_union(store)
+
+
+EVERY_QUAD = "SELECT ?g ?s ?p ?o WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
+
+
+def _quads(store) -> list[tuple[str, ...]]:
+    return sorted(tuple(str(r[v]) for v in ("g", "s", "p", "o")) for r in store.query(EVERY_QUAD))
+
+
+def test_a_batch_of_new_articles_is_stored_as_the_sparql_update_stores_it(tmp_path):
+    """New graphs go in as quads in one transaction: the same quads, index included, as the update's."""
+    from graph.store import replace_update
+
+    graphs = [article_triples(_result(f"https://news.example/{n}", evidence=f"Sentence {n}.")) for n in range(3)]
+    quick, reference = open_store(str(tmp_path / "quick")), open_store(str(tmp_path / "reference"))
+    quick.replace_articles(graphs)
+    reference.update(replace_update(graphs))
+    assert _quads(quick) == _quads(reference)
+    assert len(_quads(quick)) > 3 * len(graphs[0][1])
+    quick.close()
+    reference.close()
+
+
+def test_a_batch_naming_an_article_twice_keeps_the_last(store):
+    first = _result("https://news.example/a", evidence="First sentence.")
+    second = _result("https://news.example/a", evidence="Second sentence.")
+    _write(store, first, second)
+    evidence = [r["e"].value for r in store.query("SELECT ?e WHERE { ?x cvkg:evidence ?e }")]
+    assert evidence == ["Second sentence."]
+    assert_index_is_the_union(store)
+
+
+def test_a_batch_with_a_bad_term_writes_nothing(store):
+    from rdflib import BNode, URIRef
+
+    from graph.errors import StoreError
+
+    good = article_triples(_result("https://news.example/a"))
+    bad = (
+        URIRef("https://news.example/graph/b"),
+        [(BNode(), URIRef("https://x.example/p"), URIRef("https://x.example/o"))],
+    )
+    with pytest.raises(StoreError):
+        store.replace_articles([good, bad])
+    assert store.quad_count() == 0 and _rows(store, DEFAULT) == []
