@@ -10,8 +10,12 @@ costs more to send between processes than to extract from.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 IN_FLIGHT_PER_WORKER = 2
+_PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 PARSED_AHEAD = 3  # batches submitted to the parse worker and not yet extracted
 
 
@@ -45,6 +50,29 @@ def _worker_nlp(model: str) -> tuple[Language, dict[str, GazetteerEntry]]:
 
     gazetteer = load_gazetteer()
     return build_nlp(model, gazetteer=gazetteer), gazetteer
+
+
+def _start_worker(model: str, parent: int) -> None:
+    """Initializer of a local worker: tie it to the main process, then load the model.
+
+    It ignores Ctrl-C (the main process stops the pool) and, on Linux, is killed by the kernel when
+    the main process dies: a killed ingest leaves no orphan holding its pipes and memory.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            logger.debug("prctl unavailable: a worker may outlive a killed ingest")
+    if os.getppid() != parent:  # the main process died before the line above
+        os._exit(1)
+    _worker_nlp(model)
+
+
+def _worker_pool(workers: int, model: str) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(), initializer=_start_worker, initargs=(model, os.getpid())
+    )
 
 
 def extract_batch(articles: list[Article], model: str = "", max_seconds: float = 0) -> list[ArticleResult | Skipped]:
@@ -79,9 +107,7 @@ def parsed_in_worker(articles: Iterable[Article], settings: Settings) -> Iterato
     import pipelines.components  # noqa: F401 - registers the extension attributes the docs carry
     from pipelines.nlp import resolve_model_name
 
-    pool = ProcessPoolExecutor(
-        1, mp_context=multiprocessing.get_context(), initializer=_worker_nlp, initargs=(settings.model,)
-    )
+    pool = _worker_pool(1, settings.model)
     try:
         vocab = spacy.load(resolve_model_name(settings.model)).vocab  # while the worker loads its model
         pending: deque[tuple[Future[list[bytes]], list[Article]]] = deque()
@@ -140,9 +166,7 @@ def pool_results(
     process writes anything), and each loads the model once, all at the same time.
     """
     workers = max(settings.processes, 1)
-    pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(), initializer=_worker_nlp, initargs=(settings.model,)
-    )
+    pool = _worker_pool(workers, settings.model)
     try:
         tasks = (
             pool.submit(extract_batch, batch, settings.model, settings.max_seconds)
