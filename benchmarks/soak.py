@@ -63,7 +63,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--chunk", type=int, default=1000)
     parser.add_argument("--store", type=Path, help="store directory (default: a temporary one)")
-    parser.add_argument("--processes", type=int, default=1, help="spaCy worker processes (cvkg ingest --processes)")
+    parser.add_argument("--processes", type=int, default=1, help="worker processes (cvkg ingest --processes)")
     parser.add_argument("--marks", type=int, nargs="*", default=[2000, 10000], help="print the peak RSS at these")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cvkg-soak-"))
