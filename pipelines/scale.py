@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from graph.records import Article, ArticleResult
 from pipelines.errors import InputError
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from pipelines.config import Settings
 
 logger = logging.getLogger(__name__)
+R = TypeVar("R")
 IN_FLIGHT_PER_WORKER = 2
 _PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 PARSED_AHEAD = 3  # batches submitted to the parse worker and not yet extracted
@@ -107,23 +108,22 @@ def parsed_in_worker(articles: Iterable[Article], settings: Settings) -> Iterato
     import pipelines.components  # noqa: F401 - registers the extension attributes the docs carry
     from pipelines.nlp import resolve_model_name
 
+    name = resolve_model_name(settings.model)  # a missing model is reported here, not by the worker
     pool = _worker_pool(1, settings.model)
-    try:
-        # loaded before the worker starts (at the first batch): about 0.7 s that could overlap its own load
-        vocab = spacy.load(resolve_model_name(settings.model)).vocab
-        pending: deque[tuple[Future[list[bytes]], list[Article]]] = deque()
+    sent: deque[list[Article]] = deque()  # the batches submitted and not yet read, in order
 
-        def done() -> Iterator[tuple[Doc, Article]]:
-            future, batch = pending.popleft()
-            for data, article in zip(future.result(), batch, strict=True):
-                yield Doc(vocab).from_bytes(data), article
-
+    def submit() -> Iterator[Future[list[bytes]]]:
         for batch in _batches(articles, settings.batch_size):
-            pending.append((pool.submit(parse_batch, [a.text for a in batch], settings.model), batch))
-            if len(pending) >= PARSED_AHEAD:
-                yield from done()
-        while pending:
-            yield from done()
+            sent.append(batch)
+            yield pool.submit(parse_batch, [a.text for a in batch], settings.model)
+
+    try:
+        vocab = None
+        for parsed in _in_order(submit(), PARSED_AHEAD):
+            if vocab is None:  # loaded while the worker parses the next batches, not before it starts
+                vocab = spacy.load(name).vocab
+            for data, article in zip(parsed, sent.popleft(), strict=True):
+                yield Doc(vocab).from_bytes(data), article
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -134,28 +134,28 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def _in_order(
-    futures: Iterable[Future[list[ArticleResult | Skipped]]],
-    window: int,
-    on_skip: Callable[[Skipped], None] | None,
-) -> Iterator[ArticleResult]:
-    """The results of batch tasks in submission order, with at most `window` tasks submitted and not yet read."""
-    pending: deque[Future[list[ArticleResult | Skipped]]] = deque()
+def _in_order(tasks: Iterable[Future[R]], window: int) -> Iterator[R]:
+    """The tasks' results in submission order, with at most `window` tasks submitted and not yet read."""
+    pending: deque[Future[R]] = deque()
+    for task in tasks:
+        pending.append(task)
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
-    def done() -> Iterator[ArticleResult]:
-        for item in pending.popleft().result():
+
+def _stated(
+    batches: Iterable[list[ArticleResult | Skipped]], on_skip: Callable[[Skipped], None] | None
+) -> Iterator[ArticleResult]:
+    """The results of batches of articles, those skipped passed to `on_skip`."""
+    for batch in batches:
+        for item in batch:
             if isinstance(item, Skipped):
                 if on_skip is not None:
                     on_skip(item)
             else:
                 yield item
-
-    for future in futures:
-        pending.append(future)
-        if len(pending) >= window:
-            yield from done()
-    while pending:
-        yield from done()
 
 
 def pool_results(
@@ -173,7 +173,7 @@ def pool_results(
             pool.submit(extract_batch, batch, settings.model, settings.max_seconds)
             for batch in _batches(articles, settings.batch_size)
         )
-        yield from _in_order(tasks, IN_FLIGHT_PER_WORKER * workers, on_skip)
+        yield from _stated(_in_order(tasks, IN_FLIGHT_PER_WORKER * workers), on_skip)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -201,6 +201,6 @@ def dask_results(
             client.submit(extract_batch, batch, settings.model, settings.max_seconds, pure=False)
             for batch in _batches(articles, settings.batch_size)
         )
-        yield from _in_order(tasks, IN_FLIGHT_PER_WORKER * workers, on_skip)  # type: ignore[arg-type]
+        yield from _stated(_in_order(tasks, IN_FLIGHT_PER_WORKER * workers), on_skip)  # type: ignore[arg-type]
     finally:
         client.close()
