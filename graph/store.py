@@ -325,7 +325,7 @@ class EmbeddedStore(KnowledgeStore):
         in one `extend` transaction: nothing to drop or unindex, and no SPARQL text to write and parse
         (measured: 3.8 s instead of 6.6 s for 400 articles).
         """
-        names = [ox.NamedNode(str(name)) for name, _ in graphs]
+        names = [graph_node(name) for name, _ in graphs]
         if len(set(names)) < len(names) or any(self._store.contains_named_graph(n) for n in names):
             super().replace_articles(graphs)
             return
@@ -333,8 +333,8 @@ class EmbeddedStore(KnowledgeStore):
         index = [ox.DefaultGraph()] if self._indexed else []
         quads = [
             ox.Quad(s, p, o, g)
-            for name, triples in zip(names, (t for _, t in graphs), strict=True)
-            for s, p, o in ((to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples)
+            for name, (_, triples) in zip(names, graphs, strict=True)
+            for s, p, o in (map(to_ox, triple) for triple in triples)  # each term converted once
             for g in (name, *index)
         ]
         try:
