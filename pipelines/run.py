@@ -165,6 +165,7 @@ def extract_doc(
     Raises:
         SkipArticle: `deadline` (a `time.monotonic()` value) passed before the last sentence.
     """
+    doc_text(doc, article.text)  # the text every finder reads, taken from the article instead of joined from tokens
     resolver = Resolver(gazetteer, publisher=article.publisher)
     mentions = doc_mentions(doc, resolver)
     events: list[Event] = []
@@ -172,7 +173,6 @@ def extract_doc(
     salient: list[Entity] = []
     last_event_sentence = -10
     tokens = doc_tokens(doc)
-    doc_text(doc, article.text)
     for index, sent in enumerate(doc_sents(doc)):
         if deadline is not None and time.monotonic() > deadline:
             raise SkipArticle("extraction took too long (limit --max-seconds)")
@@ -268,24 +268,19 @@ def process(
     *,
     batch_size: int = 32,
     gazetteer: dict[str, GazetteerEntry] | None = None,
-    n_process: int = 1,
     max_seconds: float | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
 ) -> Iterator[ArticleResult]:
-    """Parse articles with `nlp.pipe` and yield what each one states, in input order.
+    """Parse articles with `nlp.pipe` in this process and yield what each one states, in input order.
 
-    With `n_process` > 1, spaCy parses in that many worker processes while this one extracts.
     An article whose extraction runs over `max_seconds` is dropped and passed to `on_skip`.
+    (`cvkg ingest` parses in worker processes instead: `pipelines.scale`.)
     """
     pairs = ((a.text, a) for a in articles)
-    parsed = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
-    # one process: parse in a thread while this one extracts (a small gain: the model holds the GIL most of the time)
-    yield from extract_parsed(
-        parsed if n_process > 1 else ahead(parsed, 2 * batch_size),
-        gazetteer=gazetteer,
-        max_seconds=max_seconds,
-        on_skip=on_skip,
-    )
+    parsed = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
+    # parse in a thread while this one extracts (a small gain: the model holds the GIL most of the time)
+    parsed_ahead = ahead(parsed, 2 * batch_size)
+    yield from extract_parsed(parsed_ahead, gazetteer=gazetteer, max_seconds=max_seconds, on_skip=on_skip)
 
 
 def extract_parsed(

@@ -59,9 +59,10 @@ def ingest_paths(
 ) -> IngestSummary:
     """Read, extract and store articles as a stream; each batch of articles is one transaction.
 
-    Extraction runs in this process (`settings.processes` 1), in that many worker processes (each
-    running `nlp.pipe` and the extractors over its batches), or on a Dask cluster (`settings.dask`).
-    Memory stays flat: at most a few batches are in flight. `on_item` is called after every article stored or skipped.
+    With `settings.processes` 1, one worker process parses while this one extracts; with more, each
+    worker parses and extracts its batches; with `settings.dask`, a Dask cluster's workers do. This
+    process writes. Memory stays flat: at most a few batches are in flight. `on_item` is called
+    after every article stored or skipped.
     """
     started = time.perf_counter()
     summary = IngestSummary()

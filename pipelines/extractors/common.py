@@ -103,7 +103,7 @@ class Context:
         return None
 
 
-def _per_doc(doc: Doc, key: str, make: Callable[[Doc], T]) -> T:
+def per_doc(doc: Doc, key: str, make: Callable[[Doc], T]) -> T:
     """`make(doc)`, computed once per doc and kept in its `user_data`."""
     found = doc.user_data.get(key)
     if found is None:
@@ -113,7 +113,7 @@ def _per_doc(doc: Doc, key: str, make: Callable[[Doc], T]) -> T:
 
 def doc_sents(doc: Doc) -> tuple[Span, ...]:
     """The doc's sentences, found once per doc (`doc.sents` walks every token on each call)."""
-    return _per_doc(doc, "cvkg_sents", lambda d: tuple(d.sents))
+    return per_doc(doc, "cvkg_sents", lambda d: tuple(d.sents))
 
 
 def doc_text(doc: Doc, source: str | None = None) -> str:
@@ -122,16 +122,19 @@ def doc_text(doc: Doc, source: str | None = None) -> str:
     `source`, the text the doc was parsed from, is taken as it is when its length matches
     (spaCy's tokenizer keeps every character).
     """
-    if source is not None and doc.user_data.get("cvkg_text") is None and len(doc):
-        last = doc_tokens(doc)[-1]
-        if last.idx + len(last.text_with_ws) == len(source):
-            doc.user_data["cvkg_text"] = source
-    return _per_doc(doc, "cvkg_text", lambda d: d.text)
+
+    def make(d: Doc) -> str:
+        last = d[-1] if len(d) else None
+        if source is not None and last is not None and last.idx + len(last.text_with_ws) == len(source):
+            return source
+        return d.text
+
+    return per_doc(doc, "cvkg_text", make)
 
 
 def doc_tokens(doc: Doc) -> tuple[Token, ...]:
     """The doc's tokens, made once per doc (spaCy builds a new Token object on every index or iteration)."""
-    return _per_doc(doc, "cvkg_tokens", tuple)
+    return per_doc(doc, "cvkg_tokens", tuple)
 
 
 def span_tokens(span: Span) -> tuple[Token, ...]:
@@ -146,7 +149,7 @@ def span_text(span: Span) -> str:
 
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
     """The doc's entity spans, made once per doc (`doc.ents` makes every span again on each call)."""
-    return _per_doc(doc, "cvkg_ents", lambda d: tuple(d.ents))
+    return per_doc(doc, "cvkg_ents", lambda d: tuple(d.ents))
 
 
 def span_ents(span: Span) -> list[Span]:
@@ -162,12 +165,12 @@ def span_ents(span: Span) -> list[Span]:
 
 def doc_lemmas(doc: Doc) -> tuple[str, ...]:
     """Each token's lemma, lowercased, read once per doc."""
-    return _per_doc(doc, "cvkg_lemmas", lambda d: tuple(t.lemma_.lower() for t in doc_tokens(d)))
+    return per_doc(doc, "cvkg_lemmas", lambda d: tuple(t.lemma_.lower() for t in doc_tokens(d)))
 
 
 def doc_lowers(doc: Doc) -> tuple[str, ...]:
     """Each token's lowercased text, read once per doc."""
-    return _per_doc(doc, "cvkg_lowers", lambda d: tuple(t.lower_ for t in doc_tokens(d)))
+    return per_doc(doc, "cvkg_lowers", lambda d: tuple(t.lower_ for t in doc_tokens(d)))
 
 
 def span_lemmas(span: Span) -> set[str]:

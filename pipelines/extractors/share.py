@@ -18,6 +18,7 @@ from pipelines.extractors.common import (
     doc_ents,
     doc_sents,
     doc_tokens,
+    per_doc,
     phrase_head,
     sentences_before,
     span_ents,
@@ -100,10 +101,12 @@ def _mentions(ctx: Context, sent: Span) -> list[Mention]:
 
 def named_before(ctx: Context, sent: Span) -> list[Entity]:
     """Entities the article names before the sentence, in order."""
-    resolved = sent.doc.user_data.get("cvkg_resolved_ents")
-    if resolved is None:  # once per doc: the resolver already knows every name (doc_mentions)
-        found = ((span.start, ctx.resolver.resolve(span)) for span in doc_ents(sent.doc))
-        resolved = sent.doc.user_data["cvkg_resolved_ents"] = [(start, e) for start, e in found if e is not None]
+    # once per doc: the resolver already knows every name (doc_mentions)
+    resolved = per_doc(
+        sent.doc,
+        "cvkg_resolved_ents",
+        lambda d: [(span.start, e) for span in doc_ents(d) if (e := ctx.resolver.resolve(span)) is not None],
+    )
     return [entity for start, entity in resolved if start < sent.start]
 
 
