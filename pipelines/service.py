@@ -87,7 +87,7 @@ def ingest_paths(
     batch: list[tuple[object, list[object]]] = []
     # One batch is written in a thread while the next is extracted (the store's writes release the GIL).
     # Batches are written in order, one at a time; a failed write is raised at the next one or at the end,
-    # and leaving early waits for the write in flight, so every transaction is whole.
+    # and leaving early waits for the write in flight, so every transaction is whole (and its failure is logged).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cvkg-write") as writer:
         pending: Future[None] | None = None
 
@@ -97,22 +97,28 @@ def ingest_paths(
                 pending.result()
             pending = writer.submit(store.replace_articles, done)  # type: ignore[arg-type]
 
-        for result in extract_stream(articles(), settings, gazetteer, on_skip=skipped):
-            name, triples = article_triples(result)
-            batch.append((name, triples))
-            summary.read += 1
-            summary.events += len(result.events)
-            summary.relations += len(result.relations)
-            summary.triples += len(triples)
-            summary.words += result.words
-            if on_article is not None:
-                on_article(result)
-            if len(batch) >= settings.batch_size:
-                write(batch)
-                batch = []
-            if on_item is not None:
-                on_item(summary)
-        write(batch)
+        try:
+            for result in extract_stream(articles(), settings, gazetteer, on_skip=skipped):
+                name, triples = article_triples(result)
+                batch.append((name, triples))
+                summary.read += 1
+                summary.events += len(result.events)
+                summary.relations += len(result.relations)
+                summary.triples += len(triples)
+                summary.words += result.words
+                if on_article is not None:
+                    on_article(result)
+                if len(batch) >= settings.batch_size:
+                    write(batch)
+                    batch = []
+                if on_item is not None:
+                    on_item(summary)
+            write(batch)
+        except BaseException as exc:
+            # the error raised here is the one the caller sees; a failed write in flight must not vanish with it
+            if pending is not None and (failed := pending.exception()) is not None and failed is not exc:
+                logger.error("the batch written before that also failed (not stored): %s", failed)
+            raise
         pending.result()  # type: ignore[union-attr]
     summary.store_quads = store.quad_count()
     summary.seconds = time.perf_counter() - started

@@ -131,3 +131,23 @@ def test_entities_are_one_iri_across_articles(real_store, reports):
     ]
     customers = real_store.query("SELECT DISTINCT ?c WHERE { GRAPH ?g { ?m cvkg:customer ?c } }")
     assert [r["c"].value for r in customers] == [str(ENT["northwind-freight"])]
+
+
+def test_a_failed_write_is_reported_when_extraction_fails_too(tmp_path, reports, caplog):
+    """Leaving on an error waits for the write in flight; if that write failed, the log says so."""
+    open_store(tmp_path / "kg").close()
+    store = open_store(tmp_path / "kg", read_only=True)  # every write fails, as a full disk would
+    seen: list[str] = []
+
+    def fail_on_second(result) -> None:
+        seen.append(result.article.url)
+        if len(seen) == 2:
+            raise RuntimeError("extraction failed")
+
+    try:
+        with pytest.raises(RuntimeError, match="extraction failed"):
+            ingest_paths([reports], store, Settings(batch_size=1), on_article=fail_on_second)
+    finally:
+        store.close()
+    failed = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(failed) == 1 and "also failed (not stored)" in failed[0] and "read-only" in failed[0], failed
