@@ -66,6 +66,8 @@ SYNC_INDEX = (
     "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
 )
 
+# where pyoxigraph's syntax errors point: "error at LINE:COLUMN: …"
+_ERROR_LINE = re.compile(r"\berror at (\d+):\d+")
 # SPARQL VARNAME, ASCII subset: binding names are spliced into query text (remote VALUES).
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -222,8 +224,17 @@ class KnowledgeStore(ABC):
         if not self.indexed:
             self.update(sparql)
             return
-        # on a line of its own: a trailing comment must not swallow the separator
-        self.update(f"{sparql}\n{'' if ends_with_separator(sparql) else ';'}\n{SYNC_INDEX}")
+        try:
+            # on a line of its own: a trailing comment must not swallow the separator
+            self.update(f"{sparql}\n{'' if ends_with_separator(sparql) else ';'}\n{SYNC_INDEX}")
+        except QueryError as exc:
+            # an update cut short is only found wrong in the sync appended to it: say so, not where that was
+            found = _ERROR_LINE.search(str(exc))
+            if found and int(found.group(1)) > sparql.count("\n") + 1:
+                raise QueryError(
+                    "invalid SPARQL update: it ends before it is complete (an unclosed brace, quote or IRI?)"
+                ) from exc
+            raise
 
     @abstractmethod
     def update(self, sparql: str) -> None:

@@ -167,6 +167,19 @@ def test_update_reports_the_change_and_refuses_load(runner, writable_store):
     )
     bad = runner.invoke(cli, ["--store", writable_store, "update", "SELECT * {}"])
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: invalid SPARQL update")
+    # cut short: the error is not placed in the index sync cvkg appends to the update
+    short = runner.invoke(
+        cli, ["--store", writable_store, "update", "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> 1 }"]
+    )
+    assert short.exit_code == 1
+    assert short.stderr.strip() == (
+        "Error: invalid SPARQL update: it ends before it is complete (an unclosed brace, quote or IRI?)"
+    )
+    wrong = runner.invoke(
+        cli, ["--store", writable_store, "update", "INSERT DATA { <urn:x:a> <urn:x:b> 1 } ; DELET {}"]
+    )
+    assert wrong.exit_code == 1 and wrong.stderr.startswith("Error: invalid SPARQL update: error at 1:")
+    assert _quads(runner, writable_store) == before + 1
     dropped = runner.invoke(cli, ["--store", writable_store, "update", "DROP GRAPH <urn:x:g>"])
     assert dropped.stderr.strip() == f"quads: {before + 1} -> {before} (-1)"
 
