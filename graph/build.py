@@ -67,14 +67,21 @@ def decimal_literal(value: Decimal | float | int) -> Literal:
     return Literal(format(Decimal(str(value)), "f"), datatype=XSD.decimal)
 
 
+def name_key(name: str) -> str:
+    """The key a name is looked up by (`cvkg:nameKey`): lower case, as SPARQL's LCASE gives it."""
+    return name.lower()
+
+
 def entity_triples(entity: Entity) -> Iterator[Triple]:
-    """Type, canonical label, alt labels and Wikidata link of one entity."""
+    """Type, canonical label, alt labels, their lowercase keys and Wikidata link of one entity."""
     node = entity_iri(entity)
     yield node, RDF.type, CLASS_IRIS.get(entity.cls, CVKG.Company)
     yield node, RDFS.label, Literal(entity.label)
     for alt in entity.alt_labels:
         if alt != entity.label:
             yield node, SKOS.altLabel, Literal(alt)
+    for key in dict.fromkeys(name_key(name) for name in (entity.label, *entity.alt_labels)):
+        yield node, CVKG.nameKey, Literal(key)
     if entity.wikidata:
         yield node, OWL.sameAs, WD[entity.wikidata]
 

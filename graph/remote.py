@@ -70,6 +70,7 @@ from graph.store import (
     binding_terms,
     graph_node,
     opened_store,
+    with_name_keys,
 )
 from ontology.vocab import PREFIXES
 
@@ -196,7 +197,11 @@ class RemoteStore(KnowledgeStore):
         """
         if self._indexed is None:
             self._indexed = self.endpoints.union_param and self._index_ready()
+            self._name_keys_ready(indexed=self._indexed)
         return self._indexed
+
+    def _ask(self, sparql: str) -> bool:
+        return bool(self._send_query(sparql, union=False))
 
     def _has_default_triples(self) -> bool:
         return bool(self._send_query("ASK { ?s ?p ?o }", union=False))
@@ -242,11 +247,15 @@ class RemoteStore(KnowledgeStore):
         headers = {"Content-Type": "application/sparql-update; charset=utf-8"}
         self._request("POST", self.endpoints.update, body=body, headers=headers, malformed="update")
 
-    def load(self, data: bytes, fmt: ox.RdfFormat) -> None:
-        """Add RDF data (quads keep their graphs; the index gets their triples): one SPARQL update."""
+    def load(self, data: bytes, fmt: ox.RdfFormat, *, name_keys: bool = True) -> None:
+        """Add RDF data (quads keep their graphs; the index gets their triples): one SPARQL update.
+
+        With `name_keys`, the keys of the names in the data are added beside them.
+        """
         self._check_writable()
         try:
             quads = list(ox.parse(data, format=fmt))
+            quads = with_name_keys(quads) if name_keys else quads
         except (SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot load RDF data: {exc}") from exc
         if not quads:

@@ -46,7 +46,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from graph.build import Triple
+from graph.build import Triple, name_key
 from graph.errors import QueryError, StoreError
 from graph.sparql import ends_with_separator
 from ontology.vocab import PREFIXES
@@ -66,6 +66,13 @@ SYNC_INDEX = (
     "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
 )
 
+# The name keys (`cvkg:nameKey`, see graph.build.name_key) of a store written before they existed:
+# added to each article graph, and (second operation) to the index.
+_KEYS_OF = "GRAPH ?g { ?e rdfs:label|skos:altLabel ?name } BIND(LCASE(STR(?name)) AS ?key)"
+ADD_NAME_KEYS = f"INSERT {{ GRAPH ?g {{ ?e cvkg:nameKey ?key }} }} WHERE {{ {_KEYS_OF} }}"
+ADD_NAME_KEYS_TO_INDEX = f"INSERT {{ ?e cvkg:nameKey ?key }} WHERE {{ {_KEYS_OF} }}"
+HAS_NAMES = "ASK { GRAPH ?g { ?e rdfs:label ?name } }"
+HAS_NAME_KEYS = "ASK { GRAPH ?g { ?e cvkg:nameKey ?key } }"
 # where pyoxigraph's syntax errors point: "error at LINE:COLUMN: …"
 _ERROR_LINE = re.compile(r"\berror at (\d+):\d+")
 # SPARQL VARNAME, ASCII subset: binding names are spliced into query text (remote VALUES).
@@ -104,6 +111,20 @@ def graph_node(name: URIRef | str) -> ox.NamedNode:
         return ox.NamedNode(str(name))
     except ValueError as exc:
         raise StoreError(f"not a valid graph IRI: {str(name)!r} ({exc})") from exc
+
+
+_NAMES = (ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.NamedNode(PREFIXES["skos"] + "altLabel"))
+_NAME_KEY = ox.NamedNode(PREFIXES["cvkg"] + "nameKey")
+
+
+def with_name_keys(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The quads and, beside each name (label or alias) among them, its key: loaded data may lack them."""
+    keys = [
+        ox.Quad(q.subject, _NAME_KEY, ox.Literal(name_key(q.object.value)), q.graph_name)
+        for q in quads
+        if q.predicate in _NAMES and isinstance(q.object, ox.Literal)
+    ]
+    return quads + keys
 
 
 def binding_terms(bindings: Mapping[str, object]) -> dict[str, Term]:
@@ -194,6 +215,28 @@ class KnowledgeStore(ABC):
         self.update(BUILD_INDEX)
         return True
 
+    def _name_keys_ready(self, *, indexed: bool) -> None:
+        """Give a store written before name keys existed its keys, once, when it is opened for writing.
+
+        Named queries look names up by key: read only, such a store finds no name (a warning says so).
+        A store holding any key holds them all: every write since keys exist adds them.
+        """
+        if not self._ask(HAS_NAMES) or self._ask(HAS_NAME_KEYS):
+            return
+        if self.read_only:
+            logger.warning(
+                "store %s has no name keys (written by an older cvkg): named queries find no name in it"
+                " until it is opened for writing once (cvkg ingest, cvkg update)",
+                self.location,
+            )
+            return
+        logger.warning("adding name keys to store %s once (written by an older cvkg)", self.location)
+        self.update(f"{ADD_NAME_KEYS} ;\n{ADD_NAME_KEYS_TO_INDEX}" if indexed else ADD_NAME_KEYS)
+
+    @abstractmethod
+    def _ask(self, sparql: str) -> bool:
+        """The answer to an ASK query over the store's own dataset (its default graph is not the union)."""
+
     @abstractmethod
     def _has_default_triples(self) -> bool:
         """Whether the store's own default graph holds any triple."""
@@ -279,8 +322,8 @@ class KnowledgeStore(ABC):
         """Serialize the dataset (or, with `union`, the union of its graphs) as bytes."""
 
     @abstractmethod
-    def load(self, data: bytes, fmt: ox.RdfFormat) -> None:
-        """Add RDF data (quads keep their graphs)."""
+    def load(self, data: bytes, fmt: ox.RdfFormat, *, name_keys: bool = True) -> None:
+        """Add RDF data (quads keep their graphs) and, with `name_keys`, the keys of the names in it."""
 
     @abstractmethod
     def close(self) -> None:
@@ -300,6 +343,10 @@ class EmbeddedStore(KnowledgeStore):
         self.read_only = read_only
         self._unflushed = 0  # characters of SPARQL updates written since the last flush
         self._indexed = self._index_ready()
+        self._name_keys_ready(indexed=self._indexed)
+
+    def _ask(self, sparql: str) -> bool:
+        return bool(self._store.query(sparql, prefixes=PREFIXES))
 
     def _has_default_triples(self) -> bool:
         return next(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None
@@ -399,11 +446,15 @@ class EmbeddedStore(KnowledgeStore):
         quads = (q for g in store.named_graphs() for q in store.quads_for_pattern(None, None, None, g))
         return ox.serialize(quads, format=fmt, prefixes=PREFIXES)  # type: ignore[arg-type,return-value]
 
-    def load(self, data: bytes, fmt: ox.RdfFormat) -> None:
-        """Add RDF data (quads keep their graphs; the index gets their triples) in one transaction."""
+    def load(self, data: bytes, fmt: ox.RdfFormat, *, name_keys: bool = True) -> None:
+        """Add RDF data (quads keep their graphs; the index gets their triples) in one transaction.
+
+        With `name_keys`, the keys of the names in the data are added beside them (see `with_name_keys`).
+        """
         self._check_writable()
         try:
             quads = list(ox.parse(data, format=fmt))
+            quads = with_name_keys(quads) if name_keys else quads
         except (SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot load RDF data: {exc}") from exc
         if self._indexed:

@@ -69,7 +69,7 @@ def file_graph(path: str | Path) -> Graph:
     if fmt is None:
         raise StoreError(f"cannot tell the RDF format of {path} from its extension; use .ttl, .trig, .nq or .nt")
     store = open_store("memory:")
-    store.load(path.read_bytes(), fmt)
+    store.load(path.read_bytes(), fmt, name_keys=False)  # the file's triples, nothing added
     return store_graph(store)
 
 

@@ -70,6 +70,7 @@ class CVKG(DefinedNamespace):
 
     # owl:DatatypeProperty
     evidence: URIRef  # The sentence or sentences an event was read from.
+    nameKey: URIRef  # A name of the entity (label or alias) in lower case, the key names are looked up by.
     confidence: URIRef  # The extractor's confidence in an event, a decimal from 0 to 1.
     date: URIRef  # When an event happened or was announced: xsd:date, gYearMonth or gYear.
     qualifier: URIRef  # A hedge on a figure, such as "approximately", "more than" or "up to".

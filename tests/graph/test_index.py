@@ -208,3 +208,49 @@ def test_a_batch_with_a_bad_term_writes_nothing(store):
     with pytest.raises(StoreError):
         store.replace_articles([good, bad])
     assert store.quad_count() == 0 and _rows(store, DEFAULT) == []
+
+
+NAMES = "SELECT ?g ?e ?n WHERE { GRAPH ?g { ?e rdfs:label|skos:altLabel ?n } }"
+KEYS = "SELECT ?g ?e ?k WHERE { GRAPH ?g { ?e cvkg:nameKey ?k } }"
+DROP_KEYS = "DELETE WHERE { GRAPH ?g { ?e cvkg:nameKey ?k } } ; DELETE WHERE { ?e cvkg:nameKey ?k }"
+
+
+def _values(store, sparql: str) -> set[tuple[str, ...]]:
+    return {tuple(term.value for term in row) for row in store.query(sparql)}
+
+
+def _keys_match_names(store) -> bool:
+    names = {(g, e, n.lower()) for g, e, n in _values(store, NAMES)}
+    return bool(names) and _values(store, KEYS) == names
+
+
+def test_a_store_without_name_keys_gets_them_once_opened_for_writing(tmp_path, caplog):
+    from graph.library import load_query, prepare
+
+    location = str(tmp_path / "keyless")
+    store = open_store(location)
+    _write(store, _result("https://news.example/a"), _result("https://news.example/b"))
+    store.update(DROP_KEYS)  # as a cvkg older than the keys wrote it
+    store.close()
+    by_alias = prepare(load_query("events-about"), {"entity_name": "aws"})
+
+    read_only = open_store(location, read_only=True)
+    assert "has no name keys" in caplog.text
+    assert list(read_only.query(by_alias)) == []  # keys are how names are found
+    read_only.close()
+
+    writable = open_store(location)
+    assert _keys_match_names(writable)
+    assert_index_is_the_union(writable)
+    assert len(list(writable.query(by_alias))) > 0
+    writable.close()
+
+
+def test_loaded_data_gets_the_keys_of_its_names(store):
+    data = (
+        '<https://w3id.org/cvkg/entity/x> <http://www.w3.org/2000/01/rdf-schema#label> "Example Cloud" <urn:x:g> .\n'
+        '<https://w3id.org/cvkg/entity/x> <http://www.w3.org/2004/02/skos/core#altLabel> "ExC" <urn:x:g> .\n'
+    )
+    store.load(data.encode(), ox.RdfFormat.N_QUADS)
+    assert _keys_match_names(store)
+    assert {k for _, _, k in _values(store, KEYS)} == {"example cloud", "exc"}
