@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph.build import article_triples  # noqa: E402
-from graph.library import bind_params, list_queries  # noqa: E402
+from graph.library import list_queries, prepare  # noqa: E402
 from graph.records import Amount, ArticleResult, Entity  # noqa: E402
 from graph.store import open_store  # noqa: E402
 from ontology.vocab import PREFIXES  # noqa: E402
@@ -139,20 +139,20 @@ def in_child(job: object, limit: float, default: object) -> object:
     return queue.get()
 
 
-def oxigraph_job(location: Path, text: str, bindings: dict[str, object], runs: int) -> object:
+def oxigraph_job(location: Path, text: str, runs: int) -> object:
     """A job that opens the store read-only in the child (never a RocksDB handle across fork) and times `text`."""
 
     def job() -> tuple[int, list[float]]:
         store = open_store(location, read_only=True)
-        rows = len(list(store.query(text, bindings=bindings)))  # type: ignore[call-overload]
-        return rows, timed(lambda: list(store.query(text, bindings=bindings)), runs)  # type: ignore[call-overload]
+        rows = len(list(store.query(text)))  # type: ignore[call-overload]
+        return rows, timed(lambda: list(store.query(text)), runs)  # type: ignore[call-overload]
 
     return job
 
 
-def rdflib_job(dataset: object, text: str, bindings: dict[str, object], runs: int) -> object:
+def rdflib_job(dataset: object, text: str, runs: int) -> object:
     """A job that times `text` on the rdflib Dataset (the child inherits it loaded)."""
-    return lambda: timed(lambda: list(dataset.query(text, initNs=PREFIXES, initBindings=bindings)), runs)  # type: ignore[attr-defined]
+    return lambda: timed(lambda: list(dataset.query(text, initNs=PREFIXES)), runs)  # type: ignore[attr-defined]
 
 
 def timed(run: object, runs: int, budget: float = 60.0) -> list[float]:
@@ -223,14 +223,14 @@ CONTRACT = "SELECT ?e ?customer WHERE { ?e a cvkg:Contract ; cvkg:customer/rdfs:
 
 def time_query(location: Path, dataset: object, named: object, params: dict[str, str], args: object) -> bool:
     """Print one line of the table; True when the Oxigraph median is over the limit."""
-    bindings = bind_params(named, params)  # type: ignore[arg-type]
+    text = prepare(named, params)  # type: ignore[arg-type]  # the values written in, as `cvkg query --name` runs it
     limit = args.limit * 1000  # type: ignore[attr-defined]
-    job = oxigraph_job(location, named.text, bindings, args.runs)  # type: ignore[attr-defined]
+    job = oxigraph_job(location, text, args.runs)  # type: ignore[attr-defined]
     rows, ox_times = in_child(job, args.limit, (-1, [limit]))  # type: ignore[attr-defined,misc]
     ox_ms = statistics.median(ox_times)
     rdf_ms = float("nan")
     if not args.skip_rdflib:  # type: ignore[attr-defined]
-        query = rdflib_job(dataset, named.text, bindings, args.runs)  # type: ignore[attr-defined]
+        query = rdflib_job(dataset, text, args.runs)  # type: ignore[attr-defined]
         rdf_ms = statistics.median(in_child(query, args.limit, [limit]))  # type: ignore[arg-type,attr-defined]
     ox_text = f">{ox_ms:>11.0f}" if ox_ms >= limit else f"{ox_ms:>12.1f}"
     rdf_text = f">{rdf_ms:>9.0f}" if rdf_ms >= limit else f"{rdf_ms:>10.0f}"

@@ -7,11 +7,20 @@ Each `graph/queries/NAME.rq` starts with comment lines::
     #   (indented comment lines continue the previous field)
     # param provider_name (optional): the provider that was left (Alibaba Cloud)
 
-A parameter is a variable of the query's SELECT projection; its value is bound
-from the outside through pyoxigraph substitutions, never spliced into the text.
-Optional parameters are written so the query still works when they are unbound
-(`FILTER(COALESCE(test-using-?param, true))`: with the parameter unbound the test
-is an error and COALESCE turns it into `true`).
+A parameter is a variable of the query's SELECT projection. `prepare` writes the
+values given into the text as a `VALUES` block (each term escaped by pyoxigraph) at
+the head of the WHERE group, and of each subquery's that uses it: there the
+planner sees them, so a lookup can start from them (pyoxigraph plans a query before
+it substitutes bindings). Each literal parameter NAME also binds `?NAME_key`, its
+value in lower case, when the query uses it: the `cvkg:nameKey` of a name, so
+
+    ?org cvkg:nameKey ?provider_name_key .  # with provider_name
+
+finds an organization by any of its names, in any case, without scanning every
+label. A line ending in `# with NAME` is left out when the optional parameter NAME
+is not given (or given empty). Other optional parameters are written so the query still works when
+they are unbound (`FILTER(COALESCE(test-using-?param, true))`: with the parameter
+unbound the test is an error and COALESCE turns it into `true`).
 """
 
 from __future__ import annotations
@@ -23,14 +32,17 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
+from graph.build import name_key
 from graph.errors import QueryError
-from graph.sparql import parse_param_value
+from graph.sparql import parameter_group_starts, parse_param_value
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
 _FIELD = re.compile(r"#\s*(title|description)\s*:\s*(.*)")
 _PARAM = re.compile(r"#\s*param\s+\??(\w+)\s*(\(optional\))?\s*:\s*(.*?)\s*(?:\(([^()]*)\))?\s*")
 _CONTINUATION = re.compile(r"#\s{2,}(\S.*)")
+# a line kept only when an optional parameter is given: "  ?org cvkg:nameKey ?provider_name_key .  # with provider_name"
+_WITH = re.compile(r"^(?P<code>.*\S)\s*#\s*with\s+(?P<name>\w+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +130,26 @@ def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, URIRe
     if missing:
         raise QueryError(f"query {query.name} needs --param {missing[0]}=VALUE ({query.param(missing[0]).meaning})")  # type: ignore[union-attr]
     return {name: parse_param_value(value) for name, value in values.items()}
+
+
+def prepare(query: NamedQuery, values: Mapping[str, str]) -> str:
+    """The query's text with the parameter values written in (see the module docstring), to run without bindings.
+
+    Raises:
+        QueryError: a value names an unknown parameter, a required one is missing, or an IRI is invalid.
+    """
+    from graph.remote import values_clause  # graph.remote imports the store, which this module need not
+
+    bindings: dict[str, URIRef | Literal] = dict(bind_params(query, values))
+    given = {name for name, value in bindings.items() if str(value)}  # an empty name means every row, as unbound
+    text = _WITH.sub(lambda m: m.group("code") if m.group("name") in given else "", query.text)
+    for name, value in list(bindings.items()):
+        if isinstance(value, Literal) and re.search(rf"[?$]{name}_key\b", text):
+            bindings[f"{name}_key"] = Literal(name_key(str(value)))
+    if not bindings:
+        return text
+    block = f" {values_clause(bindings)}\n"
+    starts = parameter_group_starts(text, set(bindings))
+    for start in reversed(starts):
+        text = text[:start] + block + text[start:]
+    return text

@@ -90,6 +90,36 @@ def where_group_start(text: str) -> int | None:
     return first
 
 
+def parameter_group_starts(text: str, names: set[str]) -> list[int]:
+    """Where a parameter's `VALUES` block goes: just after the `{` of the query's WHERE group, and of each
+    subquery's WHERE group that mentions one of the variables `names` (a subquery does not see the outer one's).
+
+    Braces inside strings, IRIs and comments do not count. Offsets in ascending order.
+    """
+    outer = where_group_start(text)
+    starts = [] if outer is None else [outer]
+    opened: list[tuple[int, bool]] = []  # per open brace: (offset after it, whether it opens a subquery's WHERE)
+    mentioned: list[bool] = []  # per open subquery group: whether it mentions a parameter
+    select_depth: int | None = None  # brace depth at which a subquery's SELECT was seen, until its group opens
+    for match in _TOKEN.finditer(text):
+        token, kind = match.group(), match.lastgroup
+        if kind == "word" and token.upper() == "SELECT" and opened:
+            select_depth = len(opened)
+        elif token == "{":
+            sub = select_depth is not None and select_depth == len(opened)
+            opened.append((match.end(), sub))
+            if sub:
+                mentioned.append(False)
+                select_depth = None
+        elif token == "}" and opened:
+            start, sub = opened.pop()
+            if sub and mentioned.pop():
+                starts.append(start)
+        elif kind == "var" and token[1:] in names and mentioned:
+            mentioned[:] = [True] * len(mentioned)  # inner subqueries lie inside the outer ones
+    return sorted(set(starts))
+
+
 def network_keywords(text: str) -> list[str]:
     """The network-reaching keywords (SERVICE, LOAD) a SPARQL text uses, sorted, each once.
 

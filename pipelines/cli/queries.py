@@ -108,7 +108,7 @@ def query(
             cvkg:customer/rdfs:label ?who ; cvkg:toProvider/rdfs:label ?to }"
         cvkg query -f question.rq --format csv --timeout 10
     """
-    from graph.library import bind_params, load_query
+    from graph.library import load_query, prepare
     from graph.results import write_result
     from graph.sparql import parse_params, run_query
     from graph.store import opened_store
@@ -120,8 +120,7 @@ def query(
     if name and text:
         raise click.UsageError("give --name NAME or a SPARQL query, not both")
     if name:
-        named = load_query(name)
-        text, bindings = named.text, bind_params(named, params)
+        text, bindings = prepare(load_query(name), params), None  # the values are written into the text
     elif text:
         bindings = parse_params(params)
     else:

@@ -10,7 +10,7 @@ from conftest import SAMPLES
 from rdflib import Literal
 
 from graph.errors import QueryError
-from graph.library import bind_params, list_queries, load_query, parse_query
+from graph.library import bind_params, list_queries, load_query, parse_query, prepare
 from graph.sparql import run_query
 from graph.store import open_store
 
@@ -47,7 +47,7 @@ def dev_store(shared, tmp_path_factory):
 def rows(store, name: str, **params: str) -> list[dict[str, str]]:
     """Run a named query and return its rows as {variable: plain value}."""
     query = load_query(name)
-    result = run_query(store, query.text, bindings=bind_params(query, params))
+    result = run_query(store, prepare(query, params))
     names = [v.value for v in result.variables]  # type: ignore[attr-defined]
     return [{n: s[n].value for n in names if s[n] is not None} for s in result]  # type: ignore[attr-defined]
 
@@ -259,3 +259,34 @@ def test_parameters_narrow_the_same_way_on_a_sparql_server(samples_store, oxigra
     finally:
         server.update("DROP ALL")
         server.close()
+
+
+def test_prepare_writes_the_values_and_the_name_key_into_the_text():
+    named = load_query("data-centers")
+    narrowed = prepare(named, {"provider_name": "Alibaba CLOUD"})
+    assert 'VALUES (?provider_name ?provider_name_key) { ("Alibaba CLOUD" "alibaba cloud") }' in narrowed
+    assert "?org cvkg:nameKey ?provider_name_key ." in narrowed and "# with" not in narrowed
+    # not given, or given empty: every provider, the key line left out and no key bound
+    for every in (prepare(named, {}), prepare(named, {"provider_name": ""})):
+        assert "nameKey" not in every and "_key" not in every
+    assert "VALUES" not in prepare(named, {})
+    # a subquery using the parameter gets its own VALUES block (it does not see the outer one)
+    assert prepare(load_query("contract-value-by-year"), {"provider_name": "Google Cloud"}).count("VALUES (") == 2
+    with pytest.raises(QueryError, match="has no parameter 'bogus'"):
+        prepare(named, {"bogus": "x"})
+
+
+@pytest.mark.parametrize("name", ["Alibaba Cloud", "alibaba cloud", "ALIBABA CLOUD", "Aliyun", "aliyun"])
+def test_a_provider_is_found_by_any_of_its_names_in_any_case(dev_store, name):
+    found = rows(dev_store, "data-centers", provider_name=name)
+    assert found and {r["provider"] for r in found} == {"Alibaba Cloud"}
+    assert {r["provider_name"] for r in found} == {name}  # the parameter echoed as given
+
+
+def test_every_entity_name_has_its_key(dev_store):
+    """The keys the lookups use are exactly the names in lower case (none missing, none stale)."""
+    names = {
+        (s["e"].value, s["n"].value.lower()) for s in dev_store.query("SELECT ?e ?n { ?e rdfs:label|skos:altLabel ?n }")
+    }
+    keys = {(s["e"].value, s["k"].value) for s in dev_store.query("SELECT ?e ?k { ?e cvkg:nameKey ?k }")}
+    assert names and keys == names

@@ -13,6 +13,7 @@ from graph.sparql import (
     call_with_timeout,
     check_network_access,
     network_keywords,
+    parameter_group_starts,
     parse_param_value,
     run_query,
     where_group_start,
@@ -126,3 +127,20 @@ def test_where_group_start_finds_the_top_level_group(text, marker):
 
 def test_where_group_start_without_a_group():
     assert where_group_start("SELECT ?s") is None
+
+
+def test_parameter_groups_are_the_where_group_and_the_subqueries_using_a_parameter():
+    text = (
+        "SELECT ?n ?x WHERE {\n"
+        "  { SELECT ?x WHERE { ?x ex:key ?n_key } }\n"  # uses a parameter: gets its own VALUES
+        "  { SELECT ?y WHERE { ?y ?p '?n_key { }' } }\n"  # only in a string: does not
+        "  { SELECT ?z WHERE { { SELECT ?z WHERE { ?z ?q ?n } } } }\n"  # nested: both levels
+        "}"
+    )
+    starts = parameter_group_starts(text, {"n", "n_key"})
+    assert starts == sorted(starts) and len(starts) == 4
+    assert all(text[s - 7 : s] == "WHERE {" for s in starts)
+    assert text[starts[1] :].startswith(" ?x ex:key")
+    assert text[starts[2] :].startswith(" { SELECT ?z")
+    assert text[starts[3] :].startswith(" ?z ?q ?n")
+    assert parameter_group_starts("SELECT ?s { ?s ?p ?o }", {"n"}) == [len("SELECT ?s {")]
