@@ -158,7 +158,7 @@ def test_update_reports_the_change_and_refuses_load(runner, writable_store):
         cli, ["--store", writable_store, "update", "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> rdfs:label 'A' } }"]
     )
     assert result.exit_code == 0, result.output
-    assert result.stderr.strip() == f"quads: {before} -> {before + 1} (+1)"
+    assert result.stderr.strip() == f"quads: {before} -> {before + 2} (+2)"  # the label and its name key
     refused = runner.invoke(cli, ["--store", writable_store, "update", "load <http://127.0.0.1:9/x.ttl>"])
     assert refused.exit_code == 1
     assert (
@@ -179,9 +179,9 @@ def test_update_reports_the_change_and_refuses_load(runner, writable_store):
         cli, ["--store", writable_store, "update", "INSERT DATA { <urn:x:a> <urn:x:b> 1 } ; DELET {}"]
     )
     assert wrong.exit_code == 1 and wrong.stderr.startswith("Error: invalid SPARQL update: error at 1:")
-    assert _quads(runner, writable_store) == before + 1
+    assert _quads(runner, writable_store) == before + 2
     dropped = runner.invoke(cli, ["--store", writable_store, "update", "DROP GRAPH <urn:x:g>"])
-    assert dropped.stderr.strip() == f"quads: {before + 1} -> {before} (-1)"
+    assert dropped.stderr.strip() == f"quads: {before + 2} -> {before} (-2)"
 
 
 def test_query_stays_read_only(runner, writable_store):

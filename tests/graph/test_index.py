@@ -254,3 +254,15 @@ def test_loaded_data_gets_the_keys_of_its_names(store):
     store.load(data.encode(), ox.RdfFormat.N_QUADS)
     assert _keys_match_names(store)
     assert {k for _, _, k in _values(store, KEYS)} == {"example cloud", "exc"}
+
+
+def test_a_users_update_keeps_the_name_keys_in_line(store):
+    _write(store, _result("https://news.example/a"))
+    graph = article_triples(_result("https://news.example/a"))[0]
+    store.apply_update(f"INSERT DATA {{ GRAPH <{graph}> {{ ent:amazon-web-services skos:altLabel 'Amazon Cloud' }} }}")
+    assert _keys_match_names(store)
+    assert ("amazon cloud",) in _values(store, "SELECT ?k { ent:amazon-web-services cvkg:nameKey ?k }")
+    store.apply_update("DELETE WHERE { GRAPH ?g { ent:amazon-web-services skos:altLabel ?alias } }")
+    assert _keys_match_names(store)
+    assert ("aws",) not in _values(store, "SELECT ?k { ?e cvkg:nameKey ?k }")  # an alias gone, its key too
+    assert_index_is_the_union(store)
