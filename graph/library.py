@@ -18,9 +18,9 @@ value in lower case, when the query uses it: the `cvkg:nameKey` of a name, so
 
 finds an organization by any of its names, in any case, without scanning every
 label. A line ending in `# with NAME` is left out when the optional parameter NAME
-is not given (or given empty). Other optional parameters are written so the query still works when
-they are unbound (`FILTER(COALESCE(test-using-?param, true))`: with the parameter
-unbound the test is an error and COALESCE turns it into `true`).
+is not given (or given empty). Other optional parameters are written so the query
+still works when they are unbound (`FILTER(COALESCE(test-using-?param, true))`:
+with the parameter unbound the test is an error and COALESCE turns it into `true`).
 """
 
 from __future__ import annotations
