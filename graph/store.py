@@ -393,13 +393,14 @@ class EmbeddedStore(KnowledgeStore):
             super().replace_articles(graphs)
             return
         self._check_writable()
-        index = [ox.DefaultGraph()] if self._indexed else []
-        quads = [
-            ox.Quad(s, p, o, g)
-            for name, (_, triples) in zip(names, graphs, strict=True)
-            for s, p, o in (map(to_ox, triple) for triple in triples)  # each term converted once
-            for g in (name, *index)
-        ]
+        quads: list[ox.Quad] = []
+        index: dict[ox.Triple, None] = {}  # each triple once: articles of a batch share entities and events
+        for name, (_, triples) in zip(names, graphs, strict=True):
+            for s, p, o in (map(to_ox, triple) for triple in triples):  # each term converted once
+                quads.append(ox.Quad(s, p, o, name))
+                if self._indexed:
+                    index[ox.Triple(s, p, o)] = None
+        quads += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in index]
         try:
             self._store.extend(quads)
             self._written(100 * len(quads))  # about what the same quads take as SPARQL text
