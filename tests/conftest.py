@@ -1,22 +1,13 @@
-"""Shared fixtures: paths, the real spaCy pipeline (loaded once), stores and real SPARQL servers."""
+"""Shared fixtures: the real spaCy pipeline (loaded once), stores and real SPARQL servers (helpers: support.py)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
-ARTICLES = DATA / "articles"
-SAMPLES = ROOT / "samples"
-SHARED = ROOT.parent / "shared"
+from support import SHARED, free_port, stop_process, wait_for_http
 
 
 @pytest.fixture(scope="session")
@@ -47,43 +38,6 @@ def memory_store():
     from graph.store import open_store
 
     return open_store("memory:")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 20.0) -> float:
-    """Poll `url` until the server answers (any HTTP status); return the seconds it took.
-
-    Fails the test with the server's log if the process exits or the time runs out.
-    """
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}: {process.args}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return time.perf_counter() - started
-        except urllib.error.HTTPError:
-            return time.perf_counter() - started
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"no answer from {url} within {timeout} s: {process.args}")
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    """Terminate a server we started, killing it if it does not stop within 10 s."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture()

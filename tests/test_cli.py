@@ -7,7 +7,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from conftest import ARTICLES, SAMPLES
+from support import ARTICLES, SAMPLES
 
 from pipelines.cli import cli
 
@@ -196,7 +196,7 @@ def test_unknown_model_is_a_clear_error(runner, tmp_path):
 
 
 def test_evaluate_scores_a_gold_set_without_touching_the_store(runner, tmp_path):
-    from conftest import DATA
+    from support import DATA
 
     location = tmp_path / "untouched"
     result = runner.invoke(cli, ["--store", str(location), "evaluate", str(DATA / "gold" / "gold.jsonl"), "--json"])

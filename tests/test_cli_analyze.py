@@ -9,7 +9,7 @@ import json
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
+from support import SAMPLES
 
 from pipelines.cli import cli
 

@@ -10,8 +10,8 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SAMPLES
 from rdflib import Dataset, Graph
+from support import ROOT, SAMPLES
 
 from pipelines.cli import cli
 

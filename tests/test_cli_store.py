@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ARTICLES, free_port
+from support import ARTICLES, free_port
 
 from graph.iris import article_iri
 from graph.records import Article

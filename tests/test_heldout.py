@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DATA, ROOT
+from support import DATA, ROOT
 
 from pipelines.config import Settings
 from pipelines.service import evaluate_gold

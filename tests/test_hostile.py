@@ -184,7 +184,7 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
 
 def test_an_article_over_the_time_limit_is_skipped_and_the_rest_stored(tmp_path):
     """--max-seconds bounds extraction per article: a long article is dropped with its reason, a short one kept."""
-    from conftest import SAMPLES
+    from support import SAMPLES
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -16,7 +16,7 @@ import venv
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLES
+from support import ROOT, SAMPLES
 
 
 @pytest.mark.slow

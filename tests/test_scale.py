@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, ROOT, SAMPLES
+from support import DATA, ROOT, SAMPLES
 
 from pipelines.cli import cli
 
@@ -102,7 +102,7 @@ def test_dask_cluster_of_two_worker_processes_gives_the_same_graph(tmp_path, loc
 
 def test_unreachable_dask_scheduler_is_one_line_error(tmp_path):
     pytest.importorskip("distributed", reason="Dask is not installed")
-    from conftest import free_port
+    from support import free_port
 
     address = f"tcp://127.0.0.1:{free_port()}"
     result = subprocess.run(

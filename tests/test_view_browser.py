@@ -20,7 +20,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SAMPLES
+from support import ROOT, SAMPLES
 
 from pipelines.cli import cli
 

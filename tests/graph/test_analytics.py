@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import networkx as nx
 import pytest
-from conftest import SAMPLES
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
+from support import SAMPLES
 
 from graph.analytics import (
     contract_values,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from conftest import SAMPLES
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from support import SAMPLES
 
 from graph.errors import QueryError
 from graph.export import export_graph, list_articles, select_articles

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from conftest import ARTICLES
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic
+from support import ARTICLES
 
 from graph.iris import article_iri
 from graph.records import Article

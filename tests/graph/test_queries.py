@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
-from conftest import SAMPLES
 from rdflib import Literal
+from support import SAMPLES
 
 from graph.errors import QueryError
 from graph.library import bind_params, list_queries, load_query, parse_query, prepare

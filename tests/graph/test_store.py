@@ -322,7 +322,7 @@ def test_remote_endpoint_paths_are_used(oxigraph_server):
 
 
 def test_unreachable_server_is_a_one_line_store_error():
-    from conftest import free_port
+    from support import free_port
 
     from graph.errors import StoreError
 
@@ -346,7 +346,7 @@ def test_silent_server_times_out_with_a_store_error():
 
 
 def test_read_only_server_refuses_writes_with_the_status(tmp_path, start_server):
-    from conftest import free_port
+    from support import free_port
 
     from graph.errors import StoreError
     from graph.remote import find_oxigraph

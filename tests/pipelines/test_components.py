@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA, SAMPLES
+from support import DATA, SAMPLES
 
 TRICKY = (
     "I ain't gonna say it, y'all. Let's see: there is nothing we'd do. It's been done, hasn't it? "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import ARTICLES
+from support import ARTICLES
 
 from graph.records import Article, Entity
 from pipelines.ingest import parse_text, read_articles
