@@ -9,17 +9,20 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
-from graph.store import open_store
+from graph.stores import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CVKG = [sys.executable, "-m", "pipelines"]  # the `cvkg` entry point of this checkout (run with cwd=ROOT)
 WRITE_BYTES = 1000  # a RocksDB write-ahead log this big holds at least one committed batch of articles
+POLL = 0.005  # seconds between looks at a running ingest
+HANG = 300.0  # seconds without the awaited progress after which an ingest counts as hung (not a speed bound)
 
 Graphs = dict[str, frozenset[str]]
 
@@ -72,32 +75,137 @@ def stop(process: subprocess.Popen[str]) -> None:
     process.communicate()
 
 
+# `cvkg ingest` as `python -m pipelines` runs it, with the store's `replace_articles` wrapped to note progress in
+# the file named by $CVKG_TEST_NOTES: "open" once the store is open, "commit N" after each batch of N articles is
+# committed (after the transaction returns, so a noted commit is durable). Test-only: the product is unchanged.
+_NOTED_CVKG = """
+import os
+
+import pipelines.service as service
+
+notes = os.environ["CVKG_TEST_NOTES"]
+ingest_paths = service.ingest_paths
+
+
+def note(line):
+    with open(notes, "a", encoding="utf-8") as file:
+        file.write(line + "\\n")
+
+
+def noting_ingest_paths(paths, store, settings, **kwargs):
+    replace_articles = store.replace_articles
+
+    def noting_replace_articles(graphs):
+        replace_articles(graphs)
+        note(f"commit {len(graphs)}")
+
+    store.replace_articles = noting_replace_articles
+    note("open")
+    return ingest_paths(paths, store, settings, **kwargs)
+
+
+service.ingest_paths = noting_ingest_paths  # before the CLI is imported, in case it binds the name early
+
+from pipelines.cli import cli
+
+cli(prog_name="cvkg")
+"""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a noted ingest has reported so far: whether its store is open and how many batches it committed."""
+
+    opened: bool = False
+    commits: int = 0
+
+
+def start_noted_ingest(store: Path, corpus: Path, notes: Path, *, batch_size: int) -> subprocess.Popen[str]:
+    """Start `cvkg ingest` that notes its progress in `notes` (read it with `progress`)."""
+    notes.unlink(missing_ok=True)
+    args = ["--store", str(store), "ingest", str(corpus), "--batch-size", str(batch_size)]
+    return subprocess.Popen(
+        [sys.executable, "-c", _NOTED_CVKG, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "CVKG_TEST_NOTES": str(notes)},
+    )
+
+
+def progress(notes: Path) -> Progress:
+    """Read the notes of a noted ingest (a line being written is not counted until it ends)."""
+    try:
+        lines = notes.read_text(encoding="utf-8").split("\n")[:-1]
+    except FileNotFoundError:
+        return Progress()
+    # the ingest ends with a write of the last, possibly empty batch: "commit 0" is no batch of articles
+    commits = sum(line.startswith("commit ") and line != "commit 0" for line in lines)
+    return Progress(opened="open" in lines, commits=commits)
+
+
+def watch(
+    process: subprocess.Popen[str], notes: Path, until: Callable[[Progress], bool], *, seconds: float
+) -> Progress:
+    """Poll the notes until `until(progress)` holds, the process exits or `seconds` pass; return the last progress."""
+    deadline = time.perf_counter() + seconds
+    while True:
+        seen = progress(notes)
+        if until(seen) or process.poll() is not None or time.perf_counter() >= deadline:
+            return seen
+        time.sleep(POLL)
+
+
+def wait_for(
+    process: subprocess.Popen[str], notes: Path, until: Callable[[Progress], bool], what: str, *, hang: float = HANG
+) -> Progress:
+    """`watch` until `until(progress)` holds; fail if the ingest exits first, or hangs (nothing after `hang` s)."""
+    seen = watch(process, notes, until, seconds=hang)
+    if not until(seen):
+        if process.poll() is None:
+            stop(process)
+            pytest.fail(f"the ingest hung: no {what} within {hang:.0f} s ({seen})")
+        _, err = process.communicate()
+        pytest.fail(f"the ingest exited with {process.returncode} before {what} ({seen}):\n{err}")
+    return seen
+
+
 @dataclass
 class Timeline:
-    """When a clean ingest started writing and when it exited, in seconds after its start."""
+    """When a clean noted ingest opened the store, committed each batch and exited, in seconds after its start.
 
-    first_write: float
+    Measured with the notes polled every `POLL` s; used to scale random kill delays and to log, never asserted.
+    """
+
+    opened: float
+    commits: list[float]
     finish: float
 
 
-def timed_ingest(store: Path, corpus: Path, *, batch_size: int, timeout: float = 120.0) -> Timeline:
-    """Run `cvkg ingest` to the end, watching the write-ahead logs to see when the first batch is committed."""
-    before = set(wal_sizes(store))
+def timed_ingest(store: Path, corpus: Path, notes: Path, *, batch_size: int, hang: float = HANG) -> Timeline:
+    """Run a noted `cvkg ingest` to the end, noting when it opened the store and committed each batch."""
     started = time.perf_counter()
-    first_write = 0.0
-    process = start_cvkg("--store", str(store), "ingest", str(corpus), "--batch-size", str(batch_size))
+    opened = 0.0
+    commits: list[float] = []
+    process = start_noted_ingest(store, corpus, notes, batch_size=batch_size)
     try:
-        while process.poll() is None and time.perf_counter() - started < timeout:
-            grown = sum(size for name, size in wal_sizes(store).items() if name not in before)
-            if not first_write and grown > WRITE_BYTES:
-                first_write = time.perf_counter() - started
-            time.sleep(0.01)
+        while process.poll() is None:
+            before = Progress(opened=bool(opened), commits=len(commits))
+            seen = watch(process, notes, lambda p, before=before: p != before, seconds=hang)
+            if seen == before and process.poll() is None:
+                pytest.fail(f"the clean ingest hung: no progress within {hang:.0f} s ({seen})")
+            now = time.perf_counter() - started
+            opened = opened or (now if seen.opened else 0.0)
+            commits += [now] * (seen.commits - len(commits))
         finish = time.perf_counter() - started
-        _, err = process.communicate(timeout=1)
+        commits += [finish] * (progress(notes).commits - len(commits))  # noted just before the exit
+        _, err = process.communicate(timeout=hang)
     finally:
         stop(process)
     assert process.returncode == 0, err
-    return Timeline(first_write=first_write or finish, finish=finish)
+    return Timeline(opened=opened, commits=commits, finish=finish)
 
 
 def read_graphs(location: Path, *, read_only: bool = False) -> Graphs:

@@ -1,40 +1,54 @@
 """Crash safety: SIGKILL a real `cvkg ingest` at random points and check what the embedded store holds.
 
-After every kill the store must open, conform to the shapes and hold each
-article graph exactly as a clean run writes it, or not at all; re-running the
-ingest must finish and leave the same quads as a clean run.
+After every kill the store must open, conform to the shapes, hold each article
+graph exactly as a clean run writes it or not at all, and keep every batch the
+ingest had committed; re-running the ingest must finish and leave the same quads
+as a clean run.
+
+Kills are placed by progress, not by the clock: the ingest notes each committed
+batch (`ingest_runs.start_noted_ingest`), and a kill lands a random moment after
+the k-th commit (k < the commits of a run), so it hits a running ingest that has
+written, on a machine of any speed. A few kills are designed to land before the
+first commit, after the store is open.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import subprocess
+import signal
+import statistics
 import time
 
 import pyoxigraph as ox
 import pytest
 from ingest_runs import (
+    HANG,
     Graphs,
     Timeline,
     parse_graphs,
+    progress,
     read_graphs,
     start_cvkg,
+    start_noted_ingest,
     stop,
     timed_ingest,
     torn_articles,
-    wal_sizes,
+    wait_for,
+    watch,
     write_corpus,
 )
 
-from graph.store import open_store
+from graph.stores import open_store
 from graph.validate import store_graph, validate_graph
 
 logger = logging.getLogger(__name__)
 
 ARTICLES = 20
-BATCH_SIZE = 2  # ten transactions per clean run
+BATCH_SIZE = 2
+COMMITS = ARTICLES // BATCH_SIZE  # transactions per run (a re-run replaces every article, batch by batch)
 KILLS = 20
+PRE_WRITE = 3  # kills designed to land after the store is open and before the first commit
 FRESH_EVERY = 4  # every 4th kill starts from an empty store; the others re-run on the store the last kill left
 
 
@@ -45,13 +59,19 @@ def corpus(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def clean_run(corpus, tmp_path_factory) -> tuple[Graphs, Timeline]:
-    """One uninterrupted ingest: the reference graphs and when it wrote (measured, since load varies)."""
-    store = tmp_path_factory.mktemp("clean") / "kg"
-    timeline = timed_ingest(store, corpus, batch_size=BATCH_SIZE)
-    graphs = read_graphs(store)
+    """One uninterrupted ingest: the reference graphs, and when it committed (to scale kill delays and to log)."""
+    folder = tmp_path_factory.mktemp("clean")
+    timeline = timed_ingest(folder / "kg", corpus, folder / "notes", batch_size=BATCH_SIZE)
+    assert len(timeline.commits) == COMMITS, "commits noted; is ingest_runs._NOTED_CVKG still wired to the writer?"
+    graphs = read_graphs(folder / "kg")
     assert len(graphs) == ARTICLES
-    _check_store(store, graphs)
-    logger.info("clean run: first write %.2f s, exit %.2f s", timeline.first_write, timeline.finish)
+    _check_store(folder / "kg", graphs)
+    logger.info(
+        "clean run: store open %.2f s, commits at %s s, exit %.2f s",
+        timeline.opened,
+        " ".join(f"{t:.2f}" for t in timeline.commits),
+        timeline.finish,
+    )
     return graphs, timeline
 
 
@@ -78,38 +98,58 @@ def _check_store(location, reference: Graphs, conforming: set[frozenset[str]] | 
 def test_killed_ingests_leave_whole_articles_and_a_rerun_finishes(corpus, clean_run, tmp_path):
     reference, timeline = clean_run
     rng = random.Random(7)
-    # Kills land from shortly before the first commit to the end of the clean run, so most hit the writing phase.
-    low, high = max(0.0, timeline.first_write - 0.5), timeline.finish
+    pre_write = set(rng.sample(range(KILLS), PRE_WRITE))
+    # Delays are scaled by the clean run so that kills spread over the time to the next commit; a kill never
+    # waits past the next commit it sees, so it lands before the run's last commit however fast the machine is.
+    startup = timeline.commits[0] - timeline.opened
+    gap = statistics.median(b - a for a, b in zip(timeline.commits, timeline.commits[1:], strict=False))
     location = tmp_path / "kg-0"
-    mid_write = 0
+    notes = tmp_path / "notes"
+    mid_write = before_first_commit = 0
     conforming: set[frozenset[str]] = set()
+    held: set[str] = set()  # the article graphs the store holds before a run
     log = []
     started = time.perf_counter()
     for kill in range(KILLS):
         if kill % FRESH_EVERY == 0:
-            location = tmp_path / f"kg-{kill}"
-        logs_before = set(wal_sizes(location))
-        delay = rng.uniform(low, high)
-        process = start_cvkg("--store", str(location), "ingest", str(corpus), "--batch-size", str(BATCH_SIZE))
+            location, held = tmp_path / f"kg-{kill}", set()
+        process = start_noted_ingest(location, corpus, notes, batch_size=BATCH_SIZE)
         try:
-            process.wait(timeout=delay)
-        except subprocess.TimeoutExpired:  # still running: this is the point to kill it
-            pass
+            if kill in pre_write:
+                after = 0
+                wait_for(process, notes, lambda p: p.opened, "open store")
+                delay = rng.uniform(0, startup)
+            else:
+                after = rng.randint(1, COMMITS - 2)
+                wait_for(process, notes, lambda p, k=after: p.commits >= k, f"commit {after}")
+                delay = rng.uniform(0, gap)
+            waited = time.perf_counter()
+            watch(process, notes, lambda p, k=after: p.commits > k, seconds=delay)
+            at_kill = progress(notes)  # read before the kill: every commit noted here is durable
+            waited = time.perf_counter() - waited
         finally:
-            killed = process.poll() is None
             stop(process)
-        if not killed:
-            assert process.returncode == 0, f"ingest failed before the kill at {delay:.2f} s"
-        # A new write-ahead log with data in it: this run committed at least one batch before it died.
-        wrote = any(size > 1000 for name, size in wal_sizes(location).items() if name not in logs_before)
+        killed = process.returncode == -signal.SIGKILL
+        assert killed, f"kill {kill}: the ingest was not running at the kill (exit {process.returncode})"
         graphs = _check_store(location, reference, conforming)
-        mid_write += killed and wrote
-        log.append(f"kill {kill}: {delay:.2f} s, killed={killed}, wrote={wrote}, articles={len(graphs)}")
+        # committed batches survive: articles never leave, and each noted batch added or replaced two
+        assert held <= set(graphs), f"kill {kill}: articles lost: {sorted(held - set(graphs))}"
+        assert len(graphs) >= min(ARTICLES, BATCH_SIZE * at_kill.commits), (kill, at_kill, len(graphs))
+        held = set(graphs)
+        if kill in pre_write:
+            before_first_commit += at_kill.commits == 0
+        else:
+            mid_write += 1 <= at_kill.commits < COMMITS
+        design = "pre-write" if kill in pre_write else f"after commit {after}"
+        log.append(
+            f"kill {kill}: {design} + {waited:.2f} of {delay:.2f} s, commits noted {at_kill.commits},"
+            f" articles {len(graphs)}"
+        )
     logger.info("\n".join(log))
 
     rerun = start_cvkg("--store", str(location), "ingest", str(corpus), "--batch-size", str(BATCH_SIZE))
     try:
-        _, err = rerun.communicate(timeout=120)
+        _, err = rerun.communicate(timeout=HANG)
     finally:
         stop(rerun)
     assert rerun.returncode == 0, err
@@ -120,8 +160,16 @@ def test_killed_ingests_leave_whole_articles_and_a_rerun_finishes(corpus, clean_
         assert store.quad_count() == sum(len(quads) for quads in reference.values())
     finally:
         store.close()
-    logger.info("%d kills, %d mid-write, %.1f s", KILLS, mid_write, time.perf_counter() - started)
-    assert mid_write >= KILLS // 2, "\n".join(log)
+    logger.info(
+        "%d kills: %d mid-write; %d designed pre-write, %d of them before the first commit; %.1f s",
+        KILLS,
+        mid_write,
+        PRE_WRITE,
+        before_first_commit,
+        time.perf_counter() - started,
+    )
+    # by construction: each kill not designed pre-write came after a commit and before the run's last one
+    assert mid_write == KILLS - PRE_WRITE, "\n".join(log)
 
 
 def test_the_check_catches_a_half_written_article(clean_run, tmp_path):
@@ -131,7 +179,9 @@ def test_the_check_catches_a_half_written_article(clean_run, tmp_path):
     kept = sorted(reference[torn])[: len(reference[torn]) // 2]
     store = open_store(tmp_path / "torn")
     try:
-        store.load("".join(f"{quad} .\n" for quad in [*reference[whole], *kept]).encode(), ox.RdfFormat.N_QUADS)
+        # exactly these quads: name keys added beside the kept names would mend part of the cut half
+        data = "".join(f"{quad} .\n" for quad in [*reference[whole], *kept]).encode()
+        store.load(data, ox.RdfFormat.N_QUADS, name_keys=False)
     finally:
         store.close()
     graphs = read_graphs(tmp_path / "torn")
