@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import generate  # noqa: E402
 
-from graph.store import open_store  # noqa: E402
+from graph.stores import open_store  # noqa: E402
 from pipelines.config import Settings  # noqa: E402
 from pipelines.ingest import Skipped, read_articles  # noqa: E402
 from pipelines.nlp import resolve_model_name  # noqa: E402

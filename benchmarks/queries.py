@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from graph.build import article_triples  # noqa: E402
 from graph.library import list_queries, prepare  # noqa: E402
 from graph.records import Amount, ArticleResult, Entity  # noqa: E402
-from graph.store import open_store  # noqa: E402
+from graph.stores import open_store  # noqa: E402
 from ontology.vocab import PREFIXES  # noqa: E402
 
 LIMIT_MS = 100.0

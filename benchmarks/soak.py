@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate  # noqa: E402
 
-from graph.store import open_store  # noqa: E402
+from graph.stores import open_store  # noqa: E402
 from pipelines.config import Settings  # noqa: E402
 from pipelines.service import ingest_paths  # noqa: E402
 

@@ -29,7 +29,7 @@ from queries import sample_results, variant  # noqa: E402
 from graph.analyze import project_to_networkx  # noqa: E402
 from graph.build import article_triples  # noqa: E402
 from graph.render import render_html  # noqa: E402
-from graph.store import open_store  # noqa: E402
+from graph.stores import open_store  # noqa: E402
 from graph.viewfilter import annotate_graph, read_view_details, select_view  # noqa: E402
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from graph.build import article_triples
 from graph.errors import CvkgError, EntityNotFoundError, OntologyError, QueryError, StoreError
 from graph.records import Amount, Article, ArticleResult, Entity, Event, Relation
-from graph.store import KnowledgeStore, open_store, opened_store
+from graph.stores import KnowledgeStore, open_store, opened_store
 
 __all__ = [
     "Amount",

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from graph.build import EVENT_EDGES, RELATION_IRIS
 from graph.export import list_articles
-from graph.store import KnowledgeStore
+from graph.stores import KnowledgeStore
 from ontology import CVKG, ENT, EVT, PROV, SCHEMA
 from ontology.vocab import PREFIXES
 

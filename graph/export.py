@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.errors import QueryError
-from graph.store import KnowledgeStore
+from graph.stores import KnowledgeStore
 from ontology.vocab import DOC, PREFIXES
 
 logger = logging.getLogger(__name__)

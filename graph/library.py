@@ -34,7 +34,7 @@ from rdflib import Literal, URIRef
 
 from graph.build import name_key
 from graph.errors import QueryError
-from graph.sparql import parameter_group_starts, parse_param_value
+from graph.sparql import parameter_group_starts, parse_param_value, values_clause
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -138,8 +138,6 @@ def prepare(query: NamedQuery, values: Mapping[str, str]) -> str:
     Raises:
         QueryError: a value names an unknown parameter, a required one is missing, or an IRI is invalid.
     """
-    from graph.remote import values_clause  # graph.remote imports the store, which this module need not
-
     bindings: dict[str, URIRef | Literal] = dict(bind_params(query, values))
     given = {name for name, value in bindings.items() if str(value)}  # an empty name means every row, as unbound
     text = _WITH.sub(lambda m: m.group("code") if m.group("name") in given else "", query.text)

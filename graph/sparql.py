@@ -1,10 +1,13 @@
-"""Guard and run SPARQL: refuse SERVICE/LOAD, turn parameters into bindings, bound the run time.
+"""SPARQL text: guard and run it (refuse SERVICE/LOAD, parameters as bindings, bounded run time), write terms into it.
 
 `SERVICE` (federated query) and `LOAD` (fetch a document into the store) make
 Oxigraph open network connections on behalf of whoever wrote the query. They
 are found at the token level, so the words inside strings, IRIs, comments,
 variables and prefixed names do not count, and are refused unless the caller
 allows them.
+
+Terms written into SPARQL text (updates, `VALUES` blocks) go through pyoxigraph
+terms (`to_ox`, `graph_node`, `binding_terms`), whose `str()` is valid SPARQL.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from graph.errors import QueryError
+from graph.errors import QueryError, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +49,89 @@ _TOKEN = re.compile(
 )
 
 _IRI_VALUE = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
+# SPARQL VARNAME, ASCII subset: binding names are spliced into query text (VALUES blocks).
+_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+Term = ox.NamedNode | ox.Literal
 
 
 class QueryTimeoutError(QueryError):
     """A query did not finish within its time limit."""
+
+
+def to_ox(term: URIRef | Literal) -> Term:
+    """Convert an rdflib IRI or literal into its pyoxigraph twin.
+
+    Raises:
+        StoreError: the term is a blank node or not a valid IRI.
+    """
+    try:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+    except ValueError as exc:
+        raise StoreError(f"cannot store term {term!r}: {exc}") from exc
+    raise StoreError(f"cannot store term {term!r}: cvkg writes no blank nodes")
+
+
+def graph_node(name: URIRef | str) -> ox.NamedNode:
+    """The named-graph IRI as a pyoxigraph node (its `str()` is safe to put in SPARQL text).
+
+    Raises:
+        StoreError: `name` is not a valid IRI.
+    """
+    try:
+        return ox.NamedNode(str(name))
+    except ValueError as exc:
+        raise StoreError(f"not a valid graph IRI: {str(name)!r} ({exc})") from exc
+
+
+def binding_terms(bindings: Mapping[str, object]) -> dict[str, Term]:
+    """Check query bindings: safe variable names, and IRIs or literals (rdflib or pyoxigraph) as values.
+
+    Raises:
+        QueryError: a name is not a plain SPARQL variable name or a value is not a term.
+    """
+    terms: dict[str, Term] = {}
+    for name, value in bindings.items():
+        if not _VARNAME.fullmatch(name):
+            raise QueryError(f"invalid variable name in bindings: {name!r}")
+        if isinstance(value, ox.NamedNode | ox.Literal):
+            terms[name] = value
+        elif isinstance(value, URIRef | Literal):
+            try:
+                terms[name] = to_ox(value)
+            except StoreError as exc:
+                raise QueryError(f"invalid binding for ?{name}: {exc}") from exc
+        else:
+            raise QueryError(f"binding for ?{name} must be an IRI or a literal, not {type(value).__name__}")
+    return terms
+
+
+def values_clause(bindings: Mapping[str, object]) -> str:
+    """A `VALUES` block fixing each variable to its (escaped) term."""
+    terms = binding_terms(bindings)
+    names = " ".join(f"?{name}" for name in terms)
+    row = " ".join(str(term) for term in terms.values())
+    return f"VALUES ({names}) {{ ({row}) }}"
+
+
+def bind_values(sparql: str, bindings: Mapping[str, object]) -> str:
+    """The query with its variables fixed by a `VALUES` block at the head of its WHERE group.
+
+    There every pattern and FILTER of the group sees them, as with pyoxigraph's substitutions; a
+    trailing VALUES would be joined only after GROUP BY, too late for a filter on a parameter.
+    (Subqueries do not see them, as with substitutions.)
+    """
+    start = where_group_start(sparql)
+    if start is None:  # not a query with a group: the server will say what is wrong
+        return f"{sparql}\n{values_clause(bindings)}"
+    return f"{sparql[:start]} {values_clause(bindings)}\n{sparql[start:]}"
 
 
 def iter_keywords(text: str) -> Iterator[str]:

@@ -16,7 +16,7 @@ from rdflib.namespace import SH
 
 from graph.errors import OntologyError, StoreError
 from graph.results import term_text
-from graph.store import KnowledgeStore, open_store
+from graph.stores import KnowledgeStore, open_store
 from ontology.vocab import load_shapes
 
 logger = logging.getLogger(__name__)

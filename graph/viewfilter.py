@@ -23,7 +23,7 @@ import networkx as nx
 from graph.build import EVENT_EDGES
 from graph.errors import CvkgError, EntityNotFoundError
 from graph.records import Amount
-from graph.store import KnowledgeStore
+from graph.stores import KnowledgeStore
 
 _CVKG = "https://w3id.org/cvkg/ontology#"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from graph.build import article_triples
 from graph.records import Article, ArticleResult
 from graph.scoring import Outcome, Score
-from graph.store import KnowledgeStore
+from graph.stores import KnowledgeStore
 from ontology import GazetteerEntry, load_gazetteer
 from pipelines.config import Settings
 from pipelines.ingest import Skipped, read_articles
@@ -174,7 +174,7 @@ def evaluate_gold(gold: str | Path, articles: Iterable[str | Path], settings: Se
 
     from graph.export import export_graph
     from graph.scoring import event_outcomes, read_gold, score_graph
-    from graph.store import open_store
+    from graph.stores import open_store
     from pipelines.errors import InputError
 
     gold_path = Path(gold)

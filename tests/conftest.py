@@ -35,7 +35,7 @@ def nlp(gazetteer):
 
 @pytest.fixture()
 def memory_store():
-    from graph.store import open_store
+    from graph.stores import open_store
 
     return open_store("memory:")
 
@@ -60,7 +60,7 @@ def start_server(tmp_path) -> Iterator[Callable[[list[str], str], subprocess.Pop
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory) -> Iterator[str]:
     """A real `oxigraph serve` (read-write) on a free local port, for the whole session; yields its URL."""
-    from graph.remote import find_oxigraph
+    from graph.stores.server import find_oxigraph
 
     folder = tmp_path_factory.mktemp("oxigraph-serve")
     port = free_port()
@@ -78,7 +78,7 @@ def oxigraph_server(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(params=["memory", "embedded", "remote"])
 def store(request, tmp_path):
     """A fresh store of each kind: in-process, embedded on disk, and `oxigraph serve` over HTTP."""
-    from graph.store import open_store
+    from graph.stores import open_store
 
     if request.param == "remote":
         handle = open_store(request.getfixturevalue("oxigraph_server"))

@@ -138,7 +138,7 @@ def test_missing_store_is_a_one_line_error(tmp_path):
 @pytest.mark.parametrize(("fmt", "read"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
 def test_export_network_formats_for_gephi(samples_store, tmp_path, fmt, read):
     from graph.analyze import project_to_networkx
-    from graph.store import opened_store
+    from graph.stores import opened_store
 
     out = tmp_path / f"kg.{fmt}"
     result = run(samples_store, "export", "--format", fmt, "-o", str(out))

@@ -229,7 +229,7 @@ def test_huge_results_are_streamed_and_a_closed_pipe_is_quiet(samples_store):
 def test_csv_and_json_output_are_the_sparql_result_formats(runner, samples_store):
     import pyoxigraph as ox
 
-    from graph.store import open_store
+    from graph.stores import open_store
 
     sparql = "SELECT ?a ?h WHERE { ?a schema:headline ?h } ORDER BY ?a"
     store = open_store(samples_store, read_only=True)

@@ -15,7 +15,7 @@ from support import ARTICLES, free_port
 
 from graph.iris import article_iri
 from graph.records import Article
-from graph.store import open_store
+from graph.stores import open_store
 from pipelines.cli import cli
 
 CVKG = str(Path(sys.executable).parent / "cvkg")
@@ -139,7 +139,7 @@ def test_every_command_works_on_an_http_store(runner, served, tmp_path):
 
 
 def test_http_store_and_endpoint_paths_from_the_environment(runner, served, monkeypatch):
-    open_store(served).update("INSERT DATA { GRAPH doc:x { ent:x rdfs:label 'X' } }")
+    open_store(served).apply_update("INSERT DATA { GRAPH doc:x { ent:x rdfs:label 'X' } }")  # keys and index too
     monkeypatch.setenv("CVKG_STORE", served)
     result = runner.invoke(cli, ["query", "SELECT ?l WHERE { ent:x rdfs:label ?l }"])
     assert result.exit_code == 0, result.output

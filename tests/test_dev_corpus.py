@@ -10,7 +10,7 @@ import pytest
 from support import ROOT
 
 from graph.export import export_graph
-from graph.store import open_store
+from graph.stores import open_store
 from pipelines.config import Settings
 from pipelines.service import ingest_paths
 

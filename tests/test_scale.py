@@ -28,7 +28,7 @@ CVKG = [sys.executable, "-m", "pipelines"]
 
 def quads(location: str) -> set[str]:
     from graph.export import export_graph
-    from graph.store import open_store
+    from graph.stores import open_store
 
     store = open_store(location, read_only=True)
     try:

@@ -141,7 +141,7 @@ def _view(location: Path, out: Path, *options: str) -> Path:
 def _expected(location: Path, **options: object) -> nx.MultiDiGraph:
     """The graph the view should draw, computed through the library."""
     from graph.analyze import project_to_networkx
-    from graph.store import opened_store
+    from graph.stores import opened_store
     from graph.viewfilter import annotate_graph, read_view_details, select_view
 
     with opened_store(str(location), read_only=True) as store:

@@ -36,7 +36,7 @@ def format_option(func: F) -> F:
 def _load(settings: Settings) -> nx.MultiDiGraph:
     """The networkx projection of the store, opened read-only."""
     from graph.analyze import project_to_networkx
-    from graph.store import opened_store
+    from graph.stores import opened_store
 
     with opened_store(settings.store, read_only=True) as store:
         return project_to_networkx(store)

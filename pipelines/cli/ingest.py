@@ -104,7 +104,7 @@ def ingest(
     """
     from dataclasses import replace
 
-    from graph.store import opened_store
+    from graph.stores import opened_store
     from pipelines.service import ingest_paths
 
     settings = replace(
@@ -162,7 +162,7 @@ def stats(settings: Settings) -> None:
         cvkg --store team-kg stats
     """
     from graph.results import format_table, solutions_rows
-    from graph.store import opened_store
+    from graph.stores import opened_store
 
     with opened_store(settings.store, read_only=True) as store:
         for name, sparql in STATS_QUERIES.items():

@@ -106,7 +106,7 @@ def cli(
     """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    from graph.remote import with_endpoint_paths
+    from graph.stores.remote import with_endpoint_paths
 
     store = with_endpoint_paths(store, query=query_path, update=update_path, gsp=gsp_path)
     ctx.obj = Settings(store=store, model=model)

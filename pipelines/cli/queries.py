@@ -111,7 +111,7 @@ def query(
     from graph.library import load_query, prepare
     from graph.results import write_result
     from graph.sparql import parse_params, run_query
-    from graph.store import opened_store
+    from graph.stores import opened_store
 
     if list_queries:
         _echo_query_list()
@@ -151,7 +151,7 @@ def update(settings: Settings, sparql: str | None, file: str | None, allow_servi
         cvkg update -f fix-labels.ru
     """
     from graph.sparql import check_network_access
-    from graph.store import opened_store
+    from graph.stores import opened_store
 
     text = _read_sparql(sparql, file)
     if not text:
@@ -208,7 +208,7 @@ def export(
     """
     from graph.analyze import NETWORK_FORMATS, network_bytes, project_to_networkx
     from graph.export import export_graph
-    from graph.store import opened_store
+    from graph.stores import opened_store
 
     if fmt in NETWORK_FORMATS and (articles or since or until):
         raise click.UsageError(f"--article, --since and --until work with the RDF formats, not {fmt}")
@@ -239,7 +239,7 @@ def validate(settings: Settings, file: str | None) -> None:
         cvkg validate
         cvkg validate kg.trig
     """
-    from graph.store import opened_store
+    from graph.stores import opened_store
     from graph.validate import file_graph, store_graph, validate_graph
 
     if file:

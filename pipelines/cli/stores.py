@@ -1,4 +1,4 @@
-"""`cvkg remove` and `cvkg serve`: take articles out of the store, serve it over SPARQL."""
+"""`cvkg remove`, `cvkg serve` and `cvkg upgrade`: take articles out, serve the store, bring it up to date."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def remove(settings: Settings, targets: tuple[str, ...]) -> None:
         cvkg remove samples/lyft-aws-300m-2019.txt
         cvkg remove https://news.example/story doc:u56e038ff25dbde96a4e8
     """
-    from graph.store import opened_store
+    from graph.stores import opened_store
 
     wanted = _article_names(targets, settings)
     with opened_store(settings.store, create=False) as store:
@@ -95,7 +95,7 @@ def serve(settings: Settings, port: int, host: str) -> None:
     import os
     import subprocess
 
-    from graph.remote import endpoint_url, serve_command
+    from graph.stores.server import endpoint_url, serve_command
 
     command = serve_command(settings.store, host=host, port=port)
     click.echo(endpoint_url(host, port))
@@ -107,3 +107,25 @@ def serve(settings: Settings, port: int, host: str) -> None:
     code = subprocess.call(command)
     if code:
         raise click.ClickException(f"oxigraph server exited with code {code}")
+
+
+@cli.command()
+@pass_settings
+@handle_errors
+def upgrade(settings: Settings) -> None:
+    """Bring a store written by an older cvkg 0.1 up to date (once; other commands refuse it until then).
+
+    Adds what that cvkg did not write: the union index (the default graph that
+    queries read) and the name keys (by which named queries find names), in one
+    transaction. A store that is up to date is left as it is.
+
+    \b
+    Example:
+        cvkg --store kg upgrade
+        cvkg --store http://127.0.0.1:7878 upgrade
+    """
+    from graph.stores.upgrade import upgrade_store
+
+    added = upgrade_store(settings.store)
+    done = f"added {' and '.join(added)} to {settings.store}" if added else f"{settings.store} is up to date"
+    click.echo(done, err=True)

@@ -76,7 +76,7 @@ def view(
     """
     from graph.analyze import project_to_networkx
     from graph.render import render_html
-    from graph.store import opened_store
+    from graph.stores import opened_store
     from graph.viewfilter import annotate_graph, read_view_details, select_view
 
     with opened_store(settings.store, read_only=True) as store:

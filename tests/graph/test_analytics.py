@@ -30,7 +30,7 @@ from graph.build import article_triples
 from graph.errors import EntityNotFoundError
 from graph.records import Amount, Article, ArticleResult, Entity, Event, Relation
 from graph.results import format_records
-from graph.store import open_store
+from graph.stores import open_store
 from pipelines.config import Settings
 from pipelines.service import ingest_paths
 

@@ -10,7 +10,7 @@ from support import SAMPLES
 
 from graph.errors import QueryError
 from graph.export import export_graph, list_articles, select_articles
-from graph.store import open_store
+from graph.stores import open_store
 from graph.validate import file_graph, store_graph, validate_graph
 
 

@@ -14,9 +14,11 @@ import pytest
 from test_store import AWS, BYTEDANCE, _result, _write
 
 from graph.build import article_triples
+from graph.errors import StoreError
 from graph.records import Entity
-from graph.remote import serve_command
-from graph.store import open_store
+from graph.stores import open_store
+from graph.stores.server import serve_command
+from graph.stores.upgrade import upgrade_store
 
 UNION = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 DEFAULT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
@@ -92,24 +94,42 @@ def _older_store(location: str) -> None:
 
 
 def _term(term) -> ox.NamedNode | ox.Literal:
-    from graph.store import to_ox
+    from graph.sparql import to_ox
 
     return to_ox(term)
 
 
-def test_an_older_store_is_read_as_before_and_indexed_when_opened_for_writing(tmp_path):
+def _upgrade(location: str) -> str:
+    """`cvkg upgrade` on the store; its one line on stderr."""
+    from click.testing import CliRunner
+
+    from pipelines.cli import cli
+
+    result = CliRunner().invoke(cli, ["--store", location, "upgrade"])
+    assert result.exit_code == 0, result.output
+    return result.stderr.strip()
+
+
+def test_an_older_store_is_refused_until_cvkg_upgrade_indexes_it(tmp_path):
     location = str(tmp_path / "older")
     _older_store(location)
-    read_only = open_store(location, read_only=True)
-    assert not read_only.indexed
-    assert len(list(read_only.query("SELECT DISTINCT ?e WHERE { ?e a cvkg:Migration }"))) == 1
-    assert "--union-default-graph" in serve_command(location, port=1)
-    read_only.close()
-    with_index = open_store(location)
+    refusal = (
+        f"store {location} was written by an older cvkg and lacks its union index;"
+        f" run `cvkg --store {location} upgrade` once"
+    )
+    for read_only in (True, False):
+        with pytest.raises(StoreError) as info:
+            open_store(location, read_only=read_only)
+        assert str(info.value) == refusal
+    with pytest.raises(StoreError, match="lacks its union index"):
+        serve_command(location, port=1)
+    assert _upgrade(location) == f"added union index to {location}"
+    with_index = open_store(location, read_only=True)
     assert_index_is_the_union(with_index)
+    assert len(list(with_index.query("SELECT DISTINCT ?e WHERE { ?e a cvkg:Migration }"))) == 1
     with_index.close()
-    assert open_store(location, read_only=True).indexed
     assert "--union-default-graph" not in serve_command(location, port=1)
+    assert _upgrade(location) == f"{location} is up to date"
 
 
 def test_a_server_store_keeps_the_index_in_its_own_default_graph(oxigraph_server):
@@ -123,19 +143,22 @@ def test_a_server_store_keeps_the_index_in_its_own_default_graph(oxigraph_server
     assert sorted(_rows(plain, DEFAULT)) == sorted(set(_rows(store, UNION)))
 
 
-def test_an_older_server_store_is_read_through_the_union_until_written(oxigraph_server):
+def test_an_older_server_store_is_refused_until_upgraded(oxigraph_server):
     writer = open_store(oxigraph_server)
     writer.update("DROP ALL")
     name, triples = article_triples(_result("https://news.example/old"))
     lines = " .\n".join(f"<{s}> <{p}> {_term(o)}" for s, p, o in triples)
     writer.update(f"INSERT DATA {{ GRAPH <{name}> {{ {lines} }} }}")  # as an older cvkg wrote it
-    reader = open_store(oxigraph_server, read_only=True)
-    assert not reader.indexed
-    assert bool(reader.query("ASK { ?e a cvkg:Migration }"))
+    try:
+        for reader in (open_store(oxigraph_server, read_only=True), open_store(oxigraph_server)):
+            with pytest.raises(StoreError, match="older cvkg and lacks its union index; run `cvkg --store .* upgrade`"):
+                reader.query("ASK { ?e a cvkg:Migration }")
+    finally:  # the server is shared by the session: leave it usable
+        assert upgrade_store(oxigraph_server) == ["union index"]
     later = open_store(oxigraph_server)
     _write(later, _result("https://news.example/new"))
-    assert later.indexed
     assert_index_is_the_union(later)
+    assert upgrade_store(oxigraph_server) == []
 
 
 @pytest.mark.parametrize("fresh", [True, False])
@@ -174,7 +197,7 @@ def _quads(store) -> list[tuple[str, ...]]:
 
 def test_a_batch_of_new_articles_is_stored_as_the_sparql_update_stores_it(tmp_path):
     """New graphs go in as quads in one transaction: the same quads, index included, as the update's."""
-    from graph.store import replace_update
+    from graph.stores.base import replace_update
 
     graphs = [article_triples(_result(f"https://news.example/{n}", evidence=f"Sentence {n}.")) for n in range(3)]
     quick, reference = open_store(str(tmp_path / "quick")), open_store(str(tmp_path / "reference"))
@@ -224,7 +247,7 @@ def _keys_match_names(store) -> bool:
     return bool(names) and _values(store, KEYS) == names
 
 
-def test_a_store_without_name_keys_gets_them_once_opened_for_writing(tmp_path, caplog):
+def test_a_store_without_name_keys_is_refused_until_cvkg_upgrade_adds_them(tmp_path):
     from graph.library import load_query, prepare
 
     location = str(tmp_path / "keyless")
@@ -234,16 +257,15 @@ def test_a_store_without_name_keys_gets_them_once_opened_for_writing(tmp_path, c
     store.close()
     by_alias = prepare(load_query("events-about"), {"entity_name": "aws"})
 
-    read_only = open_store(location, read_only=True)
-    assert "has no name keys" in caplog.text
-    assert list(read_only.query(by_alias)) == []  # keys are how names are found
-    read_only.close()
+    with pytest.raises(StoreError, match="lacks its name keys; run `cvkg --store .* upgrade` once"):
+        open_store(location, read_only=True)
+    assert _upgrade(location) == f"added name keys to {location}"
 
-    writable = open_store(location)
-    assert _keys_match_names(writable)
-    assert_index_is_the_union(writable)
-    assert len(list(writable.query(by_alias))) > 0
-    writable.close()
+    upgraded = open_store(location, read_only=True)
+    assert _keys_match_names(upgraded)
+    assert_index_is_the_union(upgraded)
+    assert len(list(upgraded.query(by_alias))) > 0
+    upgraded.close()
 
 
 def test_loaded_data_gets_the_keys_of_its_names(store):

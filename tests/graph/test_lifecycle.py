@@ -10,7 +10,7 @@ from support import ARTICLES
 
 from graph.iris import article_iri
 from graph.records import Article
-from graph.store import open_store
+from graph.stores import open_store
 from ontology import ENT, EVT
 from pipelines.config import Settings
 from pipelines.service import ingest_paths

@@ -12,7 +12,7 @@ from support import SAMPLES
 from graph.errors import QueryError
 from graph.library import bind_params, list_queries, load_query, parse_query, prepare
 from graph.sparql import run_query
-from graph.store import open_store
+from graph.stores import open_store
 
 EVERY_QUERY = [q.name for q in list_queries()]
 INJECTION = 'x" } ; DROP ALL ; #'

@@ -18,7 +18,7 @@ from graph.sparql import (
     run_query,
     where_group_start,
 )
-from graph.store import open_store
+from graph.stores import open_store
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from graph.build import article_triples
 from graph.export import export_graph
 from graph.iris import article_iri, event_iri
 from graph.records import Amount, Article, ArticleResult, Entity, Event, Relation
-from graph.store import open_store
+from graph.stores import open_store
 
 BYTEDANCE = Entity("bytedance", "ByteDance", "Company", wikidata="Q55606330")
 TIKTOK = Entity("tiktok", "TikTok", "Product")
@@ -282,7 +282,7 @@ def test_has_article_and_article_graphs_agree(store):
     ],
 )
 def test_remote_location_names_the_endpoints(location, query, update, gsp):
-    from graph.remote import parse_location
+    from graph.stores.remote import parse_location
 
     endpoints = parse_location(location)
     assert (endpoints.query, endpoints.update, endpoints.gsp) == (query, update, gsp)
@@ -290,7 +290,7 @@ def test_remote_location_names_the_endpoints(location, query, update, gsp):
 
 def test_remote_location_options_are_checked():
     from graph.errors import StoreError
-    from graph.remote import parse_location, with_endpoint_paths
+    from graph.stores.remote import parse_location, with_endpoint_paths
 
     assert parse_location("http://h#union=server&timeout=2.5").union_param is False
     assert parse_location("http://h#timeout=2.5").timeout == 2.5
@@ -349,7 +349,7 @@ def test_read_only_server_refuses_writes_with_the_status(tmp_path, start_server)
     from support import free_port
 
     from graph.errors import StoreError
-    from graph.remote import find_oxigraph
+    from graph.stores.server import find_oxigraph
 
     seeded = open_store(tmp_path / "kg")
     _write(seeded, _result("https://news.example/a"))

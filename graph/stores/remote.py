@@ -18,10 +18,9 @@ option             default      meaning
 ``gsp=PATH``       ``store``    Graph Store Protocol endpoint (dump and load)
 ``union=MODE``     ``param``    ``param``: cvkg keeps the union of the article
                                 graphs in the server's own default graph (the
-                                index of `graph.store`) and sends
-                                ``union-default-graph`` only to a store without it
-                                (oxigraph serve); ``server``: the server's default
-                                graph already is the union of all graphs
+                                index of `graph.stores.base`; oxigraph serve);
+                                ``server``: the server's default graph already
+                                is the union of all graphs
 ``timeout=SEC``    ``60``       seconds to wait for each HTTP answer
 =================  ===========  ==================================================
 
@@ -47,37 +46,24 @@ becomes a `QueryError`.
 from __future__ import annotations
 
 import logging
-import shutil
-import socket
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import parse_qsl, quote, urldefrag, urlencode, urljoin
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.errors import QueryError, StoreError
-from graph.sparql import where_group_start
-from graph.store import (
-    MEMORY,
-    REMOTE_SCHEMES,
-    EmbeddedStore,
-    KnowledgeStore,
-    binding_terms,
-    graph_node,
-    opened_store,
-    with_name_keys,
-)
+from graph.sparql import bind_values, graph_node
+from graph.stores.base import MEMORY, REMOTE_SCHEMES, KnowledgeStore
+from graph.stores.embedded import EmbeddedStore
 from ontology.vocab import PREFIXES
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
-UNION_PARAM = "union-default-graph"
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 PROLOGUE = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 _OPTIONS = ("query", "update", "gsp", "union", "timeout")
@@ -153,27 +139,6 @@ def _first_line(body: bytes) -> str:
     return text.splitlines()[0][:300] if text else ""
 
 
-def values_clause(bindings: Mapping[str, object]) -> str:
-    """A `VALUES` block fixing each variable to its (escaped) term."""
-    terms = binding_terms(bindings)
-    names = " ".join(f"?{name}" for name in terms)
-    row = " ".join(str(term) for term in terms.values())
-    return f"VALUES ({names}) {{ ({row}) }}"
-
-
-def bind_values(sparql: str, bindings: Mapping[str, object]) -> str:
-    """The query with its variables fixed by a `VALUES` block at the head of its WHERE group.
-
-    There every pattern and FILTER of the group sees them, as with pyoxigraph's substitutions; a
-    trailing VALUES would be joined only after GROUP BY, too late for a filter on a parameter.
-    (Subqueries do not see them, as with substitutions.)
-    """
-    start = where_group_start(sparql)
-    if start is None:  # not a query with a group: the server will say what is wrong
-        return f"{sparql}\n{values_clause(bindings)}"
-    return f"{sparql[:start]} {values_clause(bindings)}\n{sparql[start:]}"
-
-
 class RemoteStore(KnowledgeStore):
     """A SPARQL 1.1 server (defaults fit `oxigraph serve`) holding one named graph per article.
 
@@ -181,38 +146,40 @@ class RemoteStore(KnowledgeStore):
     patterns and filters see them (subqueries do not, as with the embedded store).
     """
 
-    def __init__(self, endpoints: Endpoints, location: str, *, read_only: bool = False) -> None:
+    def __init__(self, endpoints: Endpoints, location: str, *, read_only: bool = False, check: bool = True) -> None:
+        """Address the server; with `check`, its first use refuses a store an older cvkg wrote (see `outdated`)."""
         self.endpoints = endpoints
         self.location = location
         self.read_only = read_only
-        self._indexed: bool | None = None  # asked of the server on first use
+        self._checked = not check  # asked of the server on first use
 
     @property
     def indexed(self) -> bool:
-        """Whether the server's own default graph is the index cvkg keeps (see `graph.store`).
+        """Whether cvkg keeps the server's own default graph as the index (see `graph.stores.base`).
 
-        With ``union=server`` the server provides the union itself and cvkg writes no index. Otherwise
-        a store whose article graphs have no index yet (written by an older cvkg) is indexed when a
-        writable handle first uses it, and read through ``union-default-graph`` by read-only ones.
+        With ``union=server`` the server provides the union itself and cvkg writes no index.
         """
-        if self._indexed is None:
-            self._indexed = self.endpoints.union_param and self._index_ready()
-            self._name_keys_ready(indexed=self._indexed)
-        return self._indexed
+        return self.endpoints.union_param
+
+    def _ensure_current(self) -> None:
+        """On first use, refuse a store written by an older cvkg (a few ASK requests)."""
+        if not self._checked:
+            self._require_current()
+            self._checked = True
 
     def _ask(self, sparql: str) -> bool:
-        return bool(self._send_query(sparql, union=False))
+        return bool(self._post_query(sparql))
 
     def _has_default_triples(self) -> bool:
-        return bool(self._send_query("ASK { ?s ?p ?o }", union=False))
+        return bool(self._post_query("ASK { ?s ?p ?o }"))
 
     def _has_article_graphs(self) -> bool:
-        return bool(self._send_query("ASK { GRAPH ?g { ?s ?p ?o } }", union=False))
+        return bool(self._post_query("ASK { GRAPH ?g { ?s ?p ?o } }"))
 
     @classmethod
-    def from_location(cls, location: str, *, read_only: bool = False) -> RemoteStore:
+    def from_location(cls, location: str, *, read_only: bool = False, check: bool = True) -> RemoteStore:
         """Open the store at `location` (see the module docstring); no request is sent yet."""
-        return cls(parse_location(location), location, read_only=read_only)
+        return cls(parse_location(location), location, read_only=read_only, check=check)
 
     # -- HTTP --------------------------------------------------------------------
     def _request(
@@ -243,28 +210,17 @@ class RemoteStore(KnowledgeStore):
     def update(self, sparql: str) -> None:
         """Send a SPARQL update (one request, which Oxigraph applies as one transaction)."""
         self._check_writable()
+        self._ensure_current()
         body = (PROLOGUE + sparql).encode("utf-8")
         headers = {"Content-Type": "application/sparql-update; charset=utf-8"}
         self._request("POST", self.endpoints.update, body=body, headers=headers, malformed="update")
 
-    def load(self, data: bytes, fmt: ox.RdfFormat, *, name_keys: bool = True) -> None:
-        """Add RDF data (quads keep their graphs; the index gets their triples): one SPARQL update.
-
-        With `name_keys`, the keys of the names in the data are added beside them.
-        """
-        self._check_writable()
-        try:
-            quads = list(ox.parse(data, format=fmt))
-            quads = with_name_keys(quads) if name_keys else quads
-        except (SyntaxError, ValueError) as exc:
-            raise StoreError(f"cannot load RDF data: {exc}") from exc
-        if not quads:
-            return
-        default, indexed = ox.DefaultGraph(), self.indexed
+    def _add_quads(self, quads: list[ox.Quad]) -> None:
+        """One SPARQL update (`INSERT DATA`)."""
+        default = ox.DefaultGraph()
         named = [f"GRAPH {q.graph_name} {{ {q.triple} }}" for q in quads if q.graph_name != default]
-        # the data's own default-graph triples go to the default graph, and so do the others' when it is the index
-        index = [f"{q.triple} ." for q in quads if indexed or q.graph_name == default]
-        self.update("INSERT DATA {\n" + "\n".join(named + index) + "\n}")
+        unnamed = [f"{q.triple} ." for q in quads if q.graph_name == default]
+        self.update("INSERT DATA {\n" + "\n".join(named + unnamed) + "\n}")
 
     # -- reading -----------------------------------------------------------------
     def query(self, sparql: str, *, bindings: Mapping[str, object] | None = None) -> object:
@@ -272,13 +228,12 @@ class RemoteStore(KnowledgeStore):
 
         Returns pyoxigraph's `QuerySolutions`, `QueryBoolean` or `QueryTriples`.
         """
-        return self._send_query(bind_values(sparql, bindings) if bindings else sparql, union=not self.indexed)
+        self._ensure_current()
+        return self._post_query(bind_values(sparql, bindings) if bindings else sparql)
 
-    def _send_query(self, sparql: str, *, union: bool) -> object:
+    def _post_query(self, sparql: str) -> object:
         text = PROLOGUE + sparql
         url = self.endpoints.query
-        if union and self.endpoints.union_param:
-            url += ("&" if "?" in url else "?") + UNION_PARAM
         headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": RESULTS_ACCEPT}
         media_type, body = self._request("POST", url, body=text.encode("utf-8"), headers=headers, malformed="query")
         return _parse_answer(media_type, body, url)
@@ -302,6 +257,7 @@ class RemoteStore(KnowledgeStore):
 
     def dump(self, fmt: ox.RdfFormat, *, union: bool = False) -> bytes:
         """GET the whole dataset from the Graph Store endpoint and serialize it as the embedded store does."""
+        self._ensure_current()
         headers = {"Accept": ox.RdfFormat.N_QUADS.media_type}
         media_type, body = self._request("GET", self.endpoints.gsp, headers=headers)
         local = EmbeddedStore(ox.Store(), MEMORY)
@@ -330,58 +286,3 @@ def _parse_answer(media_type: str, body: bytes, url: str) -> object:
     except (SyntaxError, ValueError) as exc:
         raise StoreError(f"unreadable answer from {url} ({media_type}): {exc}") from exc
     raise StoreError(f"unexpected answer from {url}: media type {media_type}")
-
-
-def find_oxigraph() -> str:
-    """Path of the `oxigraph` server binary (from the `oxigraph` package, next to this Python).
-
-    Raises:
-        StoreError: the binary is not installed.
-    """
-    beside = Path(sys.executable).parent / ("oxigraph.exe" if sys.platform == "win32" else "oxigraph")
-    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    if not found:
-        raise StoreError("the oxigraph server binary is missing; pip install 'oxigraph>=0.4,<0.6'")
-    return found
-
-
-def serve_command(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878) -> list[str]:
-    """The `oxigraph serve-read-only` command line that serves an embedded store directory.
-
-    Raises:
-        StoreError: `location` is `memory:`, a URL or not an existing store directory, or the address is taken.
-    """
-    loc = str(location)
-    if loc == MEMORY or loc.startswith(REMOTE_SCHEMES):
-        raise StoreError(f"only a store directory can be served, not {loc}; pass --store DIR")
-    if not Path(loc).is_dir():
-        raise StoreError(f"no store at {loc}; run `cvkg ingest` first or pass --store")
-    _check_free(host, port)
-    bind = _authority(host, port)
-    with opened_store(loc, read_only=True) as store:
-        indexed = store.indexed
-    command = [find_oxigraph(), "serve-read-only", "--location", loc, "--bind", bind]
-    # plain SPARQL clients see what `cvkg query` sees: the index, or the union of a store that has none yet
-    return command if indexed else [*command, "--union-default-graph"]
-
-
-def _check_free(host: str, port: int) -> None:
-    """Fail early, with the next step, when the address cannot be listened on."""
-    try:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as sock:
-            # as the server will: a port left in TIME_WAIT by a stopped server is free
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((host.strip("[]"), port))
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise StoreError(f"cannot listen on {host}:{port} ({reason}); pass another --port or --bind") from exc
-
-
-def _authority(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
-
-
-def endpoint_url(host: str, port: int, path: str = "query") -> str:
-    """`http://HOST:PORT/PATH`, with an IPv6 host in brackets."""
-    return f"http://{_authority(host, port)}/{quote(path)}"

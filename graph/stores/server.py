@@ -1,0 +1,72 @@
+"""Serve a store directory read-only over SPARQL with Oxigraph's own server (`cvkg serve`).
+
+The `oxigraph` binary comes with the `oxigraph` package; `serve_command` checks
+the store and the address first, so the usual mistakes end in a one-line `StoreError`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from graph.errors import StoreError
+from graph.stores import opened_store
+from graph.stores.base import MEMORY, REMOTE_SCHEMES
+
+
+def find_oxigraph() -> str:
+    """Path of the `oxigraph` server binary (from the `oxigraph` package, next to this Python).
+
+    Raises:
+        StoreError: the binary is not installed.
+    """
+    beside = Path(sys.executable).parent / ("oxigraph.exe" if sys.platform == "win32" else "oxigraph")
+    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    if not found:
+        raise StoreError("the oxigraph server binary is missing; pip install 'oxigraph>=0.4,<0.6'")
+    return found
+
+
+def serve_command(location: str | Path, *, host: str = "127.0.0.1", port: int = 7878) -> list[str]:
+    """The `oxigraph serve-read-only` command line that serves an embedded store directory.
+
+    Raises:
+        StoreError: `location` is `memory:`, a URL, not an existing store directory or one an older cvkg
+            wrote (see `cvkg upgrade`), or the address is taken.
+    """
+    loc = str(location)
+    if loc == MEMORY or loc.startswith(REMOTE_SCHEMES):
+        raise StoreError(f"only a store directory can be served, not {loc}; pass --store DIR")
+    if not Path(loc).is_dir():
+        raise StoreError(f"no store at {loc}; run `cvkg ingest` first or pass --store")
+    _check_free(host, port)
+    bind = _authority(host, port)
+    with opened_store(loc, read_only=True):
+        pass  # refuses a store an older cvkg wrote: its default graph is not the index that clients read
+    # plain SPARQL clients see what `cvkg query` sees: the default graph is the index
+    return [find_oxigraph(), "serve-read-only", "--location", loc, "--bind", bind]
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail early, with the next step, when the address cannot be listened on."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            # as the server will: a port left in TIME_WAIT by a stopped server is free
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise StoreError(f"cannot listen on {host}:{port} ({reason}); pass another --port or --bind") from exc
+
+
+def _authority(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
+def endpoint_url(host: str, port: int, path: str = "query") -> str:
+    """`http://HOST:PORT/PATH`, with an IPv6 host in brackets."""
+    return f"http://{_authority(host, port)}/{quote(path)}"
