@@ -3,9 +3,10 @@
 Two projections, both `nx.MultiDiGraph`s keyed by IRI:
 
 * the default one has the entities as nodes (`label`, `cls`, `wikidata`,
-  `alt_labels`) and the binary relations of spec/EVENTS.md as edges. An edge an
-  event yields (`movedFrom`, `movedTo`, `customerOf`, `acquired`, `investedIn`,
-  `partnerOf`, `operatesIn`) carries that event's attributes (see
+  `alt_labels`) and the binary relations of spec/EVENTS.md (the relations of
+  `ontology.load_registry()`) as edges. An edge an event yields (`movedFrom`,
+  `movedTo`, `customerOf`, `acquired`, `investedIn`, `partnerOf`, `operatesIn`:
+  the `reg:yields` of its class) carries that event's attributes (see
   `EVENT_FIELDS`); one edge per event, keyed `relation:event-name`. Plain
   relations (`owns`, `worksFor` with `job_title`, `competesWith`,
   `headquarteredIn`, `parentOrganization`) are keyed by their relation name.
@@ -31,22 +32,11 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.build import EVENT_EDGES, RELATION_IRIS
 from graph.export import list_articles
 from graph.stores import KnowledgeStore
-from ontology import CVKG, ENT, EVT, PROV, SCHEMA
+from ontology import ENT, EVT, PROV, SCHEMA, load_registry
 from ontology.vocab import PREFIXES
 
-EDGE_PROPERTIES = {
-    **{name: str(iri) for name, iri in RELATION_IRIS.items()},
-    "movedFrom": str(CVKG.movedFrom),
-    "movedTo": str(CVKG.movedTo),
-    "customerOf": str(CVKG.customerOf),
-    "acquired": str(CVKG.acquired),
-    "investedIn": str(CVKG.investedIn),
-    "partnerOf": str(CVKG.partnerOf),
-    "operatesIn": str(CVKG.operatesIn),
-}
 EVENT_FIELDS = (
     "event", "event_type", "date", "period", "when", "when_from", "values", "facts",
     "evidence", "sources", "urls", "confidence", "status",
@@ -60,8 +50,7 @@ _SAME_AS = PREFIXES["owl"] + "sameAs"
 _JOB_TITLE = str(SCHEMA.jobTitle)
 _CVKG = PREFIXES["cvkg"]
 
-_EDGE_VALUES = " ".join(f"<{iri}>" for iri in EDGE_PROPERTIES.values())
-_EDGES_QUERY = f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {_EDGE_VALUES} }} }}"
+_EDGES_QUERY = "SELECT DISTINCT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {values} }} }}"
 _ENTITIES_QUERY = f"""
 SELECT DISTINCT ?n ?p ?o WHERE {{
   ?n ?p ?o
@@ -164,14 +153,10 @@ def _read_events(store: KnowledgeStore, published: dict[str, tuple[str, str]]) -
 
 def _yielded_edges(event: dict[str, Any]) -> Iterable[tuple[str, str, str]]:
     """The (subject, relation, object) edges an event yields, as build.py writes them."""
-    roles = event["roles"]
-    for subject_role, prop, object_role in EVENT_EDGES.get(event["event_type"], ()):
-        for s in roles.get(subject_role, ()):
-            for o in roles.get(object_role, ()):
-                yield s, _local(str(prop)), o
-    if event["event_type"] == "Partnership":
-        partners = roles.get("partner", [])
-        yield from ((a, "partnerOf", b) for a in partners for b in partners if a != b)
+    event_type = load_registry().events.get(event["event_type"])
+    for edge in event_type.edges if event_type else ():
+        for s, o in edge.pairs(event["roles"]):
+            yield s, edge.relation, o
 
 
 def _ensure_node(graph: nx.MultiDiGraph, node: str) -> None:
@@ -183,9 +168,10 @@ def _add_relation_edges(
     graph: nx.MultiDiGraph, store: KnowledgeStore, events: dict[str, dict[str, Any]], urls: dict[str, str]
 ) -> None:
     """One edge per stated binary relation; event edges once per event that yields them."""
-    names = {iri: name for name, iri in EDGE_PROPERTIES.items()}
+    names = {str(r.iri): name for name, r in load_registry().relations.items()}
+    query = _EDGES_QUERY.format(values=" ".join(f"<{iri}>" for iri in names))
     stated: dict[tuple[str, str, str], set[str]] = {}
-    for row in store.query(_EDGES_QUERY):  # type: ignore[attr-defined]
+    for row in store.query(query):  # type: ignore[attr-defined]
         stated.setdefault((row["s"].value, names[row["p"].value], row["o"].value), set()).add(row["g"].value)
     yielded: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for event in events.values():

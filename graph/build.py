@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from itertools import combinations
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from graph.iris import article_iri, entity_iri, event_iri, slugify
 from graph.records import Amount, ArticleResult, Entity, Event, Relation
-from ontology import CVKG, SCHEMA, WD
+from ontology import CVKG, SCHEMA, WD, load_registry
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -25,26 +24,6 @@ CLASS_IRIS: dict[str, URIRef] = {
     "GovernmentBody": CVKG.GovernmentBody,
     "Person": SCHEMA.Person,
     "Place": SCHEMA.Place,
-}
-
-RELATION_IRIS: dict[str, URIRef] = {
-    "owns": CVKG.owns,
-    "parentOrganization": SCHEMA.parentOrganization,
-    "worksFor": SCHEMA.worksFor,
-    "competesWith": CVKG.competesWith,
-    "headquarteredIn": CVKG.headquarteredIn,
-}
-
-# event class -> (subject role, edge property, object role): the plain edge each event yields
-EVENT_EDGES: dict[str, tuple[tuple[str, URIRef, str], ...]] = {
-    "Migration": (
-        ("customer", CVKG.movedFrom, "fromProvider"),
-        ("customer", CVKG.movedTo, "toProvider"),
-    ),
-    "Contract": (("customer", CVKG.customerOf, "provider"),),
-    "Acquisition": (("acquirer", CVKG.acquired, "target"),),
-    "Investment": (("investor", CVKG.investedIn, "investee"),),
-    "DataCenter": (("organization", CVKG.operatesIn, "location"),),
 }
 
 _DURATION_ROLES = {"term", "per"}
@@ -113,9 +92,10 @@ def _role_object(role: str, value: object) -> URIRef | Literal:
 
 
 def event_triples(event: Event, source: URIRef) -> Iterator[Triple]:
-    """The event node, its roles, amounts, provenance and the plain edges it yields."""
+    """The event node, its roles, amounts, provenance and the plain edges its class yields (`reg:yields`)."""
+    event_type = load_registry().event(event.type)
     node = event_iri(event)
-    yield node, RDF.type, CVKG[event.type]
+    yield node, RDF.type, event_type.iri
     for role, values in event.roles.items():
         seen_currencies: dict[str, int] = {}
         for value in values:
@@ -143,21 +123,16 @@ def event_triples(event: Event, source: URIRef) -> Iterator[Triple]:
     if event.reported_by is not None:
         yield node, CVKG.reportedBy, entity_iri(event.reported_by)
         yield from entity_triples(event.reported_by)
-    for subject_role, prop, object_role in EVENT_EDGES.get(event.type, ()):
-        for subj in event.roles.get(subject_role, ()):
-            for obj in event.roles.get(object_role, ()):
-                if isinstance(subj, Entity) and isinstance(obj, Entity):
-                    yield entity_iri(subj), prop, entity_iri(obj)
-    if event.type == "Partnership":
-        partners = [p for p in event.roles.get("partner", ()) if isinstance(p, Entity)]
-        for a, b in combinations(partners, 2):
-            yield entity_iri(a), CVKG.partnerOf, entity_iri(b)
-            yield entity_iri(b), CVKG.partnerOf, entity_iri(a)
+    entities = {role: [v for v in values if isinstance(v, Entity)] for role, values in event.roles.items()}
+    for edge in event_type.edges:
+        for subj, obj in edge.pairs(entities):
+            yield entity_iri(subj), edge.iri, entity_iri(obj)
 
 
 def relation_triples(relation: Relation) -> Iterator[Triple]:
     """A binary relation between two entities, both described."""
-    yield entity_iri(relation.subject), RELATION_IRIS[relation.prop], entity_iri(relation.object)
+    prop = load_registry().plain_relations()[relation.prop].iri
+    yield entity_iri(relation.subject), prop, entity_iri(relation.object)
     yield from entity_triples(relation.subject)
     yield from entity_triples(relation.object)
     if relation.prop == "worksFor" and relation.job_title:

@@ -9,21 +9,7 @@ import unicodedata
 from rdflib import URIRef
 
 from graph.records import Amount, Article, Entity, Event, RoleValue
-from ontology import DOC, ENT, EVT
-
-# class -> roles whose values make up the event's key (spec/EVENTS.md, column "key")
-EVENT_KEYS: dict[str, tuple[str, ...]] = {
-    "Migration": ("customer",),
-    "Contract": ("customer", "provider"),
-    "FinancialResult": ("organization", "period"),
-    "MarketShare": ("organization", "market", "accordingTo", "period"),
-    "DataCenter": ("organization", "location"),
-    "MarketEntry": ("organization", "location"),
-    "Acquisition": ("acquirer", "target"),
-    "Investment": ("investor", "investee"),
-    "Partnership": ("partner",),
-    "UserMetric": ("subject", "metric"),
-}
+from ontology import DOC, ENT, EVT, load_registry
 
 _MAX_SLUG = 80
 
@@ -51,9 +37,13 @@ def _key_part(value: RoleValue) -> str:
 
 
 def event_key(event: Event) -> tuple[str, ...]:
-    """The parts of an event's key, in EVENTS.md order; a repeatable key role is sorted."""
+    """The parts of an event's key, in the order of its class's `reg:key`; a repeatable key role is sorted.
+
+    Raises:
+        KeyError: the event's type is not an event class of `ontology/cvkg.ttl`.
+    """
     parts = []
-    for role in EVENT_KEYS[event.type]:
+    for role in load_registry().event(event.type).key:
         values = sorted(_key_part(v) for v in event.roles.get(role, ()))
         parts.append("+".join(values))
     return tuple(parts)

@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
+from ontology import load_registry
+
 CLASS_STYLES: dict[str, tuple[str, str]] = {
     "CloudProvider": ("#f28e2b", "star"),
     "Company": ("#4e79a7", "dot"),
@@ -36,21 +38,8 @@ CLASS_STYLES: dict[str, tuple[str, str]] = {
     "Place": ("#76b7b2", "hexagon"),
 }
 _OTHER = ("#999999", "dot")
+_OTHER_RELATION = "#999999"
 
-RELATION_COLOURS: dict[str, str] = {
-    "movedFrom": "#e15759",
-    "movedTo": "#59a14f",
-    "customerOf": "#4e79a7",
-    "acquired": "#b07aa1",
-    "investedIn": "#d4a017",
-    "partnerOf": "#76b7b2",
-    "operatesIn": "#9c755f",
-    "owns": "#555555",
-    "parentOrganization": "#888888",
-    "worksFor": "#f28e2b",
-    "competesWith": "#ff9da7",
-    "headquarteredIn": "#bab0ac",
-}
 SIZE_BY = ("degree", "money")
 _MAX_EVIDENCE = 3
 _MAX_SOURCES = 6
@@ -153,6 +142,11 @@ def _edge_tip(s: str, o: str, data: dict, labels: dict[str, str]) -> list[dict[s
     return sections
 
 
+def _relation_colours() -> dict[str, str]:
+    """Relation name -> colour of its edges: the `reg:viewColour` of each relation in `ontology/cvkg.ttl`."""
+    return {name: r.colour for name, r in load_registry().relations.items() if r.colour}
+
+
 def _size(data: dict, degree: int, size_by: str, top_money: float) -> float:
     if size_by == "money":
         if not top_money:
@@ -189,10 +183,11 @@ def network_data(
                 "tip": _node_tip(node, {**data, "degree": degree[node]}),
             }
         )
+    colours = _relation_colours()
     edges: list[dict[str, object]] = []
     for index, (s, o, data) in enumerate(graph.edges(data=True)):
         relation = str(data.get("relation", ""))
-        colour = RELATION_COLOURS.get(relation, "#999999")
+        colour = colours.get(relation, _OTHER_RELATION)
         edges.append(
             {
                 "id": f"e{index}",
@@ -416,6 +411,7 @@ def render_html(
     nodes, edges = network_data(graph, size_by=size_by)
     classes = sorted({str(d.get("cls", "")) for _, d in graph.nodes(data=True)} - {""})
     relations = sorted({str(d.get("relation", "")) for _, _, d in graph.edges(data=True)})
+    colours = _relation_colours()
     size_note = (
         "Node size: USD value of contracts won (stated amounts in USD only)."
         if size_by == "money"
@@ -428,7 +424,7 @@ def render_html(
         "notes": list(notes),
         "legend": {
             "classes": [[c, *CLASS_STYLES.get(c, _OTHER)] for c in classes],
-            "relations": [[r, RELATION_COLOURS.get(r, "#999999")] for r in relations],
+            "relations": [[r, colours.get(r, _OTHER_RELATION)] for r in relations],
             "size": size_note,
         },
     }

@@ -20,30 +20,13 @@ from decimal import Decimal, InvalidOperation
 
 import networkx as nx
 
-from graph.build import EVENT_EDGES
 from graph.errors import CvkgError, EntityNotFoundError
 from graph.records import Amount
 from graph.stores import KnowledgeStore
+from ontology import load_registry
 
 _CVKG = "https://w3id.org/cvkg/ontology#"
 
-# relation (edge) name -> the event class it comes from; the others are plain relations
-RELATION_EVENT: dict[str, str] = {
-    **{str(prop).rsplit("#", 1)[-1]: event for event, edges in EVENT_EDGES.items() for _, prop, _ in edges},
-    "partnerOf": "Partnership",
-}
-EVENT_TYPES = (
-    "Migration",
-    "Contract",
-    "FinancialResult",
-    "MarketShare",
-    "DataCenter",
-    "MarketEntry",
-    "Acquisition",
-    "Investment",
-    "Partnership",
-    "UserMetric",
-)
 # roles whose value is money won by the entity in the given role
 _WON = {"Contract": ("provider", "value"), "Migration": ("toProvider", "value")}
 
@@ -110,6 +93,11 @@ class ViewSelection:
 
     graph: nx.MultiDiGraph
     notes: list[str]
+
+
+def _relation_events() -> dict[str, str]:
+    """Relation (edge) name -> the event class that yields it; plain relations are left out."""
+    return {name: r.event for name, r in load_registry().relations.items() if r.event}
 
 
 def _value(row: object, name: str) -> str:
@@ -198,6 +186,7 @@ def annotate_graph(graph: nx.MultiDiGraph, details: ViewDetails) -> nx.MultiDiGr
     period, else of each source article's date).
     """
     out = graph.copy()
+    relation_event = _relation_events()
     won = _money_won(out, details.events.values())
     for node, data in out.nodes(data=True):
         data["aliases"] = details.aliases.get(node) or list(data.get("alt_labels", []))
@@ -206,7 +195,7 @@ def annotate_graph(graph: nx.MultiDiGraph, details: ViewDetails) -> nx.MultiDiGr
         infos = [details.events[e] for e in data.get("events", []) if e in details.events]
         data["event_details"] = infos
         data["event_types"] = sorted(
-            {i.type for i in infos} or {RELATION_EVENT.get(data.get("relation", ""), "")} - {""}
+            {i.type for i in infos} or {relation_event.get(data.get("relation", ""), "")} - {""}
         )
         data["articles"] = [details.articles.get(s, ArticleInfo(s)) for s in data.get("sources", [])]
         texts = [t for i in infos for role in ("date", "period") for t in i.roles.get(role, [])]
@@ -233,8 +222,8 @@ def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
 
 def check_types(graph: nx.MultiDiGraph, types: Sequence[str]) -> list[str]:
     """Canonical spellings of event types and relation names; unknown ones raise ViewError."""
-    known = {t.casefold(): t for t in EVENT_TYPES}
-    known.update({r.casefold(): r for r in RELATION_EVENT})
+    known = {t.casefold(): t for t in load_registry().events}
+    known.update({r.casefold(): r for r in _relation_events()})
     known.update(
         {str(d.get("relation", "")).casefold(): str(d.get("relation", "")) for *_, d in graph.edges(data=True)}
     )
@@ -250,10 +239,11 @@ def check_types(graph: nx.MultiDiGraph, types: Sequence[str]) -> list[str]:
 def filter_types(graph: nx.MultiDiGraph, types: Sequence[str]) -> nx.MultiDiGraph:
     """Keep the edges of these event types (Migration, Contract…) or relation names (owns…); all nodes stay."""
     wanted = set(types)
+    relation_event = _relation_events()
     keep = [
         (s, o, k)
         for s, o, k, d in graph.edges(keys=True, data=True)
-        if d.get("relation") in wanted or wanted & set(d.get("event_types", [RELATION_EVENT.get(d.get("relation"))]))
+        if d.get("relation") in wanted or wanted & set(d.get("event_types", [relation_event.get(d.get("relation"))]))
     ]
     return _with_edges(graph, keep)
 

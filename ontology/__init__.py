@@ -2,11 +2,13 @@
 
 This package imports only rdflib. Everything it ships is data (`cvkg.ttl`,
 `shapes.ttl`, `gazetteer.csv`, `descriptors.csv`) plus the namespaces that
-name it.
+name it and the readers of that data (`load_registry` gives the event types
+and relations that `cvkg.ttl` declares).
 """
 
 from __future__ import annotations
 
+from ontology.events import EdgeRule, EventType, Registry, RelationType, load_registry
 from ontology.gazetteer import GazetteerEntry, load_descriptors, load_gazetteer
 from ontology.namespace import CVKG
 from ontology.vocab import (
@@ -33,10 +35,15 @@ __all__ = [
     "SCHEMA",
     "SHAPES_PATH",
     "WD",
+    "EdgeRule",
+    "EventType",
     "GazetteerEntry",
+    "Registry",
+    "RelationType",
     "bind_prefixes",
     "load_descriptors",
     "load_gazetteer",
     "load_ontology",
+    "load_registry",
     "load_shapes",
 ]

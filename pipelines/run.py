@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from graph.iris import event_iri
 from graph.records import Article, ArticleResult, Entity, Event, Relation
-from ontology import GazetteerEntry, load_gazetteer
+from ontology import GazetteerEntry, load_gazetteer, load_registry
 from pipelines.entities import Resolver, doc_mentions, to_entity
 from pipelines.errors import SkipArticle
 from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
@@ -29,14 +29,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# roles that may hold several values (spec/EVENTS.md): merging events unions them
-REPEATABLE_ROLES = frozenset({"revenue", "fromProvider", "toProvider", "partner"})
 _DEAL_REFERENCE = re.compile(r"\b(contract|deal|agreement|commitment|move|migration)\b", re.IGNORECASE)
 _VALUED = re.compile(r"\b(valued|worth|value|for|at)\b", re.IGNORECASE)
 
 
 def _merge(events: list[Event]) -> list[Event]:
-    """One event per IRI within an article: later sentences only add roles the first lacked."""
+    """One event per IRI within an article: later sentences only add roles the first lacked.
+
+    The values of a repeatable role (`reg:repeatable` of the event's class) are united instead.
+    """
+    registry = load_registry()
     merged: dict[str, Event] = {}
     for event in events:
         key = str(event_iri(event))
@@ -44,9 +46,10 @@ def _merge(events: list[Event]) -> list[Event]:
             merged[key] = event
             continue
         first = merged[key]
+        repeatable = registry.event(first.type).repeatable
         roles = dict(first.roles)
         for role, values in event.roles.items():
-            if role in REPEATABLE_ROLES and role in roles:
+            if role in repeatable and role in roles:
                 roles[role] = tuple(dict.fromkeys((*roles[role], *values)))
             else:
                 roles.setdefault(role, values)
