@@ -205,10 +205,10 @@ def test_every_event_type_has_a_shape_with_the_same_roles(registry: Registry, on
         assert many <= event.repeatable, f"{event.name}: roles that need several values: {many}"
 
 
-def test_every_event_shape_is_for_a_registered_type(registry: Registry, shapes: Graph) -> None:
+def test_every_event_shape_is_for_a_registered_type(registry: Registry, ontology: Graph, shapes: Graph) -> None:
     targets = {t for t in shapes.objects(None, SH.targetClass) if str(t).startswith(NS)}
     events = {e.iri for e in registry.events.values()}
-    assert {t for t in targets if (t, RDFS.subClassOf, CVKG.Event) in load_ontology()} == events
+    assert {t for t in targets if (t, RDFS.subClassOf, CVKG.Event) in ontology} == events
 
 
 # ---------------------------------------------------------------------------
@@ -252,7 +252,8 @@ def _binary_relations(text: str) -> set[str]:
 
 def test_registry_matches_the_event_table_of_events_md(registry: Registry, ontology: Graph, shared: Path) -> None:
     table = _events_table((shared / "spec" / "EVENTS.md").read_text(encoding="utf-8"))
-    assert set(table) == set(registry.events)
+    # the ontology may add event types to the contract, never drop or change one
+    assert set(table) <= set(registry.events)
     for name, (key, roles, repeatable) in table.items():
         event = registry.events[name]
         # cvkg:date belongs to every event (its domain is cvkg:Event); the table names it for MarketEntry
@@ -266,8 +267,10 @@ def test_registry_matches_the_event_table_of_events_md(registry: Registry, ontol
 def test_registry_yields_the_edges_of_events_md(registry: Registry, shared: Path) -> None:
     text = (shared / "spec" / "EVENTS.md").read_text(encoding="utf-8")
     stated = _yielded_edges(text)
-    assert {n: {e.relation for e in t.edges} for n, t in registry.events.items() if t.edges} == stated
-    assert set(registry.plain_relations()) == _binary_relations(text)
+    table = _events_table(text)
+    yielded = {n: {e.relation for e in t.edges} for n, t in registry.events.items() if t.edges and n in table}
+    assert yielded == stated
+    assert _binary_relations(text) <= set(registry.plain_relations())
 
 
 # ---------------------------------------------------------------------------
@@ -278,7 +281,7 @@ def test_registry_yields_the_edges_of_events_md(registry: Registry, shared: Path
 def test_scorer_tables_agree_with_the_registry(registry: Registry) -> None:
     from graph.scoring import EVENT_ROLES, RELATIONS
 
-    assert set(EVENT_ROLES) == set(registry.events)
+    assert set(EVENT_ROLES) <= set(registry.events)  # an event type beyond the contract is not scored
     for name, (keys, others) in EVENT_ROLES.items():
         event = registry.events[name]
         scored = [k.rstrip("*?") for k in keys]
@@ -288,4 +291,4 @@ def test_scorer_tables_agree_with_the_registry(registry: Registry) -> None:
         assert extra <= {o.rstrip("*") for o in others}
         starred = {r.rstrip("*") for r in (*keys, *others) if r.endswith("*")}
         assert starred == event.repeatable, name
-    assert {n: r.iri for n, r in registry.plain_relations().items()} == RELATIONS
+    assert RELATIONS.items() <= {n: r.iri for n, r in registry.plain_relations().items()}.items()
