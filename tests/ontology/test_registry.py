@@ -116,7 +116,7 @@ def test_registry_reads_annotations_from_any_graph() -> None:
 
 def test_unknown_event_type_names_the_file_to_declare_it_in(registry: Registry) -> None:
     with pytest.raises(KeyError, match="ontology/cvkg.ttl"):
-        registry.event("Layoff")
+        registry.event("NoSuchEvent")
 
 
 def test_an_edge_without_its_property_is_refused() -> None:
