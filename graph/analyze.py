@@ -32,7 +32,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.export import list_articles
+from graph.export import NETWORK_FORMATS, list_articles
 from graph.stores import KnowledgeStore
 from ontology import ENT, EVT, PROV, SCHEMA, load_registry
 from ontology.vocab import PREFIXES
@@ -41,7 +41,6 @@ EVENT_FIELDS = (
     "event", "event_type", "date", "period", "when", "when_from", "values", "facts",
     "evidence", "sources", "urls", "confidence", "status",
 )  # fmt: skip
-NETWORK_FORMATS = ("graphml", "gexf")
 
 _RDF_TYPE = PREFIXES["rdf"] + "type"
 _LABEL = PREFIXES["rdfs"] + "label"

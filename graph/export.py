@@ -20,6 +20,7 @@ from ontology.vocab import DOC, PREFIXES
 
 logger = logging.getLogger(__name__)
 
+# RDF format name -> (pyoxigraph format, whether the article graphs are merged into their union)
 FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
     "turtle": (ox.RdfFormat.TURTLE, True),
     "trig": (ox.RdfFormat.TRIG, False),
@@ -27,6 +28,10 @@ FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
     "ntriples": (ox.RdfFormat.N_TRIPLES, True),
     "jsonld": (ox.RdfFormat.JSON_LD, True),
 }
+# the networkx projection's formats (written by `graph.analyze.network_bytes`, for Gephi)
+NETWORK_FORMATS = ("graphml", "gexf")
+# what `cvkg export` writes
+EXPORT_FORMATS = (*FORMATS, *NETWORK_FORMATS)
 
 DATE_PATTERN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 

@@ -6,7 +6,7 @@ This is the seam between NLP and RDF: nothing here knows spaCy.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 
@@ -80,4 +80,3 @@ class ArticleResult:
     relations: tuple[Relation, ...] = ()
     publisher: Entity | None = None
     words: int = 0
-    extra: Mapping[str, str] = field(default_factory=dict)

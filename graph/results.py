@@ -13,7 +13,9 @@ import pyoxigraph as ox
 
 from ontology.vocab import PREFIXES
 
+# what `format_result`, `write_result` and `format_records` write (the CLI's --format choices)
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
+# the SPARQL results formats among them, written by pyoxigraph row by row
 STREAMED_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
@@ -66,12 +68,7 @@ def format_result(result: object, fmt: str) -> str:
     assert isinstance(result, ox.QuerySolutions)
     if fmt == "table":
         return format_table(*solutions_rows(result))
-    target = {
-        "csv": ox.QueryResultsFormat.CSV,
-        "tsv": ox.QueryResultsFormat.TSV,
-        "json": ox.QueryResultsFormat.JSON,
-    }[fmt]
-    return result.serialize(format=target).decode("utf-8")
+    return result.serialize(format=STREAMED_FORMATS[fmt]).decode("utf-8")
 
 
 def write_result(result: object, fmt: str, out: BinaryIO) -> None:
@@ -79,13 +76,8 @@ def write_result(result: object, fmt: str, out: BinaryIO) -> None:
 
     Only the aligned `table` needs every row first; use csv/tsv/json for huge results.
     """
-    if isinstance(result, ox.QuerySolutions) and fmt in ("csv", "tsv", "json"):
-        formats = {
-            "csv": ox.QueryResultsFormat.CSV,
-            "tsv": ox.QueryResultsFormat.TSV,
-            "json": ox.QueryResultsFormat.JSON,
-        }
-        result.serialize(out, format=formats[fmt])
+    if isinstance(result, ox.QuerySolutions) and fmt in STREAMED_FORMATS:
+        result.serialize(out, format=STREAMED_FORMATS[fmt])
     elif isinstance(result, ox.QueryTriples):
         ox.serialize(result, out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     else:

@@ -319,10 +319,10 @@ def event_outcomes(graph: Graph, rows: list[dict[str, object]]) -> list[Outcome]
     return outcomes
 
 
-def calibration(graph: Graph, rows: list[dict[str, object]], *, threshold: float = 0.5) -> dict[str, tuple[int, int]]:
+def calibration(outcomes: list[Outcome], *, threshold: float = 0.5) -> dict[str, tuple[int, int]]:
     """How many events at or above / below `threshold` confidence exist in the gold: {band: (correct, total)}."""
     bands = {f">= {threshold}": [0, 0], f"< {threshold}": [0, 0]}
-    for outcome in event_outcomes(graph, rows):
+    for outcome in outcomes:
         band = f">= {threshold}" if outcome.confidence >= threshold else f"< {threshold}"
         bands[band][1] += 1
         bands[band][0] += outcome.correct

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graph.build import article_triples
 from graph.records import Article, ArticleResult
-from graph.scoring import Outcome, Score
+from graph.scoring import Score
 from graph.stores import KnowledgeStore
 from ontology import GazetteerEntry, load_gazetteer
 from pipelines.config import Settings
@@ -155,16 +155,6 @@ def extract_stream(
     )
 
 
-def _bands(outcomes: list[Outcome], threshold: float = 0.5) -> dict[str, tuple[int, int]]:
-    """{band: (events in the gold, events)} above and below the threshold."""
-    bands = {f">= {threshold}": [0, 0], f"< {threshold}": [0, 0]}
-    for outcome in outcomes:
-        band = bands[f">= {threshold}" if outcome.confidence >= threshold else f"< {threshold}"]
-        band[0] += outcome.correct
-        band[1] += 1
-    return {name: (correct, total) for name, (correct, total) in bands.items()}
-
-
 def evaluate_gold(gold: str | Path, articles: Iterable[str | Path], settings: Settings) -> tuple[Score, IngestSummary]:
     """Ingest the gold set's articles into a fresh in-memory store and score it (spec/GOLD.md rules).
 
@@ -173,7 +163,7 @@ def evaluate_gold(gold: str | Path, articles: Iterable[str | Path], settings: Se
     from rdflib import Dataset, Graph
 
     from graph.export import export_graph
-    from graph.scoring import event_outcomes, read_gold, score_graph
+    from graph.scoring import calibration, event_outcomes, read_gold, score_graph
     from graph.stores import open_store
     from pipelines.errors import InputError
 
@@ -194,5 +184,5 @@ def evaluate_gold(gold: str | Path, articles: Iterable[str | Path], settings: Se
         union.add((s, p, o))
     score = score_graph(union, rows)
     score.outcomes = event_outcomes(union, rows)
-    score.calibration = _bands(score.outcomes)
+    score.calibration = calibration(score.outcomes)
     return score, summary

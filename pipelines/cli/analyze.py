@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from graph.results import RESULT_FORMATS
 from pipelines.cli.main import cli, handle_errors, pass_settings
 from pipelines.config import Settings
 
@@ -22,11 +23,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def format_option(func: F) -> F:
-    """The `--format table|csv|json` option shared by the analyze commands."""
+    """The `--format table|csv|tsv|json` option shared by the analyze commands (`graph.results.RESULT_FORMATS`)."""
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(["table", "csv", "json"]),
+        type=click.Choice(RESULT_FORMATS),
         default="table",
         show_default=True,
         help="Output format (json keeps lists and numbers).",

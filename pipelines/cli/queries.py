@@ -9,6 +9,8 @@ from typing import BinaryIO
 
 import click
 
+from graph.export import EXPORT_FORMATS, NETWORK_FORMATS
+from graph.results import RESULT_FORMATS
 from pipelines.cli.main import _check_date, _parse_params, cli, handle_errors, pass_settings
 from pipelines.config import Settings
 
@@ -70,7 +72,7 @@ def _run_bounded(job: Callable[[], str], timeout: float | None) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(RESULT_FORMATS),
     default="table",
     show_default=True,
     help="Output format for SELECT/ASK (json: SPARQL 1.1 JSON results; CONSTRUCT gives Turtle).",
@@ -168,7 +170,7 @@ def update(settings: Settings, sparql: str | None, file: str | None, allow_servi
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf"]),
+    type=click.Choice(EXPORT_FORMATS),
     default="turtle",
     show_default=True,
     help="trig/nquads keep one graph per article; turtle/jsonld give their union; "
@@ -206,7 +208,7 @@ def export(
         cvkg export --format nquads --since 2021 --until 2022-06
         cvkg export --article doc:he48de2a8c673ac77bb82 --article https://example.com/story
     """
-    from graph.analyze import NETWORK_FORMATS, network_bytes, project_to_networkx
+    from graph.analyze import network_bytes, project_to_networkx
     from graph.export import export_graph
     from graph.stores import opened_store
 
