@@ -61,7 +61,7 @@ def _graphs(location: str) -> list[str]:
         store.close()
 
 
-@pytest.mark.parametrize("name", ["remove", "serve"])
+@pytest.mark.parametrize("name", ["remove", "serve", "upgrade"])
 def test_store_commands_have_help_with_example(runner, name):
     result = runner.invoke(cli, [name, "--help"])
     assert result.exit_code == 0, result.output
@@ -235,3 +235,16 @@ def test_remove_from_a_missing_store_creates_nothing(runner, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.strip() == f"Error: no store at {location}; run `cvkg ingest` first or pass --store"
     assert not location.exists()
+
+
+def test_upgrade_leaves_a_current_store_alone_and_creates_none(runner, kg, tmp_path):
+    before = _graphs(kg)
+    result = runner.invoke(cli, ["--store", kg, "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"{kg} is up to date"
+    assert _graphs(kg) == before
+    missing = tmp_path / "typo"
+    result = runner.invoke(cli, ["--store", str(missing), "upgrade"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: no store at {missing}; run `cvkg ingest` first or pass --store"
+    assert not missing.exists()
