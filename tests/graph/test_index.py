@@ -137,7 +137,7 @@ def test_a_server_store_keeps_the_index_in_its_own_default_graph(oxigraph_server
     store.update("DROP ALL")
     _write(store, _result("https://news.example/a"), _result("https://news.example/b"))
     assert_index_is_the_union(store)
-    # union=server sends no union-default-graph: it reads the server's own default graph, the index
+    # union=server: cvkg keeps no index there and reads the server's own default graph (here, the index)
     plain = open_store(oxigraph_server + "#union=server")
     assert not plain.indexed
     assert sorted(_rows(plain, DEFAULT)) == sorted(set(_rows(store, UNION)))
