@@ -155,28 +155,24 @@ def open_embedded(location: str, *, read_only: bool = False, create: bool = True
     Raises:
         StoreError: the location is a file, absent (and not to be created), in use or outdated.
     """
-    store = _open(location, read_only=read_only, create=create)
-    if check:
-        try:
-            store._require_current()
-        except StoreError:
-            store.close()  # let go of the database and its lock (the traceback holds no other reference)
-            raise
-    return store
-
-
-def _open(location: str, *, read_only: bool, create: bool) -> EmbeddedStore:
     if location == MEMORY:
-        return EmbeddedStore(ox.Store(), MEMORY)
+        return EmbeddedStore(ox.Store(), MEMORY)  # new and empty: nothing to check
     path = Path(location)
     if path.exists() and not path.is_dir():
         raise StoreError(f"store location {location} is a file, not a directory; choose another --store")
     if (read_only or not create) and not path.exists():
         raise StoreError(f"no store at {location}; run `cvkg ingest` first or pass --store")
+    store = None
     try:
-        if read_only:
-            return EmbeddedStore(ox.Store.read_only(str(path)), location, read_only=True)
-        return EmbeddedStore(ox.Store(str(path)), location)
+        handle = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        store = EmbeddedStore(handle, location, read_only=read_only)
+        del handle  # the store holds the only reference, so closing it lets go of the database
+        if check:
+            store._require_current()
+        return store
+    except StoreError:
+        store.close()  # type: ignore[union-attr]  # refused as outdated: let go of the database and its lock
+        raise
     except OSError as exc:
         if "lock" in str(exc).lower():
             raise StoreError(
