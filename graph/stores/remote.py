@@ -76,7 +76,7 @@ class Endpoints:
     query: str
     update: str
     gsp: str
-    union_param: bool = True
+    keeps_index: bool = True  # union=param (the name is older than the index): cvkg keeps it in the default graph
     timeout: float = DEFAULT_TIMEOUT
 
 
@@ -112,7 +112,7 @@ def parse_location(location: str) -> Endpoints:
         query=_resolve(base, options.get("query", "query")),
         update=_resolve(base, options.get("update", "update")),
         gsp=_resolve(base, options.get("gsp", "store")),
-        union_param=union == "param",
+        keeps_index=union == "param",
         timeout=timeout,
     )
 
@@ -159,7 +159,7 @@ class RemoteStore(KnowledgeStore):
 
         With ``union=server`` the server provides the union itself and cvkg writes no index.
         """
-        return self.endpoints.union_param
+        return self.endpoints.keeps_index
 
     def _ensure_current(self) -> None:
         """On first use, refuse a store written by an older cvkg (a few ASK requests)."""

@@ -292,7 +292,7 @@ def test_remote_location_options_are_checked():
     from graph.errors import StoreError
     from graph.stores.remote import parse_location, with_endpoint_paths
 
-    assert parse_location("http://h#union=server&timeout=2.5").union_param is False
+    assert parse_location("http://h#union=server&timeout=2.5").keeps_index is False
     assert parse_location("http://h#timeout=2.5").timeout == 2.5
     for bad, message in [
         ("#qeury=x", "unknown store option 'qeury'"),
