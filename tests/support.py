@@ -53,3 +53,19 @@ def stop_process(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def sentence_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `--max-seconds` count sentences instead of seconds, the same on a fast or a loaded machine.
+
+    Extraction reads `pipelines.run`'s clock once per article (its deadline) and once before each
+    sentence; here each reading advances one second, so a limit of N keeps the articles of up to N
+    sentences and skips the longer ones. Worker processes forked afterwards inherit the clock.
+    """
+    import itertools
+    import types
+
+    import pipelines.run
+
+    ticks = itertools.count()
+    monkeypatch.setattr(pipelines.run, "time", types.SimpleNamespace(monotonic=lambda: float(next(ticks))))

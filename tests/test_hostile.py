@@ -182,19 +182,21 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
         path.chmod(0o644)
 
 
-def test_an_article_over_the_time_limit_is_skipped_and_the_rest_stored(tmp_path):
+def test_an_article_over_the_time_limit_is_skipped_and_the_rest_stored(tmp_path, monkeypatch):
     """--max-seconds bounds extraction per article: a long article is dropped with its reason, a short one kept."""
-    from support import SAMPLES
+    from support import SAMPLES, sentence_clock
 
     folder = tmp_path / "in"
     folder.mkdir()
     paragraphs = [p.read_text(encoding="utf-8").split("---\n", 2)[-1] for p in sorted(SAMPLES.glob("*.txt"))]
-    (folder / "long.txt").write_text("\n\n".join(paragraphs * 3)[:45_000], encoding="utf-8")
+    (folder / "long.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")  # the eight samples: ~96 sentences
     (folder / "short.txt").write_text("Acme Retail moved its shop to Google Cloud in 2021.\n", encoding="utf-8")
     store = str(tmp_path / "store")
-    result = CliRunner().invoke(cli, ["--store", store, "ingest", "--max-seconds", "0.2", str(folder)])
+    with monkeypatch.context() as patch:
+        sentence_clock(patch)  # one second per sentence: the limit is hit by the long article only, on any machine
+        result = CliRunner().invoke(cli, ["--store", store, "ingest", "--max-seconds", "30", str(folder)])
     assert result.exit_code == 0, result.output
-    assert f"{folder / 'long.txt'}: extraction took too long (limit --max-seconds) (0.2 s)" in result.output
+    assert f"{folder / 'long.txt'}: extraction took too long (limit --max-seconds) (30 s)" in result.output
     assert "articles read: 1" in result.output and "skipped: 1" in result.output
-    again = CliRunner().invoke(cli, ["--store", store, "ingest", str(folder / "long.txt")])  # default limit: 60 s
+    again = CliRunner().invoke(cli, ["--store", store, "ingest", str(folder / "long.txt")])  # the real clock, 60 s
     assert again.exit_code == 0 and "articles read: 1" in again.output, again.output
