@@ -7,7 +7,7 @@ STAMP := $(VENV)/.cvkg-installed
 DEMO_STORE ?= cvkg-store
 SHARED ?= ../shared
 
-.PHONY: install browser demo test score bench clean
+.PHONY: install browser demo test test-fast score bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ test: $(STAMP) browser
 	$(VENV)/bin/ruff check graph ontology pipelines tests
 	CVKG_REQUIRE_BROWSER=1 MPLBACKEND=Agg $(PY) -m pytest -q
 
+# The quick tier: everything but the tests marked slow (notebooks, browser, worker processes and
+# Dask, the dev and held-out corpora, the crash run, pip install); under a minute here.
+test-fast: $(STAMP)
+	$(VENV)/bin/ruff check graph ontology pipelines tests
+	MPLBACKEND=Agg $(PY) -m pytest -q -m "not slow"
+
 score: $(STAMP)
 	rm -rf .score-store
 	$(CVKG) --store .score-store ingest $(SHARED)/corpus/dev
@@ -56,6 +62,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/queries.py --triples 1000000
 	$(PY) benchmarks/view.py --nodes 5000
 	$(PY) benchmarks/soak.py --articles 10000 --chunk 1000 --processes 2 --marks 2000 10000
+	$(PY) benchmarks/limits.py
 
 clean:
 	rm -rf $(DEMO_STORE) .score-store kg.ttl kg.html dev.trig test-artifacts

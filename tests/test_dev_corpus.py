@@ -14,6 +14,8 @@ from graph.stores import open_store
 from pipelines.config import Settings
 from pipelines.service import ingest_paths
 
+pytestmark = pytest.mark.slow  # the shared dev corpus through the real model, twice
+
 
 @pytest.fixture(scope="module")
 def dev_store(shared, tmp_path_factory):

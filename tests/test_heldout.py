@@ -18,6 +18,8 @@ from support import DATA, ROOT
 from pipelines.config import Settings
 from pipelines.service import evaluate_gold
 
+pytestmark = pytest.mark.slow  # four sets through the real model (the dev corpus floor: test_dev_corpus.py)
+
 SETS = [
     ("heldout", "heldout_micro_f1", 12),
     ("heldout-b", "heldout_b_micro_f1", 8),

@@ -7,6 +7,7 @@ so parallel or distributed extraction can never change what the store holds.
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
 import os
 import pty
 import re
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import DATA, ROOT, SAMPLES
+from support import DATA, ROOT, SAMPLES, sentence_clock
 
 from pipelines.cli import cli
 
@@ -48,6 +49,7 @@ def local_run(tmp_path_factory) -> set[str]:
     return found
 
 
+@pytest.mark.slow
 def test_two_spacy_processes_give_the_same_graph(tmp_path, local_run):
     location = str(tmp_path / "store")
     args = ["--store", location, "ingest", "--processes", "2", "--batch-size", "4", *map(str, ARTICLE_DIRS)]
@@ -57,26 +59,31 @@ def test_two_spacy_processes_give_the_same_graph(tmp_path, local_run):
     assert quads(location) == local_run
 
 
-def test_worker_processes_report_skipped_articles_in_the_summary(tmp_path):
+@pytest.mark.slow
+def test_worker_processes_report_skipped_articles_in_the_summary(tmp_path, monkeypatch):
     """Files the reader refuses and articles a worker gives up on both reach the summary, with their reasons."""
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "empty.txt").write_text("")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
     paragraphs = [p.read_text(encoding="utf-8").split("---\n", 2)[-1] for p in sorted(SAMPLES.glob("*.txt"))]
-    (folder / "long.txt").write_text("\n\n".join(paragraphs * 3)[:45_000], encoding="utf-8")
-    for sample in sorted(SAMPLES.glob("*.txt"))[:3]:
+    (folder / "long.txt").write_text("\n\n".join(paragraphs * 3)[:45_000], encoding="utf-8")  # ~290 sentences
+    for sample in sorted(SAMPLES.glob("*.txt"))[:3]:  # 10 to 13 sentences each
         (folder / sample.name).write_text(sample.read_text())
     location = str(tmp_path / "store")
-    args = ["--store", location, "ingest", "--processes", "2", "--batch-size", "2", "--max-seconds", "0.2", str(folder)]
+    # one second per sentence, in the forked workers too: only the long article is over the limit, on any machine
+    assert multiprocessing.get_start_method() == "fork", "the workers must inherit the sentence clock"
+    sentence_clock(monkeypatch)
+    args = ["--store", location, "ingest", "--processes", "2", "--batch-size", "2", "--max-seconds", "100", str(folder)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "articles read: 3" in result.output
     assert "skipped: 3" in result.output
-    assert f"{folder / 'long.txt'}: extraction took too long (limit --max-seconds) (0.2 s)" in result.output
+    assert f"{folder / 'long.txt'}: extraction took too long (limit --max-seconds) (100 s)" in result.output
     assert f"{folder / 'empty.txt'}: " in result.output and f"{folder / 'binary.txt'}: " in result.output
 
 
+@pytest.mark.slow
 def test_small_batches_give_the_same_graph(tmp_path, local_run):
     """One transaction per batch: batch size changes the number of transactions, never the content."""
     location = str(tmp_path / "store")
@@ -85,6 +92,7 @@ def test_small_batches_give_the_same_graph(tmp_path, local_run):
     assert quads(location) == local_run
 
 
+@pytest.mark.slow
 def test_dask_cluster_of_two_worker_processes_gives_the_same_graph(tmp_path, local_run):
     distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install 'cvkg[dask]')")
     location = str(tmp_path / "store")
@@ -100,6 +108,7 @@ def test_dask_cluster_of_two_worker_processes_gives_the_same_graph(tmp_path, loc
     assert quads(location) == local_run
 
 
+@pytest.mark.slow
 def test_unreachable_dask_scheduler_is_one_line_error(tmp_path):
     pytest.importorskip("distributed", reason="Dask is not installed")
     from support import free_port
@@ -138,6 +147,7 @@ def _run_on_terminal(args: list[str]) -> str:
     return shown.decode(errors="replace")
 
 
+@pytest.mark.slow
 def test_progress_bar_on_a_terminal_only(tmp_path):
     args = [*CVKG, "--store", str(tmp_path / "s"), "ingest", str(SAMPLES)]
     shown = _run_on_terminal(args)

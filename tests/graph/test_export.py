@@ -125,6 +125,7 @@ def test_a_trig_file_is_validated_as_the_union_of_its_graphs(samples_store, tmp_
     assert validate_graph(file_graph(path)).conforms
 
 
+@pytest.mark.slow
 def test_everything_the_dev_ingest_writes_conforms(shared, tmp_path):
     """Events read from several articles carry one confidence per article graph; the shapes allow that."""
     from pipelines.config import Settings

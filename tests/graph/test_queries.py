@@ -38,7 +38,7 @@ def samples_store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def dev_store(shared, tmp_path_factory):
-    """The shared dev corpus (35 articles), ingested once into an embedded store (~20 s)."""
+    """The shared dev corpus (35 articles), ingested once into an embedded store; the tests using it are slow."""
     store = _ingest([shared / "corpus" / "dev"], str(tmp_path_factory.mktemp("dev") / "store"))
     yield store
     store.close()
@@ -101,6 +101,7 @@ def test_every_query_runs_on_the_samples(samples_store, name):
         assert unbound, f"{name} found nothing in the samples"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EVERY_QUERY)
 def test_every_query_runs_on_the_dev_corpus(dev_store, name):
     every = {p.name: p.example for p in load_query(name).params}
@@ -112,6 +113,7 @@ def test_every_query_runs_on_the_dev_corpus(dev_store, name):
         assert found, f"{name} with its example parameters found nothing in the dev corpus"
 
 
+@pytest.mark.slow
 def test_who_left_alibaba_cloud(dev_store):
     found = rows(dev_store, "left-provider", provider_name="alibaba cloud")
     assert {(r["customer"], r["workload"], r["to"]) for r in found} == {
@@ -123,6 +125,7 @@ def test_who_left_alibaba_cloud(dev_store):
     assert {r["from"] for r in everyone} >= {"Alibaba Cloud", "Amazon Web Services", "Google Cloud"}
 
 
+@pytest.mark.slow
 def test_alibaba_cloud_financials(dev_store):
     found = rows(dev_store, "provider-financials", provider_name="Alibaba Cloud")
     q1 = {(r["revenue"], r["currency"], r["growth"]) for r in found if r["period"] == "2021-Q1"}
@@ -130,11 +133,13 @@ def test_alibaba_cloud_financials(dev_store):
     assert {r["organization"] for r in found} == {"Alibaba Cloud"}
 
 
+@pytest.mark.slow
 def test_latest_china_share_by_idc(dev_store):
     found = rows(dev_store, "latest-market-share", market_name="china", firm_name="IDC")
     assert [(r["organization"], r["share"], r["rank"]) for r in found] == [("Alibaba Cloud", "0.4", "1")]
 
 
+@pytest.mark.slow
 def test_alibaba_cloud_data_centers(dev_store):
     found = {r["location"]: r for r in rows(dev_store, "data-centers", provider_name="Alibaba Cloud")}
     assert {"United States", "Singapore", "Dubai"} <= set(found)
@@ -142,6 +147,7 @@ def test_alibaba_cloud_data_centers(dev_store):
     assert {r["provider"] for r in found.values()} == {"Alibaba Cloud"}
 
 
+@pytest.mark.slow
 def test_the_article_behind_the_bytedance_migration(dev_store):
     for ref in ("evt:migration-bytedance", "migration-bytedance"):
         found = rows(dev_store, "event-source", event=ref)
@@ -157,12 +163,14 @@ def test_the_article_behind_the_bytedance_migration(dev_store):
         assert all("ByteDance" in r["evidence"] for r in found)
 
 
+@pytest.mark.slow
 def test_events_about_bytedance_with_sources(dev_store):
     found = rows(dev_store, "events-about", entity_name="bytedance")
     assert ("Migration", "customer") in {(r["type"], r["role"]) for r in found}
     assert all(r["entity"] == "ByteDance" and r["evidence"] and r["published"] for r in found)
 
 
+@pytest.mark.slow
 def test_deals_by_a_cloud_unit_include_its_parent(dev_store):
     found = rows(dev_store, "deals-by-provider", provider_name="Google Cloud")
     assert ("Google", "acquisition", "Wiz") in {(r["buyer"], r["deal"], r["target"]) for r in found}
@@ -276,6 +284,7 @@ def test_prepare_writes_the_values_and_the_name_key_into_the_text():
         prepare(named, {"bogus": "x"})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["Alibaba Cloud", "alibaba cloud", "ALIBABA CLOUD", "Aliyun", "aliyun"])
 def test_a_provider_is_found_by_any_of_its_names_in_any_case(dev_store, name):
     found = rows(dev_store, "data-centers", provider_name=name)
@@ -283,6 +292,7 @@ def test_a_provider_is_found_by_any_of_its_names_in_any_case(dev_store, name):
     assert {r["provider_name"] for r in found} == {name}  # the parameter echoed as given
 
 
+@pytest.mark.slow
 def test_every_entity_name_has_its_key(dev_store):
     """The keys the lookups use are exactly the names in lower case (none missing, none stale)."""
     names = {
