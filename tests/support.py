@@ -25,7 +25,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 20.0) -> float:
+def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 120.0) -> float:
     """Poll `url` until the server answers (any HTTP status); return the seconds it took.
 
     Fails the test with the server's log if the process exits or the time runs out.
