@@ -412,3 +412,7 @@ def _stated_investments(ctx: Context) -> list[Event]:
             if events:
                 return events
     return []
+
+
+# (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
+EXTRACTORS = (("Acquisition", extract_acquisitions, 30), ("Investment", extract_investments, 40))

@@ -275,3 +275,7 @@ def extract(ctx: Context) -> list[Event]:
                     extra["term"] = (terms[provider],)
                 events.append(_event(ctx, customer, provider, extra, trigger, status))
     return events
+
+
+# (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
+EXTRACTORS = (("Contract", extract, 20),)

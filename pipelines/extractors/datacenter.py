@@ -399,3 +399,7 @@ def extract_market_entries(ctx: Context) -> list[Event]:
             for place in places
         ]
     return []
+
+
+# (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
+EXTRACTORS = (("DataCenter", extract, 80), ("MarketEntry", extract_market_entries, 90))

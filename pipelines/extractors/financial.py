@@ -481,3 +481,7 @@ def _remember(ctx: Context, state: dict[str, object], events: list[Event]) -> No
             )
             if entity is not None:
                 state["owner"] = entity
+
+
+# (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
+EXTRACTORS = (("FinancialResult", extract, 50),)

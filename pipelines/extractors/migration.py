@@ -206,3 +206,7 @@ def extract(ctx: Context) -> list[Event]:
             )
         ]
     return []
+
+
+# (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
+EXTRACTORS = (("Migration", extract, 10),)

@@ -125,3 +125,7 @@ def relations(ctx: Context) -> list[Relation]:
 def _relative_subject(verb: Token) -> bool:
     """Whether a relative clause's subject is the relative pronoun ('which owns …', not 'which it owns')."""
     return any(c.dep_ == "nsubj" and c.lower_ in ("which", "that", "who") for c in verb.children)
+
+
+# (extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
+RELATION_EXTRACTORS = ((relations, 10),)

@@ -293,3 +293,7 @@ def extract(ctx: Context) -> list[Event]:
             )
         )
     return events
+
+
+# (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
+EXTRACTORS = (("Partnership", extract, 100),)

@@ -335,3 +335,7 @@ def _works_for(ctx: Context) -> list[Relation]:
 def relations(ctx: Context) -> list[Relation]:
     """worksFor, competesWith and headquarteredIn stated in the sentence."""
     return _works_for(ctx) + _competes(ctx) + _headquarters(ctx)
+
+
+# (extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
+RELATION_EXTRACTORS = ((relations, 20),)

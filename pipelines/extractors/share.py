@@ -534,3 +534,7 @@ def extract(ctx: Context) -> list[Event]:
             )
         )
     return events
+
+
+# (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
+EXTRACTORS = (("MarketShare", extract, 70),)

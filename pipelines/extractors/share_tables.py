@@ -127,3 +127,7 @@ def extract(ctx: Context) -> list[Event]:
             status="Reported" if firm is not None else "",
         )
     ]
+
+
+# (event type, extractor, order), run in increasing order by pipelines/extractors; tables before prose (share.py)
+EXTRACTORS = (("MarketShare", extract, 60),)

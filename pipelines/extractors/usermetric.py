@@ -228,3 +228,7 @@ def extract(ctx: Context) -> list[Event]:
                 )
             )
     return events + _usage(ctx)
+
+
+# (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
+EXTRACTORS = (("UserMetric", extract, 110),)
