@@ -3,7 +3,8 @@
 This package imports only rdflib. Everything it ships is data (`cvkg.ttl`,
 `shapes.ttl`, `gazetteer.csv`, `descriptors.csv`) plus the namespaces that
 name it and the readers of that data (`load_registry` gives the event types
-and relations that `cvkg.ttl` declares).
+and relations that `cvkg.ttl` declares; `load_shapes` gives `shapes.ttl` plus a
+shape derived from the registry for each event class it has no shape for).
 """
 
 from __future__ import annotations

@@ -15,6 +15,18 @@ these annotations (namespace `reg:`, https://w3id.org/cvkg/registry#):
 Every relation between entities (yielded by an event or stated directly, such as
 `cvkg:owns`) carries `reg:viewColour`, the colour of its edges in the HTML view
 (graph/render.py). `load_registry()` reads all of it once into frozen dataclasses.
+
+An event class that `shapes.ttl` gives no SHACL shape gets one derived from the
+registry and OWL (`derive_shape`, added by `ontology.load_shapes()`): the shared
+property shapes every hand-written event shape references (provenance, evidence,
+confidence…); then, for each role (a cvkg: property whose `rdfs:domain` names the
+class, or a role of the registry), `sh:minCount 1` for a key role and also
+`sh:maxCount 1` when it is not repeatable (the key names the node, so one node
+cannot hold two values of it); `sh:nodeKind sh:IRI` for an object property, or
+`sh:node` the shape of its range when `shapes.ttl` has one (amounts); `sh:datatype`
+the `rdfs:range` of a datatype property. A role outside the key gets no
+`sh:maxCount`: the same event read from two articles is one node, and two articles
+may state two figures. Hand-written shapes are kept as they are.
 """
 
 from __future__ import annotations
@@ -25,14 +37,15 @@ from functools import cache
 from types import MappingProxyType
 from typing import TypeVar
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from ontology.namespace import CVKG
 from ontology.vocab import load_ontology
 
 REG = Namespace("https://w3id.org/cvkg/registry#")
+SHAPES = Namespace("https://w3id.org/cvkg/shapes#")
 
 T = TypeVar("T")
 
@@ -181,3 +194,84 @@ def read_registry(graph: Graph) -> Registry:
 def load_registry() -> Registry:
     """The registry of the shipped `cvkg.ttl`, parsed once per process."""
     return read_registry(load_ontology())
+
+
+def _domain(ontology: Graph, prop: object) -> set[object]:
+    """The classes of a property's `rdfs:domain` (the members when it is an `owl:unionOf`)."""
+    found: set[object] = set()
+    for domain in ontology.objects(prop, RDFS.domain):  # type: ignore[arg-type]
+        union = ontology.value(domain, OWL.unionOf)
+        found |= set(Collection(ontology, union)) if union is not None else {domain}
+    return found
+
+
+def event_roles(ontology: Graph, event: EventType) -> list[str]:
+    """The roles of an event class: its key and repeatable roles, and every cvkg: property whose domain names it."""
+    roles = set(event.key) | event.repeatable
+    for prop in set(ontology.subjects(RDFS.domain, None)):
+        if isinstance(prop, URIRef) and str(prop).startswith(str(CVKG._NS)) and event.iri in _domain(ontology, prop):
+            roles.add(_role(prop, event.name))
+    return sorted(roles)
+
+
+def shared_property_shapes(shapes: Graph, registry: Registry) -> list[URIRef]:
+    """The named property shapes that every hand-written event shape references (or all of them, if there is none)."""
+    shared: set[URIRef] | None = None
+    for event in registry.events.values():
+        for shape in shapes.subjects(SH.targetClass, event.iri):
+            named = {p for p in shapes.objects(shape, SH.property) if isinstance(p, URIRef)}
+            shared = named if shared is None else shared & named
+    if shared is None:
+        shared = {s for s in shapes.subjects(RDF.type, SH.PropertyShape) if isinstance(s, URIRef)}
+    return sorted(shared)
+
+
+def derive_shape(event: EventType, *, ontology: Graph, shapes: Graph, registry: Registry) -> Graph:
+    """The SHACL node shape `cvkgsh:<Class>Shape` the registry and OWL give an event class (see the module docstring).
+
+    Args:
+        event: the event class.
+        ontology: the parsed ontology that declares it (domains, ranges, property kinds).
+        shapes: the hand-written shapes: their shared property shapes and the node shapes of ranges (amounts).
+        registry: the registry read from `ontology`.
+    """
+    graph = Graph()
+    shape = SHAPES[f"{event.name}Shape"]
+    graph.add((shape, RDF.type, SH.NodeShape))
+    graph.add((shape, SH.targetClass, event.iri))
+    graph.add((shape, RDFS.comment, Literal("Derived from the event-type registry by ontology/events.py.")))
+    for shared in shared_property_shapes(shapes, registry):
+        graph.add((shape, SH.property, shared))
+    for role in event_roles(ontology, event):
+        prop, node = CVKG._NS[role], BNode()
+        graph.add((shape, SH.property, node))
+        graph.add((node, SH.path, prop))
+        if role in event.key:
+            graph.add((node, SH.minCount, Literal(1)))
+            if role not in event.repeatable:
+                graph.add((node, SH.maxCount, Literal(1)))
+        kinds = set(ontology.objects(prop, RDF.type))
+        value_range = ontology.value(prop, RDFS.range)
+        if OWL.ObjectProperty in kinds:
+            range_shape = next(iter(shapes.subjects(SH["class"], value_range)), None) if value_range else None
+            if range_shape is None:
+                graph.add((node, SH.nodeKind, SH.IRI))
+            else:
+                graph.add((node, SH.nodeKind, SH.BlankNodeOrIRI))
+                graph.add((node, SH.node, range_shape))
+        elif OWL.DatatypeProperty in kinds and isinstance(value_range, URIRef):
+            if str(value_range).startswith(str(XSD)):
+                graph.add((node, SH.datatype, value_range))
+            elif value_range == RDFS.Literal:
+                graph.add((node, SH.nodeKind, SH.Literal))
+    return graph
+
+
+def add_derived_shapes(shapes: Graph, ontology: Graph) -> Graph:
+    """Add to `shapes` a derived shape for each event class of `ontology` that no shape targets; return `shapes`."""
+    registry = read_registry(ontology)
+    missing = [e for e in registry.events.values() if (None, SH.targetClass, e.iri) not in shapes]
+    derived = [derive_shape(e, ontology=ontology, shapes=shapes, registry=registry) for e in missing]
+    for graph in derived:
+        shapes += graph
+    return shapes

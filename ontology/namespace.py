@@ -1,19 +1,50 @@
-"""The cvkg ontology as an rdflib namespace: one attribute per term of `cvkg.ttl`."""
+"""The cvkg ontology as an rdflib namespace: one attribute per term the code names.
+
+`CVKG` declares every term that Python code names (`CVKG.customer`), and only
+terms of `ontology/cvkg.ttl`. A term that code reaches only by name from the
+event-type registry (a role of a new event class: `CVKG[role]`) needs no line
+here: a name `CVKG` does not declare is looked up among the `cvkg:` subjects of
+`cvkg.ttl`, parsed once on the first such lookup, so a name that is in neither
+still raises `AttributeError`. Meta-tests keep every declared name in
+`cvkg.ttl` and every `CVKG.<name>` of ontology/, graph/ and pipelines/ declared.
+"""
 
 # The attribute names are the ontology's local names, so camelCase properties stay camelCase.
 # ruff: noqa: N815
 
 from __future__ import annotations
 
-from rdflib.namespace import DefinedNamespace, Namespace
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import DefinedNamespace, DefinedNamespaceMeta, Namespace
 from rdflib.term import URIRef
 
+_CVKG_TTL = Path(__file__).resolve().with_name("cvkg.ttl")
 
-class CVKG(DefinedNamespace):
-    """Terms of the cvkg ontology (spec/EVENTS.md); unknown names raise `AttributeError`.
 
-    Mirrors every `cvkg:` subject of `ontology/cvkg.ttl`; a meta-test keeps the two equal.
-    """
+@cache
+def ontology_terms() -> frozenset[str]:
+    """Local names of the `cvkg:` subjects of `cvkg.ttl` (parsed on the first call)."""
+    ns = str(CVKG._NS)
+    graph = Graph().parse(_CVKG_TTL, format="turtle")
+    return frozenset(str(s)[len(ns) :] for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(ns))
+
+
+class _OntologyNamespace(DefinedNamespaceMeta):
+    """A `DefinedNamespace` whose members are its declared terms plus the terms of `cvkg.ttl`."""
+
+    def __contains__(cls, item: str) -> bool:  # noqa: N805 - a metaclass method receives the class
+        if super().__contains__(item):
+            return True
+        name = str(item).removeprefix(str(cls._NS))
+        # names with an underscore are Python's and tools' probes (`_repr_html_`), never terms
+        return not name.startswith("_") and name in ontology_terms()
+
+
+class CVKG(DefinedNamespace, metaclass=_OntologyNamespace):
+    """Terms of the cvkg ontology (spec/EVENTS.md); names that are not terms of `cvkg.ttl` raise `AttributeError`."""
 
     _NS = Namespace("https://w3id.org/cvkg/ontology#")
     _fail = True

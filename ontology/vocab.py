@@ -48,5 +48,10 @@ def load_ontology() -> Graph:
 
 
 def load_shapes() -> Graph:
-    """Parse the shipped SHACL shapes."""
-    return Graph().parse(SHAPES_PATH, format="turtle")
+    """Parse the shipped SHACL shapes, adding a shape derived from the registry for each event class they omit.
+
+    The hand-written shapes of `shapes.ttl` are returned as they are; see ontology/events.py for the derivation.
+    """
+    from ontology.events import add_derived_shapes  # ontology.events reads the ontology through this module
+
+    return add_derived_shapes(Graph().parse(SHAPES_PATH, format="turtle"), load_ontology())
