@@ -40,9 +40,9 @@ MIGRATION = str(EVT["migration-northwind-freight"])
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
-@pytest.fixture(params=["embedded", "served"])
+@pytest.fixture(params=["embedded", pytest.param("served", marks=pytest.mark.slow)])
 def real_store(request, tmp_path):
-    """An empty store on disk, and one behind a real `oxigraph serve`."""
+    """An empty store on disk, and one behind a real `oxigraph serve` (the same runs over HTTP: slow)."""
     if request.param == "served":
         handle = open_store(request.getfixturevalue("oxigraph_server"))
         handle.update("DROP ALL")

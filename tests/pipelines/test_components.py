@@ -35,6 +35,7 @@ def _annotations(token: object) -> tuple[str, ...]:
     return (token.tag_, token.pos_, str(token.morph), token.lemma_, token.dep_)  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # both pipelines over >10,000 tokens
 def test_fast_attribute_ruler_gives_the_same_annotations_as_spacys(nlp, reference):
     assert "cvkg_attributes" in nlp.pipe_names and "attribute_ruler" not in nlp.pipe_names
     texts = _texts()
