@@ -44,7 +44,7 @@ test: $(STAMP) browser
 	CVKG_REQUIRE_BROWSER=1 MPLBACKEND=Agg $(PY) -m pytest -q
 
 # The quick tier: everything but the tests marked slow (notebooks, browser, worker processes and
-# Dask, the dev and held-out corpora, the crash run, pip install); under a minute here.
+# Dask, the dev and held-out corpora, the lifecycle over oxigraph serve, the crash run, pip install).
 test-fast: $(STAMP)
 	$(VENV)/bin/ruff check graph ontology pipelines tests
 	MPLBACKEND=Agg $(PY) -m pytest -q -m "not slow"
