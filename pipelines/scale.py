@@ -191,7 +191,7 @@ def dask_results(
     except ImportError as exc:
         raise InputError("--dask needs Dask: pip install 'cvkg[dask]'") from exc
     try:
-        client = Client(settings.dask, timeout="10s", set_as_default=False)
+        client = Client(settings.dask, timeout=settings.dask_timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {settings.dask} ({exc})") from exc
     try:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from pipelines.cli.main import cli, handle_errors, pass_settings
-from pipelines.config import MAX_BYTES, MAX_CHARS, MAX_SECONDS, Settings
+from pipelines.config import DASK_TIMEOUT, MAX_BYTES, MAX_CHARS, MAX_SECONDS, Settings
 
 STATS_QUERIES = {
     "articles": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle }",
@@ -71,6 +71,14 @@ SELECT ?provider (COUNT(DISTINCT ?e) AS ?events) WHERE {
     metavar="ADDRESS",
     help="Extract on a Dask cluster (scheduler address, e.g. tcp://10.0.0.5:8786); the store is written here.",
 )
+@click.option(
+    "--dask-timeout",
+    default=DASK_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    metavar="SECONDS",
+    help="How long to try to reach the Dask scheduler before giving up.",
+)
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any file, line or article was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (it is shown only on a terminal anyway).")
 @pass_settings
@@ -84,6 +92,7 @@ def ingest(
     max_seconds: float,
     processes: int,
     dask_address: str,
+    dask_timeout: float,
     strict: bool,
     quiet: bool,
 ) -> None:
@@ -115,6 +124,7 @@ def ingest(
         max_seconds=max_seconds,
         processes=processes,
         dask=dask_address,
+        dask_timeout=dask_timeout,
     )
     with opened_store(settings.store) as store, _Bar(paths, settings, quiet or not sys.stderr.isatty()) as bar:
         summary = ingest_paths(paths, store, settings, on_item=bar)
