@@ -180,9 +180,7 @@ def extract_doc(
         if deadline is not None and time.monotonic() > deadline:
             raise SkipArticle("extraction took too long (limit --max-seconds)")
         in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
-        ctx = Context(
-            sent=sent, mentions=in_sent, resolver=resolver, article=article, salient=list(salient), history=list(events)
-        )
+        ctx = Context(sent=sent, mentions=in_sent, resolver=resolver, article=article, salient=list(salient))
         found: list[Event] = []
         for _name, extractor in EVENT_EXTRACTORS:
             found.extend(extractor(ctx))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from graph.records import Amount, Article, Entity, Event
+from graph.records import Amount, Article, Entity
 from pipelines.entities import ORG_CLASSES, Mention, Resolver
 from pipelines.normalize import Found, find_amounts, find_terms
 
@@ -43,7 +43,6 @@ class Context:
     mentions: list[Mention]
     resolver: Resolver
     article: Article
-    history: list[Event] = field(default_factory=list)
     salient: list[Entity] = field(default_factory=list)
 
     @property
