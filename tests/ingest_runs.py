@@ -77,13 +77,17 @@ def stop(process: subprocess.Popen[str]) -> None:
 
 # `cvkg ingest` as `python -m pipelines` runs it, with the store's `replace_articles` wrapped to note progress in
 # the file named by $CVKG_TEST_NOTES: "open" once the store is open, "commit N" after each batch of N articles is
-# committed (after the transaction returns, so a noted commit is durable). Test-only: the product is unchanged.
+# committed (after the transaction returns, so a noted commit is durable). With $CVKG_TEST_PAUSE_AT = k it also
+# notes "paused" after the k-th batch of articles and stops itself (SIGSTOP) until sent SIGCONT, so a test can act
+# while the store holds exactly k committed batches and the writer still holds it. Test-only: the product is unchanged.
 _NOTED_CVKG = """
 import os
+import signal
 
 import pipelines.service as service
 
 notes = os.environ["CVKG_TEST_NOTES"]
+pause_at = int(os.environ.get("CVKG_TEST_PAUSE_AT", "0"))
 ingest_paths = service.ingest_paths
 
 
@@ -95,9 +99,16 @@ def note(line):
 def noting_ingest_paths(paths, store, settings, **kwargs):
     replace_articles = store.replace_articles
 
+    batches = 0
+
     def noting_replace_articles(graphs):
+        nonlocal batches
         replace_articles(graphs)
         note(f"commit {len(graphs)}")
+        batches += bool(graphs)
+        if graphs and batches == pause_at:
+            note("paused")
+            os.kill(os.getpid(), signal.SIGSTOP)
 
     store.replace_articles = noting_replace_articles
     note("open")
@@ -118,10 +129,17 @@ class Progress:
 
     opened: bool = False
     commits: int = 0
+    paused: bool = False
 
 
-def start_noted_ingest(store: Path, corpus: Path, notes: Path, *, batch_size: int) -> subprocess.Popen[str]:
-    """Start `cvkg ingest` that notes its progress in `notes` (read it with `progress`)."""
+def start_noted_ingest(
+    store: Path, corpus: Path, notes: Path, *, batch_size: int, pause_at: int = 0
+) -> subprocess.Popen[str]:
+    """Start `cvkg ingest` that notes its progress in `notes` (read it with `progress`).
+
+    With `pause_at` = k > 0 it stops itself after committing its k-th batch: `wait_for(..., lambda p: p.paused, ...)`,
+    then `stopped(process)`, act, and `resume(process)`.
+    """
     notes.unlink(missing_ok=True)
     args = ["--store", str(store), "ingest", str(corpus), "--batch-size", str(batch_size)]
     return subprocess.Popen(
@@ -131,7 +149,7 @@ def start_noted_ingest(store: Path, corpus: Path, notes: Path, *, batch_size: in
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
-        env={**os.environ, "CVKG_TEST_NOTES": str(notes)},
+        env={**os.environ, "CVKG_TEST_NOTES": str(notes), "CVKG_TEST_PAUSE_AT": str(pause_at)},
     )
 
 
@@ -143,7 +161,24 @@ def progress(notes: Path) -> Progress:
         return Progress()
     # the ingest ends with a write of the last, possibly empty batch: "commit 0" is no batch of articles
     commits = sum(line.startswith("commit ") and line != "commit 0" for line in lines)
-    return Progress(opened="open" in lines, commits=commits)
+    return Progress(opened="open" in lines, commits=commits, paused="paused" in lines)
+
+
+def stopped(process: subprocess.Popen[str], *, hang: float = HANG) -> None:
+    """Wait until a noted ingest that said "paused" is stopped (state T in /proc); fail if it exits or hangs."""
+    deadline = time.perf_counter() + hang
+    stat = Path(f"/proc/{process.pid}/stat")
+    while process.poll() is None and time.perf_counter() < deadline:
+        # the state follows the command name in parentheses, which may itself hold spaces
+        if stat.read_text(encoding="ascii").rsplit(")", 1)[1].split()[0] == "T":
+            return
+        time.sleep(POLL)
+    pytest.fail(f"the paused ingest is not stopped (exit code {process.poll()})")
+
+
+def resume(process: subprocess.Popen[str]) -> None:
+    """Let a paused ingest go on."""
+    process.send_signal(signal.SIGCONT)
 
 
 def watch(

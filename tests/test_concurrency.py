@@ -12,13 +12,26 @@ import time
 from collections import Counter
 
 import pytest
-from ingest_runs import WRITE_BYTES, parse_graphs, read_graphs, start_cvkg, stop, torn_articles, wal_sizes, write_corpus
+from ingest_runs import (
+    parse_graphs,
+    read_graphs,
+    resume,
+    start_cvkg,
+    start_noted_ingest,
+    stop,
+    stopped,
+    torn_articles,
+    wait_for,
+    write_corpus,
+)
 
 from graph.errors import StoreError
 
+pytestmark = pytest.mark.slow  # real ingests in subprocesses
 logger = logging.getLogger(__name__)
 
 ARTICLES = 24
+PAUSE_AT = 5  # the writer pauses after committing this many one-article batches
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
@@ -27,7 +40,7 @@ def corpus(tmp_path_factory):
     return write_corpus(tmp_path_factory.mktemp("concurrency") / "articles", ARTICLES)
 
 
-def _finish(process, timeout: float = 60) -> tuple[int, str, str]:
+def _finish(process, timeout: float = 300) -> tuple[int, str, str]:
     try:
         out, err = process.communicate(timeout=timeout)
     finally:
@@ -43,14 +56,6 @@ def _assert_one_line_error(code: int, err: str, command: str) -> str:
     return lines[0]
 
 
-def _wait_for_first_write(location, writer, *, timeout: float = 60) -> None:
-    started = time.perf_counter()
-    while sum(wal_sizes(location).values()) <= WRITE_BYTES:
-        assert writer.poll() is None, writer.communicate()[1]
-        assert time.perf_counter() - started < timeout, "the ingest wrote nothing"
-        time.sleep(0.01)
-
-
 def _sample_read_only(location, writer, snapshots: list, outcomes: Counter[str], seconds: float = 1.0) -> None:
     """Open the store read-only in this process again and again for a while (cheap, so many moments are seen)."""
     until = time.perf_counter() + seconds
@@ -63,43 +68,57 @@ def _sample_read_only(location, writer, snapshots: list, outcomes: Counter[str],
         time.sleep(0.02)
 
 
-def test_readers_work_or_fail_in_one_line_while_an_ingest_writes(corpus, tmp_path):
-    location = tmp_path / "kg"
-    store = ["--store", str(location)]
+def _read_with_every_reader(store: list[str], tmp_path, outcomes: Counter[str], exports: list[bytes]) -> None:
+    """Run each reading command once; each must work or fail with one `Error:` line."""
     readers = {
         "export": [*store, "export", "--format", "nquads"],
         "query": [*store, "query", "--format", "csv", COUNT_QUADS],
         "view": [*store, "view", "-o", str(tmp_path / "kg.html")],
     }
+    for name, args in readers.items():
+        code, out, err = _finish(start_cvkg(*args))
+        if code:
+            outcomes[f"{name}: {_assert_one_line_error(code, err, name)[:60]}"] += 1
+            continue
+        outcomes[f"{name}: ok"] += 1
+        if name == "export":
+            exports.append(out.encode())
+        elif name == "query":
+            assert out.splitlines()[0] == "n" and int(out.splitlines()[1]) >= 0, out
+
+
+def test_readers_work_or_fail_in_one_line_while_an_ingest_writes(corpus, tmp_path):
+    location = tmp_path / "kg"
+    store = ["--store", str(location)]
+    notes = tmp_path / "notes"
     outcomes: Counter[str] = Counter()
     exports: list[bytes] = []
     snapshots = []
-    writer = start_cvkg(*store, "ingest", str(corpus), "--batch-size", "1")
+    # The writer stops itself after its PAUSE_AT-th commit, holding the store: readers must then see exactly
+    # those articles. Once it goes on, readers keep sampling it until it ends (what they see depends on timing,
+    # so only "whole articles or an Error: line" is asserted there).
+    writer = start_noted_ingest(location, corpus, notes, batch_size=1, pause_at=PAUSE_AT)
     try:
+        wait_for(writer, notes, lambda seen: seen.paused, f"commit {PAUSE_AT}")
+        stopped(writer)
+        paused_snapshot = read_graphs(location, read_only=True)
+        paused_exports: list[bytes] = []
+        _read_with_every_reader(store, tmp_path, outcomes, paused_exports)
+        resume(writer)
         while writer.poll() is None:
             _sample_read_only(location, writer, snapshots, outcomes)
-            for name, args in readers.items():
-                code, out, err = _finish(start_cvkg(*args))
-                if code:
-                    outcomes[f"{name}: {_assert_one_line_error(code, err, name)[:60]}"] += 1
-                    continue
-                outcomes[f"{name}: ok"] += 1
-                if name == "export":
-                    exports.append(out.encode())
-                elif name == "query":
-                    assert out.splitlines()[0] == "n" and int(out.splitlines()[1]) >= 0, out
-                if writer.poll() is not None:
-                    break
+            _read_with_every_reader(store, tmp_path, outcomes, exports)
         code, _, err = _finish(writer)
     finally:
         stop(writer)
-    logger.info("outcomes while writing: %s", dict(outcomes))
+    logger.info("outcomes: %s", dict(outcomes))
     assert code == 0, err
     final = read_graphs(location)
     assert len(final) == ARTICLES
+    assert len(paused_snapshot) == PAUSE_AT and not torn_articles(paused_snapshot, final)
+    assert [len(parse_graphs(data)) for data in paused_exports] == [PAUSE_AT], outcomes
     for seen in [*map(parse_graphs, exports), *snapshots]:
         assert not torn_articles(seen, final), torn_articles(seen, final)
-    assert any(0 < len(seen) < ARTICLES for seen in [*map(parse_graphs, exports), *snapshots]), outcomes
     code, out, err = _finish(start_cvkg(*store, "validate"))
     assert code == 0, out + err
 
@@ -107,14 +126,17 @@ def test_readers_work_or_fail_in_one_line_while_an_ingest_writes(corpus, tmp_pat
 def test_a_second_writer_is_told_the_store_is_in_use(corpus, tmp_path):
     location = tmp_path / "kg"
     store = ["--store", str(location)]
-    writer = start_cvkg(*store, "ingest", str(corpus), "--batch-size", "1")
+    notes = tmp_path / "notes"
+    # the first ingest stops itself after its first commit, still holding the store, while the others try to write
+    writer = start_noted_ingest(location, corpus, notes, batch_size=1, pause_at=1)
     try:
-        _wait_for_first_write(location, writer)
+        wait_for(writer, notes, lambda seen: seen.paused, "the first commit")
+        stopped(writer)
         second = start_cvkg(*store, "ingest", str(corpus / "lyft-aws-300m-2019-v0.txt"))
         update = start_cvkg(*store, "update", "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }")
         results = {"ingest": _finish(second), "update": _finish(update)}
-        assert writer.poll() is None, "the first ingest finished too early to test a second writer"
-        code, _, err = _finish(writer, timeout=120)
+        resume(writer)
+        code, _, err = _finish(writer, timeout=300)
     finally:
         stop(writer)
     assert code == 0, err

@@ -172,6 +172,7 @@ def test_killed_ingests_leave_whole_articles_and_a_rerun_finishes(corpus, clean_
     assert mid_write == KILLS - PRE_WRITE, "\n".join(log)
 
 
+@pytest.mark.slow  # its clean_run fixture runs a whole ingest
 def test_the_check_catches_a_half_written_article(clean_run, tmp_path):
     """A store holding one article whole and one cut short, built by hand, fails the whole-article check."""
     reference, _ = clean_run
