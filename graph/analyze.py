@@ -17,8 +17,8 @@ Two projections, both `nx.MultiDiGraph`s keyed by IRI:
   edges entity -> event, keyed and labelled (`relation`) by the role.
 
 Entities and events are read from the default graph, the set union of the
-article graphs (`graph.store`); edges keep the article graphs that state them.
-The queries still say DISTINCT, for a store without that index (the bag union).
+article graphs that every store keeps (`graph.stores`); edges keep the article
+graphs that state them.
 """
 
 from __future__ import annotations

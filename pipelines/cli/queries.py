@@ -233,6 +233,9 @@ def export(
 def validate(settings: Settings, file: str | None) -> None:
     """Check the store (or an RDF FILE) against the SHACL shapes in ontology/shapes.ttl.
 
+    An event class of the registry that shapes.ttl has no shape for is checked
+    against a shape derived from its registry entry (key roles required).
+
     Prints one line per violation (focus node, path, message) and a count;
     exits with 1 when the graph does not conform.
 
