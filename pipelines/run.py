@@ -8,24 +8,25 @@ import re
 import threading
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from graph.iris import event_iri
 from graph.records import Article, ArticleResult, Entity, Event, Relation
 from ontology import GazetteerEntry, load_gazetteer, load_registry
-from pipelines.entities import Resolver, doc_mentions, to_entity
+from pipelines.entities import Mention, Resolver, doc_mentions, to_entity
 from pipelines.errors import SkipArticle
 from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
 from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, doc_text, doc_tokens, is_org, span_text
+from pipelines.extractors.reference import reference
 from pipelines.ingest import Skipped
 
 T = TypeVar("T")
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 logger = logging.getLogger(__name__)
 
@@ -127,27 +128,67 @@ def _attach_value(ctx: Context, events: list[Event], last_index: int, sent_index
             return
 
 
-def _gazetteer_relations(
-    entities: list[Entity], resolver: Resolver, *, targets: set[str], employed: set[str]
-) -> list[Relation]:
-    """Links the gazetteer knows between entities the article names: unit → parent, product owner, employer.
+def _link(child: Entity, parent: Entity) -> Relation | None:
+    """How a gazetteer parent relates to its entity: a product's owner, a person's employer, a unit's parent."""
+    if child.cls == "Product":
+        return Relation(subject=parent, prop="owns", object=child)
+    if child.cls == "Person":
+        return Relation(subject=child, prop="worksFor", object=parent)
+    if is_org(child):
+        return Relation(subject=child, prop="parentOrganization", object=parent)
+    return None
 
-    The gazetteer holds today's owners, so a company the article reports being bought gets none
-    (the deal is the news), and a person the text gives an employer for keeps that one.
-    """
-    named = {e.id for e in entities}
-    found = []
-    for entity in entities:
-        parent = resolver.parent_of(entity)
-        if parent is None or parent.id not in named or entity.id in targets:
-            continue
-        if entity.cls == "Product":
-            found.append(Relation(subject=parent, prop="owns", object=entity))
-        elif entity.cls == "Person" and entity.id not in employed:
-            found.append(Relation(subject=entity, prop="worksFor", object=parent))
-        elif is_org(entity):
-            found.append(Relation(subject=entity, prop="parentOrganization", object=parent))
+
+def _possessed_by(mention: Mention, tokens: Sequence[Token], parent: Entity) -> bool:
+    """Whether the mention's own words name the parent as possessor ("Acme's cloud arm" naming Acme Cloud)."""
+    words = list(tokens[mention.start : mention.end])
+    names = {n.lower() for n in (parent.label, *parent.alt_labels) if len(n) > 1}
+    for i, token in enumerate(words):
+        if token.tag_ == "POS" and " ".join(t.text for t in words[:i]).lower() in names:
+            return True
+    return False
+
+
+def _referred(ctx: Context, entity: Entity) -> set[str]:
+    """The organisations the sentence's 'it', 'its' or 'the company' stand for (other than `entity`)."""
+    found = set()
+    for token in ctx.sent:
+        if token.lower_ in ("it", "its") or (
+            token.lemma_.lower() == "company" and any(c.lower_ == "the" for c in token.children)
+        ):
+            ref = reference(ctx, token, exclude={entity.id})
+            if ref is not None:
+                found.add(ref.id)
     return found
+
+
+def _stated_links(ctx: Context, found: Iterable[Event | Relation], tokens: Sequence[Token]) -> list[Relation]:
+    """Links the sentence states between an entity and its gazetteer parent (spec/GOLD.md on `parentOrganization`).
+
+    The gazetteer gives the link; the sentence ties the two: it names both ("AWS grew faster than Amazon's
+    retail arm", "Microsoft's Scott Guthrie"), its possessive names the parent ("Amazon's cloud unit"), or it
+    names the parent in a role the Provider rule fills with the unit ("moved to Amazon"). A unit or product
+    named alone ("Microsoft Azure") is no tie: that link is background (graph.build.background_triples).
+    """
+    in_sent, resolver = ctx.mentions, ctx.resolver
+    named = {m.entity.id for m in in_sent}
+    candidates = [m.entity for m in in_sent]
+    for item in found:
+        values = item.roles.values() if isinstance(item, Event) else ((item.subject, item.object),)
+        candidates += [v for vs in values for v in vs if isinstance(v, Entity)]
+    links = []
+    for entity in dict.fromkeys(candidates):
+        parent = resolver.parent_of(entity)
+        if parent is None:
+            continue
+        tied = (
+            parent.id in named
+            or any(m.entity.id == entity.id and _possessed_by(m, tokens, parent) for m in in_sent)
+            or parent.id in _referred(ctx, entity)
+        )
+        if tied and (link := _link(entity, parent)) is not None:
+            links.append(link)
+    return links
 
 
 def _publisher(article: Article, gazetteer: dict[str, GazetteerEntry]) -> Entity | None:
@@ -173,6 +214,7 @@ def extract_doc(
     mentions = doc_mentions(doc, resolver)
     events: list[Event] = []
     relations: list[Relation] = []
+    links: list[Relation] = []  # gazetteer links a sentence ties (`_stated_links`)
     salient: list[Entity] = []
     last_event_sentence = -10
     tokens = doc_tokens(doc)
@@ -189,8 +231,9 @@ def extract_doc(
             last_event_sentence = index
         else:
             _attach_value(ctx, events, last_event_sentence, index)
-        for relation_extractor in RELATION_EXTRACTORS:
-            relations.extend(relation_extractor(ctx))
+        sentence_relations = [r for extract in RELATION_EXTRACTORS for r in extract(ctx)]
+        relations.extend(sentence_relations)
+        links.extend(_stated_links(ctx, [*found, *sentence_relations], tokens))
         # the most salient organisation is the last named, or the subject of the last sentence naming one
         # ("Dell servers": a name modifying a noun is no actor)
         orgs = [m for m in in_sent if m.entity.cls in CUSTOMER_CLASSES and tokens[m.end - 1].dep_ != "compound"]
@@ -200,8 +243,15 @@ def extract_doc(
     targets = {
         v.id for e in events if e.type == "Acquisition" for v in e.roles.get("target", ()) if isinstance(v, Entity)
     }
+    # the gazetteer holds today's owners, so a company the article reports being bought gets none (the deal
+    # is the news), and a person the text gives an employer for keeps that one
     employed = {r.subject.id for r in relations if r.prop == "worksFor"}
-    relations.extend(_gazetteer_relations(entities, resolver, targets=targets, employed=employed))
+    relations.extend(
+        r
+        for r in links
+        if (r.object if r.prop == "owns" else r.subject).id not in targets
+        and not (r.prop == "worksFor" and r.subject.id in employed)
+    )
     # the sentences each entity is literally named in (descriptors included)
     mentions_text: dict[str, set[str]] = {}
     sents = doc_sents(doc)
