@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
+from graph.build import parent_link
 from graph.iris import event_iri
 from graph.records import Article, ArticleResult, Entity, Event, Relation
 from ontology import GazetteerEntry, load_gazetteer, load_registry
@@ -129,14 +130,8 @@ def _attach_value(ctx: Context, events: list[Event], last_index: int, sent_index
 
 
 def _link(child: Entity, parent: Entity) -> Relation | None:
-    """How a gazetteer parent relates to its entity: a product's owner, a person's employer, a unit's parent."""
-    if child.cls == "Product":
-        return Relation(subject=parent, prop="owns", object=child)
-    if child.cls == "Person":
-        return Relation(subject=child, prop="worksFor", object=parent)
-    if is_org(child):
-        return Relation(subject=child, prop="parentOrganization", object=parent)
-    return None
+    found = parent_link(child, parent)
+    return Relation(subject=found[0], prop=found[1], object=found[2]) if found else None
 
 
 def _possessed_by(mention: Mention, tokens: Sequence[Token], parent: Entity) -> bool:
