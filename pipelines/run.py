@@ -8,7 +8,7 @@ import re
 import threading
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
@@ -16,7 +16,7 @@ from graph.build import parent_link
 from graph.iris import event_iri
 from graph.records import Article, ArticleResult, Entity, Event, Relation
 from ontology import GazetteerEntry, load_gazetteer, load_registry
-from pipelines.entities import Mention, Resolver, doc_mentions, to_entity
+from pipelines.entities import Resolver, doc_mentions, to_entity
 from pipelines.errors import SkipArticle
 from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
 from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, doc_text, doc_tokens, is_org, span_text
@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 
@@ -134,16 +134,6 @@ def _link(child: Entity, parent: Entity) -> Relation | None:
     return Relation(subject=found[0], prop=found[1], object=found[2]) if found else None
 
 
-def _possessed_by(mention: Mention, tokens: Sequence[Token], parent: Entity) -> bool:
-    """Whether the mention's own words name the parent as possessor ("Acme's cloud arm" naming Acme Cloud)."""
-    words = list(tokens[mention.start : mention.end])
-    names = {n.lower() for n in (parent.label, *parent.alt_labels) if len(n) > 1}
-    for i, token in enumerate(words):
-        if token.tag_ == "POS" and " ".join(t.text for t in words[:i]).lower() in names:
-            return True
-    return False
-
-
 def _referred(ctx: Context, entity: Entity) -> set[str]:
     """The organisations the sentence's 'it', 'its' or 'the company' stand for (other than `entity`)."""
     found = set()
@@ -157,13 +147,14 @@ def _referred(ctx: Context, entity: Entity) -> set[str]:
     return found
 
 
-def _stated_links(ctx: Context, found: Iterable[Event | Relation], tokens: Sequence[Token]) -> list[Relation]:
+def _stated_links(ctx: Context, found: Iterable[Event | Relation]) -> list[Relation]:
     """Links the sentence states between an entity and its gazetteer parent (spec/GOLD.md on `parentOrganization`).
 
     The gazetteer gives the link; the sentence ties the two: it names both ("AWS grew faster than Amazon's
-    retail arm", "Microsoft's Scott Guthrie"), its possessive names the parent ("Amazon's cloud unit"), or it
-    names the parent in a role the Provider rule fills with the unit ("moved to Amazon"). A unit or product
-    named alone ("Microsoft Azure") is no tie: that link is background (graph.build.background_triples).
+    retail arm", "Microsoft's Scott Guthrie"), its 'it', 'its' or 'the company' stands for the parent, or it
+    names the parent where the Provider rule puts the unit in one of its events or relations ("moved to
+    Amazon", "Amazon's cloud unit"). A unit or product named alone ("Microsoft Azure") is no tie: that link
+    is background only (`graph.build.background_triples`).
     """
     in_sent, resolver = ctx.mentions, ctx.resolver
     named = {m.entity.id for m in in_sent}
@@ -176,12 +167,7 @@ def _stated_links(ctx: Context, found: Iterable[Event | Relation], tokens: Seque
         parent = resolver.parent_of(entity)
         if parent is None:
             continue
-        tied = (
-            parent.id in named
-            or any(m.entity.id == entity.id and _possessed_by(m, tokens, parent) for m in in_sent)
-            or parent.id in _referred(ctx, entity)
-        )
-        if tied and (link := _link(entity, parent)) is not None:
+        if (parent.id in named or parent.id in _referred(ctx, entity)) and (link := _link(entity, parent)) is not None:
             links.append(link)
     return links
 
@@ -228,7 +214,7 @@ def extract_doc(
             _attach_value(ctx, events, last_event_sentence, index)
         sentence_relations = [r for extract in RELATION_EXTRACTORS for r in extract(ctx)]
         relations.extend(sentence_relations)
-        links.extend(_stated_links(ctx, [*found, *sentence_relations], tokens))
+        links.extend(_stated_links(ctx, [*found, *sentence_relations]))
         # the most salient organisation is the last named, or the subject of the last sentence naming one
         # ("Dell servers": a name modifying a noun is no actor)
         orgs = [m for m in in_sent if m.entity.cls in CUSTOMER_CLASSES and tokens[m.end - 1].dep_ != "compound"]

@@ -61,7 +61,7 @@ REMOTE_SCHEMES = ("http://", "https://")
 BACKGROUND_NODE = ox.NamedNode(str(BACKGROUND))
 # a named graph that is an article's (every one but the background)
 ARTICLE_GRAPH = f"FILTER(?g != {BACKGROUND_NODE})"
-QUAD_COUNT = f"SELECT (COUNT(*) AS ?n) {{ GRAPH ?g {{ ?s ?p ?o }} {ARTICLE_GRAPH} }}"
+QUAD_COUNT = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
 # Brings the index in line with the article graphs after an arbitrary update (reads every quad).
 SYNC_INDEX = (
     f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {ARTICLE_GRAPH} }} }} ;\n"
@@ -327,7 +327,7 @@ class KnowledgeStore(ABC):
         return [n for n in names if self.has_article(n.value)]
 
     def quad_count(self) -> int:
-        """Number of quads in the article (named) graphs."""
+        """Number of quads in the named graphs (the article graphs and the background graph; not the index)."""
         result = self.query(QUAD_COUNT)
         return int(next(iter(result))["n"].value)  # type: ignore[call-overload]
 

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 BUILD_INDEX = f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {ARTICLE_GRAPH} }}"
 # The name keys, added to each article graph, and (second form) to the index.
 ADD_NAME_KEYS = f"INSERT {{ GRAPH ?g {{ ?e cvkg:nameKey ?key }} }} WHERE {{ {KEYS_OF_NAMES} }}"
-ADD_NAME_KEYS_TO_INDEX = f"INSERT {{ ?e cvkg:nameKey ?key }} WHERE {{ {KEYS_OF_NAMES} }}"
+ADD_NAME_KEYS_TO_INDEX = f"INSERT {{ ?e cvkg:nameKey ?key }} WHERE {{ {KEYS_OF_NAMES} {ARTICLE_GRAPH} }}"
 
 
 def upgrade_update(store: KnowledgeStore) -> tuple[list[str], str]:
