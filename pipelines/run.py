@@ -164,6 +164,9 @@ def _stated_links(ctx: Context, found: Iterable[Event | Relation]) -> list[Relat
         candidates += [v for vs in values for v in vs if isinstance(v, Entity)]
     links = []
     for entity in dict.fromkeys(candidates):
+        entry = resolver.gazetteer.get(entity.id)
+        if entry is None or (entry.cls, entry.label) != (entity.cls, entity.label):
+            continue  # not the gazetteer's entity: a "Mulesoft" the NER took for a person has no employer there
         parent = resolver.parent_of(entity)
         if parent is None:
             continue
