@@ -147,7 +147,8 @@ def relation_triples(relation: Relation) -> Iterator[Triple]:
 
 
 @cache
-def _gazetteer() -> dict[str, GazetteerEntry]:
+def gazetteer_entries() -> dict[str, GazetteerEntry]:
+    """The shipped gazetteer, read once per process."""
     return load_gazetteer()
 
 
@@ -169,7 +170,8 @@ def background_triples(entity_ids: Iterable[str], gazetteer: dict[str, Gazetteer
     (`parentOrganization`, `owns` or `worksFor`, see `parent_link`); ids the gazetteer lacks give nothing.
     The triples depend only on the ids and the gazetteer, so the background graph can be recomputed at any time.
     """
-    entries = gazetteer if gazetteer is not None else _gazetteer()
+    entries = gazetteer if gazetteer is not None else gazetteer_entries()
+    relations = load_registry().plain_relations()
     pending = [i for i in entity_ids if i in entries]
     seen: set[str] = set()
     triples: list[Triple] = []
@@ -187,7 +189,7 @@ def background_triples(entity_ids: Iterable[str], gazetteer: dict[str, Gazetteer
             link = parent_link(entity, _entity(entries[entry.parent]))
             if link is not None:
                 subject, prop, obj = link
-                triples.append((entity_iri(subject), load_registry().plain_relations()[prop].iri, entity_iri(obj)))
+                triples.append((entity_iri(subject), relations[prop].iri, entity_iri(obj)))
             pending.append(entry.parent)
     return list(dict.fromkeys(triples))
 

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from graph.build import background_triples
+from graph.build import background_triples, gazetteer_entries
 from graph.errors import QueryError
 from graph.sparql import to_ox
 from graph.stores import KnowledgeStore
-from ontology import load_gazetteer
 from ontology.vocab import BACKGROUND, DOC, ENT, PREFIXES
 
 logger = logging.getLogger(__name__)
@@ -136,7 +135,7 @@ def article_quads(store: KnowledgeStore, graphs: Iterable[str]) -> list[ox.Quad]
 
 def background_quads(store: KnowledgeStore, quads: Sequence[ox.Quad]) -> list[ox.Quad]:
     """The store's background quads about the gazetteer entities these article quads name (and their parents)."""
-    gazetteer = load_gazetteer()
+    gazetteer = gazetteer_entries()
     label = PREFIXES["rdfs"] + "label"
     named = {
         q.subject.value[len(str(ENT)) :]
