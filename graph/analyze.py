@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from graph.export import NETWORK_FORMATS, list_articles
 from graph.stores import KnowledgeStore
-from ontology import ENT, EVT, PROV, SCHEMA, load_registry
+from ontology import BACKGROUND, ENT, EVT, PROV, SCHEMA, load_registry
 from ontology.vocab import PREFIXES
 
 EVENT_FIELDS = (
@@ -49,11 +49,16 @@ _SAME_AS = PREFIXES["owl"] + "sameAs"
 _JOB_TITLE = str(SCHEMA.jobTitle)
 _CVKG = PREFIXES["cvkg"]
 
-_EDGES_QUERY = "SELECT DISTINCT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {values} }} }}"
+# edges the articles state (the background graph's gazetteer links are left out)
+_EDGES_QUERY = (
+    "SELECT DISTINCT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {values} }}"
+    f" FILTER(?g != <{BACKGROUND}>) }}}}"
+)
+# the entities the articles name; their Wikidata ids are background facts
 _ENTITIES_QUERY = f"""
 SELECT DISTINCT ?n ?p ?o WHERE {{
-  ?n ?p ?o
-  VALUES ?p {{ <{_LABEL}> <{_RDF_TYPE}> <{_ALT_LABEL}> <{_SAME_AS}> <{_JOB_TITLE}> }}
+  {{ ?n ?p ?o VALUES ?p {{ <{_LABEL}> <{_RDF_TYPE}> <{_ALT_LABEL}> <{_SAME_AS}> <{_JOB_TITLE}> }} }}
+  UNION {{ ?n <{_LABEL}> [] . GRAPH <{BACKGROUND}> {{ ?n ?p ?o }} VALUES ?p {{ <{_SAME_AS}> }} }}
   FILTER(STRSTARTS(STR(?n), "{ENT}"))
 }}
 """

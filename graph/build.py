@@ -1,17 +1,23 @@
-"""Turn an `ArticleResult` into the triples of the article's named graph."""
+"""Turn an `ArticleResult` into the triples of the article's named graph, and the gazetteer into background.
+
+An article graph holds what the article states (spec/EVENTS.md, "Stated versus background facts"); what cvkg
+knows from its gazetteer about the entities the articles name (Wikidata ids, parent companies, products'
+owners, people's employers) goes to the background graph (`background_triples`, `ontology.BACKGROUND`).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from functools import cache
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from graph.iris import article_iri, entity_iri, event_iri, slugify
 from graph.records import Amount, ArticleResult, Entity, Event, Relation
-from ontology import CVKG, SCHEMA, WD, load_registry
+from ontology import CVKG, SCHEMA, WD, GazetteerEntry, load_gazetteer, load_registry
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -26,6 +32,9 @@ CLASS_IRIS: dict[str, URIRef] = {
     "Place": SCHEMA.Place,
 }
 
+ORGANISATION_CLASSES = frozenset(
+    {"CloudProvider", "Company", "MediaOutlet", "ResearchFirm", "GovernmentBody"}
+)  # subclasses of schema:Organization (spec/EVENTS.md)
 _DURATION_ROLES = {"term", "per"}
 _STATUS = {"Announced", "Planned", "Completed", "Reported"}
 
@@ -52,7 +61,7 @@ def name_key(name: str) -> str:
 
 
 def entity_triples(entity: Entity) -> Iterator[Triple]:
-    """Type, canonical label, alt labels, their lowercase keys and Wikidata link of one entity."""
+    """Type, canonical label, alt labels and their lowercase keys of one entity (its Wikidata id is background)."""
     node = entity_iri(entity)
     yield node, RDF.type, CLASS_IRIS.get(entity.cls, CVKG.Company)
     yield node, RDFS.label, Literal(entity.label)
@@ -61,8 +70,6 @@ def entity_triples(entity: Entity) -> Iterator[Triple]:
             yield node, SKOS.altLabel, Literal(alt)
     for key in dict.fromkeys(name_key(name) for name in (entity.label, *entity.alt_labels)):
         yield node, CVKG.nameKey, Literal(key)
-    if entity.wikidata:
-        yield node, OWL.sameAs, WD[entity.wikidata]
 
 
 def _amount_triples(node: URIRef, amount: Amount) -> Iterator[Triple]:
@@ -137,6 +144,58 @@ def relation_triples(relation: Relation) -> Iterator[Triple]:
     yield from entity_triples(relation.object)
     if relation.prop == "worksFor" and relation.job_title:
         yield entity_iri(relation.subject), SCHEMA.jobTitle, Literal(relation.job_title)
+
+
+@cache
+def gazetteer_entries() -> dict[str, GazetteerEntry]:
+    """The shipped gazetteer, read once per process."""
+    return load_gazetteer()
+
+
+def parent_link(child: Entity, parent: Entity) -> tuple[Entity, str, Entity] | None:
+    """How a parent in the gazetteer relates to its entity: a product's owner, a person's employer, a unit's parent."""
+    if child.cls == "Product":
+        return parent, "owns", child
+    if child.cls == "Person":
+        return child, "worksFor", parent
+    if child.cls in ORGANISATION_CLASSES:
+        return child, "parentOrganization", parent
+    return None
+
+
+def background_triples(entity_ids: Iterable[str], gazetteer: dict[str, GazetteerEntry] | None = None) -> list[Triple]:
+    """What the gazetteer knows about these entities and, up the chain, their parents (no duplicates).
+
+    Each entity's type, names, Wikidata id (`owl:sameAs`) and its link to its gazetteer parent
+    (`parentOrganization`, `owns` or `worksFor`, see `parent_link`); ids the gazetteer lacks give nothing.
+    The triples depend only on the ids and the gazetteer, so the background graph can be recomputed at any time.
+    """
+    entries = gazetteer if gazetteer is not None else gazetteer_entries()
+    relations = load_registry().plain_relations()
+    pending = [i for i in entity_ids if i in entries]
+    seen: set[str] = set()
+    triples: list[Triple] = []
+    while pending:
+        entry_id = pending.pop()
+        if entry_id in seen:
+            continue
+        seen.add(entry_id)
+        entry = entries[entry_id]
+        entity = _entity(entry)
+        triples.extend(entity_triples(entity))
+        if entry.wikidata:
+            triples.append((entity_iri(entity), OWL.sameAs, WD[entry.wikidata]))
+        if entry.parent in entries and entry.parent != entry_id:
+            link = parent_link(entity, _entity(entries[entry.parent]))
+            if link is not None:
+                subject, prop, obj = link
+                triples.append((entity_iri(subject), relations[prop].iri, entity_iri(obj)))
+            pending.append(entry.parent)
+    return list(dict.fromkeys(triples))
+
+
+def _entity(entry: GazetteerEntry) -> Entity:
+    return Entity(id=entry.id, label=entry.label, cls=entry.cls, alt_labels=entry.alt_labels, wikidata=entry.wikidata)
 
 
 def article_triples(result: ArticleResult) -> tuple[URIRef, list[Triple]]:

@@ -1,4 +1,5 @@
-"""Serialize the store: TriG/N-Quads keep the article graphs, Turtle/JSON-LD give their union.
+"""Serialize the store: TriG/N-Quads keep the article graphs and the background graph, Turtle/JSON-LD give the
+union of the article graphs (what the articles state).
 
 A subset (some articles, a range of publication dates) is read through the
 store's `query` interface only, so it works with any store backend.
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from graph.build import background_triples, gazetteer_entries
 from graph.errors import QueryError
+from graph.sparql import to_ox
 from graph.stores import KnowledgeStore
-from ontology.vocab import DOC, PREFIXES
+from ontology.vocab import BACKGROUND, DOC, ENT, PREFIXES
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +133,24 @@ def article_quads(store: KnowledgeStore, graphs: Iterable[str]) -> list[ox.Quad]
     return quads
 
 
+def background_quads(store: KnowledgeStore, quads: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """The store's background quads about the gazetteer entities these article quads name (and their parents)."""
+    gazetteer = gazetteer_entries()
+    label = PREFIXES["rdfs"] + "label"
+    named = {
+        q.subject.value[len(str(ENT)) :]
+        for q in quads
+        if q.predicate.value == label
+        and q.subject.value.startswith(str(ENT))
+        and q.subject.value[len(str(ENT)) :] in gazetteer
+        and q.object.value == gazetteer[q.subject.value[len(str(ENT)) :]].label
+    }
+    stored = store.background()
+    wanted = (ox.Triple(*map(to_ox, t)) for t in background_triples(named, gazetteer))  # type: ignore[arg-type]
+    graph = ox.NamedNode(str(BACKGROUND))
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in wanted if t in stored]
+
+
 def serialize_quads(quads: Sequence[ox.Quad], fmt: str) -> bytes:
     """Serialize quads in `fmt`: dataset formats keep the graphs, the others get their union."""
     rdf_format, union = FORMATS[fmt]
@@ -157,4 +178,7 @@ def export_graph(
         return store.dump(rdf_format, union=union)
     graphs = select_articles(store, articles=articles, since=since, until=until)
     logger.info("exporting %d article graph(s)", len(graphs))
-    return serialize_quads(article_quads(store, graphs), fmt)
+    quads = article_quads(store, graphs)
+    if not FORMATS[fmt][1]:  # a dataset format keeps what cvkg knows about the entities they name
+        quads += background_quads(store, quads)
+    return serialize_quads(quads, fmt)

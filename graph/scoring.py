@@ -1,7 +1,9 @@
 """Score a graph against gold annotations with the rules of spec/GOLD.md.
 
 Gold events and relations become slots `(type, key, role, value)`; the graph's
-events become slots the same way (from the union of all article graphs).
+events and relations become slots the same way, read only where an article
+graph states them (spec/EVENTS.md: the background graph's gazetteer links are
+not scored), while names and Wikidata ids are read from every graph.
 Entities match on Wikidata id or on a normalised label or alt label; amounts
 within 1% and the same currency; fractions within 0.005; periods exactly.
 Precision, recall and F1 are micro-averaged over slots, and also per type.
@@ -18,10 +20,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from ontology import CVKG, SCHEMA
+from ontology import CVKG, DOC, SCHEMA
 
 WD = "http://www.wikidata.org/entity/"
 # class -> (key roles, other roles); "*" may repeat, "?" is an optional key part
@@ -164,12 +166,19 @@ class _Entities:
 
 
 def graph_slots(
-    graph: Graph, rows: list[dict[str, object]], gold: list[Slot], *, per_event: dict[object, list[Slot]] | None = None
+    graph: Graph,
+    rows: list[dict[str, object]],
+    gold: list[Slot],
+    *,
+    per_event: dict[object, list[Slot]] | None = None,
+    stated: Graph | None = None,
 ) -> list[Slot]:
-    """Slots of the graph's events and relations, entity names aligned with the gold's.
+    """Slots of the events and relations `stated` (by default `graph`) states, entity names aligned with the gold's.
 
-    When `per_event` is given, it is filled with each event node's own slots.
+    Names, Wikidata ids and amounts are read from `graph`. When `per_event` is given, it is filled with
+    each event node's own slots.
     """
+    stated = graph if stated is None else stated
     by_qid: dict[str, str] = {}
     for row in rows:
         for name, qid in row.get("entities", {}).items():  # type: ignore[union-attr]
@@ -211,17 +220,17 @@ def graph_slots(
     slots: list[Slot] = []
     for etype, (keys, others) in EVENT_ROLES.items():
         many = {r.rstrip("*") for r in keys + others if r.endswith("*")}
-        for node in set(graph.subjects(RDF.type, CVKG[etype])):
+        for node in set(stated.subjects(RDF.type, CVKG[etype])):
             event: dict[str, list[object]] = defaultdict(list)
             for role in {r.rstrip("*?") for r in keys + others}:
-                event[role].extend(graph.objects(node, CVKG[role]))
+                event[role].extend(stated.objects(node, CVKG[role]))
             flat = {r: (v if len(v) > 1 or r in many else v[0]) for r, v in event.items() if v}
             own = _event_slots(etype, flat, convert)
             slots.extend(own)
             if per_event is not None:
                 per_event[node] = own
     for prop, iri in RELATIONS.items():
-        for subj, obj in graph.subject_objects(iri):
+        for subj, obj in stated.subject_objects(iri):
             slots.append(relation_slot(prop, entities.resolve(subj), entities.resolve(obj)))
     return list(dict.fromkeys(slots))
 
@@ -236,6 +245,28 @@ class Outcome:
 
 
 @dataclass
+class ArticleErrors:
+    """The missed and spurious slots of one article, with the evidence sentences of its spurious event slots."""
+
+    missed: list[Slot] = field(default_factory=list)
+    spurious: list[Slot] = field(default_factory=list)
+    evidence: dict[Slot, tuple[str, ...]] = field(default_factory=dict)
+
+
+def slot_json(slot: Slot) -> list[object]:
+    """A slot as JSON: strings, numbers and lists (an amount as [value, currency, per])."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, tuple):
+            return [plain(v) for v in value]
+        if isinstance(value, Decimal):
+            return float(value)
+        return value
+
+    return [plain(part) for part in slot]
+
+
+@dataclass
 class Score:
     """Per-type and micro-averaged counts, with the slots that missed."""
 
@@ -244,6 +275,8 @@ class Score:
     spurious: list[Slot] = field(default_factory=list)
     calibration: dict[str, tuple[int, int]] = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list)
+    # article file -> its errors (`per_article_errors`); a slot several articles state is under each
+    articles: dict[str, ArticleErrors] = field(default_factory=dict)
 
     @staticmethod
     def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -255,11 +288,39 @@ class Score:
         tp, fp, fn = (sum(c[i] for c in self.counts.values()) for i in range(3))
         return (*self.prf(tp, fp, fn), tp, fp, fn)
 
-    def lines(self, *, show_errors: bool = False) -> list[str]:
+    def error_lines(self) -> list[str]:
+        """Missed and spurious slots under the article file that expects or states each (evidence indented)."""
+        if not self.articles:
+            return [f"missed   {s}" for s in sorted(map(str, self.missed))] + [
+                f"spurious {s}" for s in sorted(map(str, self.spurious))
+            ]
         out = []
-        if show_errors:
-            out += [f"missed   {s}" for s in sorted(map(str, self.missed))]
-            out += [f"spurious {s}" for s in sorted(map(str, self.spurious))]
+        for name, errors in sorted(self.articles.items()):
+            if not errors.missed and not errors.spurious:
+                continue
+            out.append(f"== {name}")
+            out += [f"missed   {s}" for s in sorted(map(str, errors.missed))]
+            for slot in sorted(errors.spurious, key=str):
+                out.append(f"spurious {slot}")
+                out += [f"         evidence: {text}" for text in errors.evidence.get(slot, ())]
+        return out
+
+    def errors_json(self) -> dict[str, dict[str, list[object]]]:
+        """The per-article errors as JSON-ready data: {file: {"missed": [slot], "spurious": [{slot, evidence}]}}."""
+        return {
+            name: {
+                "missed": [slot_json(s) for s in sorted(errors.missed, key=str)],
+                "spurious": [
+                    {"slot": slot_json(s), "evidence": list(errors.evidence.get(s, ()))}
+                    for s in sorted(errors.spurious, key=str)
+                ],
+            }
+            for name, errors in sorted(self.articles.items())
+            if errors.missed or errors.spurious
+        }
+
+    def lines(self, *, show_errors: bool = False) -> list[str]:
+        out = self.error_lines() if show_errors else []
         out.append(f"{'type':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}")
         for etype in sorted(self.counts):
             tp, fp, fn = self.counts[etype]
@@ -273,10 +334,13 @@ class Score:
         return out
 
 
-def score_graph(graph: Graph, rows: list[dict[str, object]]) -> Score:
-    """Greedy one-to-one matching of the graph's slots against the gold's, with value tolerances."""
+def score_graph(graph: Graph, rows: list[dict[str, object]], *, stated: Graph | None = None) -> Score:
+    """Greedy one-to-one matching of the graph's slots against the gold's, with value tolerances.
+
+    Events and relations are read from `stated` (by default `graph`; see `split_dataset`).
+    """
     gold = gold_slots(rows)
-    predicted = graph_slots(graph, rows, gold)
+    predicted = graph_slots(graph, rows, gold, stated=stated)
     left: dict[tuple[object, ...], list[Slot]] = defaultdict(list)
     for slot in gold:
         left[slot[:3]].append(slot)
@@ -304,12 +368,13 @@ def read_gold(path: str | Path) -> list[dict[str, object]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def event_outcomes(graph: Graph, rows: list[dict[str, object]]) -> list[Outcome]:
-    """Every event of the graph that the scorer can key, with whether it is in the gold."""
+def event_outcomes(graph: Graph, rows: list[dict[str, object]], *, stated: Graph | None = None) -> list[Outcome]:
+    """Every event the graph (its part `stated`, by default all of it) states that the scorer can key, with
+    whether it is in the gold."""
     gold = gold_slots(rows)
     gold_events = {slot[:2] for slot in gold if slot[0] != "relation"}
     per_event: dict[object, list[Slot]] = {}
-    graph_slots(graph, rows, gold, per_event=per_event)
+    graph_slots(graph, rows, gold, per_event=per_event, stated=stated)
     outcomes = []
     for node, slots in per_event.items():
         if not slots:
@@ -327,3 +392,57 @@ def calibration(outcomes: list[Outcome], *, threshold: float = 0.5) -> dict[str,
         bands[band][1] += 1
         bands[band][0] += outcome.correct
     return {band: (correct, total) for band, (correct, total) in bands.items()}
+
+
+def split_dataset(dataset: Dataset) -> tuple[Graph, Graph, dict[str, Graph]]:
+    """(every triple, the triples article graphs state, each article graph) of a dataset.
+
+    The default graph counts as stated (an export without named graphs); the background graph and any
+    other graph outside `doc:` do not (spec/EVENTS.md, "Stated versus background facts").
+    """
+    union, stated, articles = Graph(), Graph(), {}
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+        name = str(g.identifier if hasattr(g, "identifier") else g) if g is not None else ""
+        if name.startswith(str(DOC)):
+            articles.setdefault(name, Graph()).add((s, p, o))
+            stated.add((s, p, o))
+        elif not name or name.startswith("urn:x-rdflib:default"):
+            stated.add((s, p, o))
+    return union, stated, articles
+
+
+def per_article_errors(
+    score: Score, graph: Graph, rows: list[dict[str, object]], articles: dict[str, Graph], files: dict[str, str]
+) -> dict[str, ArticleErrors]:
+    """The score's missed and spurious slots under each article file (`files`: article IRI -> file).
+
+    A missed slot is listed under every gold row (file) that has it; a spurious slot under every
+    article graph that states it, with the evidence sentences that graph gives its events.
+    """
+    found: dict[str, ArticleErrors] = {}
+    missed = set(score.missed)
+    for row in rows:
+        name = str(row.get("file", ""))
+        errors = found.setdefault(name, ArticleErrors())
+        errors.missed += [s for s in gold_slots([row]) if s in missed]
+    gold = gold_slots(rows)
+    spurious = set(score.spurious)
+    placed: set[Slot] = set()
+    for iri, article in sorted(articles.items()):
+        name = files.get(iri, iri)
+        errors = found.setdefault(name, ArticleErrors())
+        per_event: dict[object, list[Slot]] = {}
+        for slot in graph_slots(graph, rows, gold, per_event=per_event, stated=article):
+            if slot in spurious and slot not in errors.spurious:
+                errors.spurious.append(slot)
+                placed.add(slot)
+        for node, slots in per_event.items():
+            texts = tuple(sorted(str(t) for t in article.objects(node, CVKG.evidence)))
+            for slot in slots:
+                if slot in spurious and texts:
+                    errors.evidence[slot] = tuple(dict.fromkeys((*errors.evidence.get(slot, ()), *texts)))
+    rest = [s for s in score.spurious if s not in placed]
+    if rest:  # stated only by several graphs together, or by the default graph
+        found.setdefault("(no single article)", ArticleErrors()).spurious += rest
+    return found

@@ -1,7 +1,8 @@
 """Check RDF against the shipped SHACL shapes (ontology/shapes.ttl) with pySHACL.
 
 The shapes are checked on the union of the article graphs, because an event
-read from several articles is one node whose statements are spread over them.
+read from several articles is one node whose statements are spread over them,
+together with the background graph (the gazetteer's facts, `graph.stores.base`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from rdflib.namespace import SH
 from graph.errors import OntologyError, StoreError
 from graph.results import term_text
 from graph.stores import KnowledgeStore, open_store
-from ontology.vocab import load_shapes
+from ontology.vocab import BACKGROUND, load_shapes
 
 logger = logging.getLogger(__name__)
 
-UNION_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+UNION_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH <{BACKGROUND}> {{ ?s ?p ?o }} }} }}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class ValidationReport:
 
 
 def store_graph(store: KnowledgeStore) -> Graph:
-    """The union of the store's article graphs as an in-memory rdflib graph."""
+    """The union of the store's article graphs and its background graph as an in-memory rdflib graph."""
     triples = store.query(UNION_QUERY)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
     return Graph().parse(data=data, format="nt")

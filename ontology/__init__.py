@@ -13,6 +13,7 @@ from ontology.events import EdgeRule, EventType, Registry, RelationType, load_re
 from ontology.gazetteer import GazetteerEntry, load_descriptors, load_gazetteer
 from ontology.namespace import CVKG
 from ontology.vocab import (
+    BACKGROUND,
     DOC,
     ENT,
     EVT,
@@ -27,6 +28,7 @@ from ontology.vocab import (
 )
 
 __all__ = [
+    "BACKGROUND",
     "CVKG",
     "DOC",
     "ENT",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ontology.namespace import CVKG
@@ -18,6 +18,9 @@ EVT = Namespace("https://w3id.org/cvkg/event/")
 DOC = Namespace("https://w3id.org/cvkg/article/")
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
+# The named graph of what cvkg knows from its own data (the gazetteer), not from an article (spec/EVENTS.md,
+# "Stated versus background facts"): outside doc:, so no article graph and not the union of the article graphs.
+BACKGROUND = URIRef("https://w3id.org/cvkg/graph/background")
 
 PREFIXES: dict[str, str] = {
     "cvkg": str(CVKG._NS),

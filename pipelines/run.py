@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
+from graph.build import parent_link
 from graph.iris import event_iri
 from graph.records import Article, ArticleResult, Entity, Event, Relation
 from ontology import GazetteerEntry, load_gazetteer, load_registry
@@ -19,6 +20,7 @@ from pipelines.entities import Resolver, doc_mentions, to_entity
 from pipelines.errors import SkipArticle
 from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
 from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, doc_text, doc_tokens, is_org, span_text
+from pipelines.extractors.reference import reference
 from pipelines.ingest import Skipped
 
 T = TypeVar("T")
@@ -127,27 +129,50 @@ def _attach_value(ctx: Context, events: list[Event], last_index: int, sent_index
             return
 
 
-def _gazetteer_relations(
-    entities: list[Entity], resolver: Resolver, *, targets: set[str], employed: set[str]
-) -> list[Relation]:
-    """Links the gazetteer knows between entities the article names: unit → parent, product owner, employer.
+def _link(child: Entity, parent: Entity) -> Relation | None:
+    found = parent_link(child, parent)
+    return Relation(subject=found[0], prop=found[1], object=found[2]) if found else None
 
-    The gazetteer holds today's owners, so a company the article reports being bought gets none
-    (the deal is the news), and a person the text gives an employer for keeps that one.
-    """
-    named = {e.id for e in entities}
-    found = []
-    for entity in entities:
-        parent = resolver.parent_of(entity)
-        if parent is None or parent.id not in named or entity.id in targets:
-            continue
-        if entity.cls == "Product":
-            found.append(Relation(subject=parent, prop="owns", object=entity))
-        elif entity.cls == "Person" and entity.id not in employed:
-            found.append(Relation(subject=entity, prop="worksFor", object=parent))
-        elif is_org(entity):
-            found.append(Relation(subject=entity, prop="parentOrganization", object=parent))
+
+def _referred(ctx: Context, entity: Entity) -> set[str]:
+    """The organisations the sentence's 'it', 'its' or 'the company' stand for (other than `entity`)."""
+    found = set()
+    for token in ctx.sent:
+        if token.lower_ in ("it", "its") or (
+            token.lemma_.lower() == "company" and any(c.lower_ == "the" for c in token.children)
+        ):
+            ref = reference(ctx, token, exclude={entity.id})
+            if ref is not None:
+                found.add(ref.id)
     return found
+
+
+def _stated_links(ctx: Context, found: Iterable[Event | Relation]) -> list[Relation]:
+    """Links the sentence states between an entity and its gazetteer parent (spec/GOLD.md on `parentOrganization`).
+
+    The gazetteer gives the link; the sentence ties the two: it names both ("AWS grew faster than Amazon's
+    retail arm", "Microsoft's Scott Guthrie"), its 'it', 'its' or 'the company' stands for the parent, or it
+    names the parent where the Provider rule puts the unit in one of its events or relations ("moved to
+    Amazon", "Amazon's cloud unit"). A unit or product named alone ("Microsoft Azure") is no tie: that link
+    is background only (`graph.build.background_triples`).
+    """
+    in_sent, resolver = ctx.mentions, ctx.resolver
+    named = {m.entity.id for m in in_sent}
+    candidates = [m.entity for m in in_sent]
+    for item in found:
+        values = item.roles.values() if isinstance(item, Event) else ((item.subject, item.object),)
+        candidates += [v for vs in values for v in vs if isinstance(v, Entity)]
+    links = []
+    for entity in dict.fromkeys(candidates):
+        entry = resolver.gazetteer.get(entity.id)
+        if entry is None or (entry.cls, entry.label) != (entity.cls, entity.label):
+            continue  # not the gazetteer's entity: a "Mulesoft" the NER took for a person has no employer there
+        parent = resolver.parent_of(entity)
+        if parent is None:
+            continue
+        if (parent.id in named or parent.id in _referred(ctx, entity)) and (link := _link(entity, parent)) is not None:
+            links.append(link)
+    return links
 
 
 def _publisher(article: Article, gazetteer: dict[str, GazetteerEntry]) -> Entity | None:
@@ -173,6 +198,7 @@ def extract_doc(
     mentions = doc_mentions(doc, resolver)
     events: list[Event] = []
     relations: list[Relation] = []
+    links: list[Relation] = []  # gazetteer links a sentence ties (`_stated_links`)
     salient: list[Entity] = []
     last_event_sentence = -10
     tokens = doc_tokens(doc)
@@ -189,8 +215,9 @@ def extract_doc(
             last_event_sentence = index
         else:
             _attach_value(ctx, events, last_event_sentence, index)
-        for relation_extractor in RELATION_EXTRACTORS:
-            relations.extend(relation_extractor(ctx))
+        sentence_relations = [r for extract in RELATION_EXTRACTORS for r in extract(ctx)]
+        relations.extend(sentence_relations)
+        links.extend(_stated_links(ctx, [*found, *sentence_relations]))
         # the most salient organisation is the last named, or the subject of the last sentence naming one
         # ("Dell servers": a name modifying a noun is no actor)
         orgs = [m for m in in_sent if m.entity.cls in CUSTOMER_CLASSES and tokens[m.end - 1].dep_ != "compound"]
@@ -200,8 +227,15 @@ def extract_doc(
     targets = {
         v.id for e in events if e.type == "Acquisition" for v in e.roles.get("target", ()) if isinstance(v, Entity)
     }
+    # the gazetteer holds today's owners, so a company the article reports being bought gets none (the deal
+    # is the news), and a person the text gives an employer for keeps that one
     employed = {r.subject.id for r in relations if r.prop == "worksFor"}
-    relations.extend(_gazetteer_relations(entities, resolver, targets=targets, employed=employed))
+    relations.extend(
+        r
+        for r in links
+        if (r.object if r.prop == "owns" else r.subject).id not in targets
+        and not (r.prop == "worksFor" and r.subject.id in employed)
+    )
     # the sentences each entity is literally named in (descriptors included)
     mentions_text: dict[str, set[str]] = {}
     sents = doc_sents(doc)

@@ -160,10 +160,11 @@ def evaluate_gold(gold: str | Path, articles: Iterable[str | Path], settings: Se
 
     Without `articles`, the files that gold.jsonl names are read from its folder.
     """
-    from rdflib import Dataset, Graph
+    from rdflib import Dataset
 
     from graph.export import export_graph
-    from graph.scoring import calibration, event_outcomes, read_gold, score_graph
+    from graph.iris import article_iri
+    from graph.scoring import calibration, event_outcomes, per_article_errors, read_gold, score_graph, split_dataset
     from graph.stores import open_store
     from pipelines.errors import InputError
 
@@ -176,13 +177,22 @@ def evaluate_gold(gold: str | Path, articles: Iterable[str | Path], settings: Se
         raise InputError(f"{gold}: not a gold.jsonl file ({exc})") from exc
     paths = [Path(p) for p in articles] or [gold_path.parent / str(row["file"]) for row in rows if row.get("file")]
     store = open_store("memory:")
-    summary = ingest_paths(paths, store, settings)
+    files: dict[str, str] = {}  # article IRI -> its file, as gold.jsonl names it when it is in the gold's folder
+
+    def note(result: ArticleResult) -> None:
+        source = Path(result.article.source or "")
+        try:
+            name = source.resolve().relative_to(gold_path.parent.resolve()).as_posix()
+        except ValueError:
+            name = source.name or str(article_iri(result.article))
+        files[str(article_iri(result.article))] = name
+
+    summary = ingest_paths(paths, store, settings, on_article=note)
     dataset = Dataset()
     dataset.parse(data=export_graph(store, "nquads"), format="nquads")
-    union = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    score = score_graph(union, rows)
-    score.outcomes = event_outcomes(union, rows)
+    union, stated, article_graphs = split_dataset(dataset)
+    score = score_graph(union, rows, stated=stated)
+    score.outcomes = event_outcomes(union, rows, stated=stated)
     score.calibration = calibration(score.outcomes)
+    score.articles = per_article_errors(score, union, rows, article_graphs, files)
     return score, summary

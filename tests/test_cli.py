@@ -136,7 +136,7 @@ def test_export_to_stdout_and_file(runner, filled_store, tmp_path):
     assert trig.exit_code == 0, trig.output
     ds = Dataset()
     ds.parse(out, format="trig")
-    assert len({g.identifier for g in ds.graphs() if len(g)}) == 8
+    assert len({g.identifier for g in ds.graphs() if len(g)}) == 9  # 8 articles and the background graph
 
 
 def test_view_writes_an_offline_page(runner, filled_store, tmp_path):

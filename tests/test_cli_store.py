@@ -221,7 +221,7 @@ def test_serve_answers_sparql_over_http_while_the_store_stays_readable(kg, start
         timeout=60,
     )
     assert cli_result.returncode == 0, cli_result.stderr
-    assert cli_result.stdout.splitlines()[2].strip() == "6"
+    assert cli_result.stdout.splitlines()[2].strip() == "7"  # 6 articles and the background graph
     assert f"{url}/query" in (Path(kg).parent / "server-0.log").read_text(encoding="utf-8")
     server.terminate()
     assert server.wait(timeout=10) is not None  # `cvkg serve` is the server process: nothing is left behind

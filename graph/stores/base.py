@@ -20,6 +20,21 @@ refused with a one-line error until `cvkg upgrade` (`graph.stores.upgrade`) adds
 
 Queries of every backend return pyoxigraph's `QuerySolutions`, `QueryBoolean`
 or `QueryTriples`, with the union of the article graphs as default graph.
+
+Beside the article graphs sits one more named graph, the *background*
+(`ontology.BACKGROUND`, outside `doc:`): what cvkg's gazetteer knows about the
+entities the article graphs name (Wikidata ids, parent companies, products'
+owners, people's employers; `graph.build.background_triples`), kept apart from
+what the articles state (spec/EVENTS.md). It is not an article: the index (the
+default graph) leaves it out, and `article_graphs` does not list it, so plain
+patterns see only what articles state and `GRAPH cvkg-background: { … }` reads
+the rest. (A server with ``union=server`` puts it in its own default graph.)
+Every write (`replace_articles`, `remove_articles`, `apply_update`) ends by
+bringing it in line (`sync_background`): it then holds exactly the background
+of the gazetteer entities some article graph names, and of their parents, so
+re-ingesting or removing articles, or a newer gazetteer, leaves nothing stale.
+That is a second transaction after the write: a process killed between the two
+leaves the background behind until the next write or `cvkg upgrade`.
 """
 
 from __future__ import annotations
@@ -32,22 +47,26 @@ from collections.abc import Iterable, Mapping, Sequence
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from graph.build import Triple, name_key
+from graph.build import Triple, background_triples, gazetteer_entries, name_key
 from graph.errors import QueryError, StoreError
 from graph.sparql import ends_with_separator, graph_node, to_ox
-from ontology.vocab import PREFIXES
+from ontology.vocab import BACKGROUND, ENT, PREFIXES
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_STORE = "cvkg-store"
 MEMORY = "memory:"
 REMOTE_SCHEMES = ("http://", "https://")
+BACKGROUND_NODE = ox.NamedNode(str(BACKGROUND))
+# a named graph that is an article's (every one but the background)
+ARTICLE_GRAPH = f"FILTER(?g != {BACKGROUND_NODE})"
 QUAD_COUNT = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
 # Brings the index in line with the article graphs after an arbitrary update (reads every quad).
 SYNC_INDEX = (
-    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
-    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+    f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {ARTICLE_GRAPH} }} }} ;\n"
+    f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {ARTICLE_GRAPH} FILTER NOT EXISTS {{ ?s ?p ?o }} }}"
 )
+BACKGROUND_QUERY = f"SELECT ?s ?p ?o WHERE {{ GRAPH {BACKGROUND_NODE} {{ ?s ?p ?o }} }}"
 # Each name of each article graph, with its key (`graph.build.name_key` in SPARQL).
 KEYS_OF_NAMES = "GRAPH ?g { ?e rdfs:label|skos:altLabel ?name } BIND(LCASE(STR(?name)) AS ?key)"
 # Brings each article graph's name keys in line with its names after an arbitrary update.
@@ -89,7 +108,7 @@ def unindex_update(name: URIRef | str | ox.NamedNode) -> str:
     g = name if isinstance(name, ox.NamedNode) else graph_node(name)
     return (
         f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }}"
-        f" FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }} }}"
+        f" FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g} && ?other != {BACKGROUND_NODE}) }} }}"
     )
 
 
@@ -125,6 +144,7 @@ class KnowledgeStore(ABC):
 
     location: str
     read_only: bool
+    _background_of: set[str] | None = None  # the named entities the background was last synced for, by this handle
 
     @property
     @abstractmethod
@@ -174,24 +194,78 @@ class KnowledgeStore(ABC):
         """Replace each named graph with its triples (and keep the index), all in one transaction."""
         if graphs:
             self.update(replace_update(graphs, index=self.indexed))
+            self.sync_background()
 
     def remove_articles(self, names: Iterable[URIRef | str]) -> int:
         """Drop the named graphs that exist; return how many were dropped."""
         present = self._present([graph_node(n) for n in names])
         if present:
             self.update(remove_update(present, index=self.indexed))
+            self.sync_background()
         return len(present)
+
+    # -- the background graph ------------------------------------------------------
+    def named_entities(self, candidates: Mapping[str, str]) -> set[str]:
+        """The entity IRIs among `candidates` (IRI -> canonical label) that some article graph names by that label.
+
+        An entity the text found under another name (an unknown "Mulesoft" beside the gazetteer's "MuleSoft")
+        is not the gazetteer's: its background would give the node a second label.
+        """
+        found: set[str] = set()
+        items = list(candidates.items())
+        for start in range(0, len(items), 500):
+            values = " ".join(f"(<{iri}> {ox.Literal(label)})" for iri, label in items[start : start + 500])
+            pattern = f"GRAPH ?g {{ ?e rdfs:label ?l }} {ARTICLE_GRAPH}"
+            query = f"SELECT DISTINCT ?e {{ VALUES (?e ?l) {{ {values} }} {pattern} }}"
+            found.update(row["e"].value for row in self.query(query))  # type: ignore[attr-defined]
+        return found
+
+    def background(self) -> set[ox.Triple]:
+        """The triples of the background graph."""
+        return {ox.Triple(r["s"], r["p"], r["o"]) for r in self.query(BACKGROUND_QUERY)}  # type: ignore[attr-defined]
+
+    def sync_background(self) -> bool:
+        """Make the background graph the gazetteer's facts about the entities the article graphs name.
+
+        One SPARQL update with what changed (none when nothing did). Returns whether anything did. The
+        lookup of the named entities is the cost left when they are the ones this handle synced last (about
+        30 ms for the 834 gazetteer entries on disk; the whole sync about 110 ms when they changed).
+        """
+        gazetteer = gazetteer_entries()
+        named = self.named_entities({str(ENT[entity_id]): entry.label for entity_id, entry in gazetteer.items()})
+        if named == self._background_of:
+            return False  # the same entities as at the last sync through this handle: nothing to do
+        wanted = {
+            ox.Triple(*map(to_ox, t))  # type: ignore[arg-type]
+            for t in background_triples((iri[len(str(ENT)) :] for iri in named), gazetteer)
+        }
+        current = self.background()
+        stale, missing = current - wanted, wanted - current
+        if not stale and not missing:
+            self._background_of = named
+            return False
+        parts = []
+        if stale:
+            parts.append(f"DELETE DATA {{ GRAPH {BACKGROUND_NODE} {{ {' . '.join(map(str, stale))} }} }}")
+        if missing:
+            parts.append(f"INSERT DATA {{ GRAPH {BACKGROUND_NODE} {{ {' . '.join(map(str, missing))} }} }}")
+        self.update(" ;\n".join(parts))
+        self._background_of = named
+        return True
 
     def apply_update(self, sparql: str) -> None:
         """Run a user's SPARQL update and bring the name keys and the index in line, in one transaction.
 
         The update should change article graphs; what it writes to the default graph is replaced by
-        the union of the article graphs. Syncing reads every quad: about 45 s on a million (half of it the keys).
+        the union of the article graphs, and the background graph is recomputed (`sync_background`).
+        Syncing reads every quad: about 45 s on a million (half of it the keys).
         """
         sync = f"{SYNC_NAME_KEYS} ;\n{SYNC_INDEX}" if self.indexed else SYNC_NAME_KEYS
         try:
             # on a line of its own: a trailing comment must not swallow the separator
             self.update(f"{sparql}\n{'' if ends_with_separator(sparql) else ';'}\n{sync}")
+            self._background_of = None  # the update may have written the background graph itself
+            self.sync_background()
         except QueryError as exc:
             # an update cut short is only found wrong in the sync appended to it: say so, not where that was
             found = _ERROR_LINE.search(str(exc))
@@ -202,7 +276,7 @@ class KnowledgeStore(ABC):
             raise
 
     def load(self, data: bytes, fmt: ox.RdfFormat, *, name_keys: bool = True) -> None:
-        """Add RDF data in one transaction: quads keep their graphs, and the index gets their triples.
+        """Add RDF data in one transaction: quads keep their graphs, and the index gets those of article graphs.
 
         With `name_keys`, the keys of the names in the data are added beside them (see `with_name_keys`).
 
@@ -217,8 +291,10 @@ class KnowledgeStore(ABC):
             raise StoreError(f"cannot load RDF data: {exc}") from exc
         if not quads:
             return
+        self._background_of = None  # the data may hold background quads of its own
         if self.indexed:
-            quads += [ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.graph_name != ox.DefaultGraph()]
+            unindexed = (ox.DefaultGraph(), BACKGROUND_NODE)
+            quads += [ox.Quad(q.subject, q.predicate, q.object) for q in quads if q.graph_name not in unindexed]
         self._add_quads(quads)
 
     @abstractmethod
@@ -259,7 +335,7 @@ class KnowledgeStore(ABC):
         return [n for n in names if self.has_article(n.value)]
 
     def quad_count(self) -> int:
-        """Number of quads in the article (named) graphs."""
+        """Number of quads in the named graphs (the article graphs and the background graph; not the index)."""
         result = self.query(QUAD_COUNT)
         return int(next(iter(result))["n"].value)  # type: ignore[call-overload]
 

@@ -21,10 +21,12 @@ from rdflib import URIRef
 from graph.build import Triple
 from graph.errors import QueryError, StoreError
 from graph.sparql import binding_terms, graph_node, to_ox
-from graph.stores.base import MEMORY, KnowledgeStore
+from graph.stores.base import BACKGROUND_NODE, MEMORY, KnowledgeStore
 from ontology.vocab import PREFIXES
 
 logger = logging.getLogger(__name__)
+
+_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 
 
 class EmbeddedStore(KnowledgeStore):
@@ -94,6 +96,17 @@ class EmbeddedStore(KnowledgeStore):
                 index[ox.Triple(s, p, o)] = None
         quads += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in index]
         self._add_quads(quads)
+        self.sync_background()
+
+    def named_entities(self, candidates: Mapping[str, str]) -> set[str]:
+        """The entity IRIs among `candidates` that some article graph names by their label (one lookup each)."""
+        store, found = self._store, set()
+        for iri, label in candidates.items():
+            for quad in store.quads_for_pattern(ox.NamedNode(iri), _LABEL, ox.Literal(label), None):
+                if quad.graph_name != BACKGROUND_NODE:
+                    found.add(iri)
+                    break
+        return found
 
     def _add_quads(self, quads: list[ox.Quad]) -> None:
         try:
@@ -125,7 +138,7 @@ class EmbeddedStore(KnowledgeStore):
 
     def article_graphs(self) -> list[str]:
         """IRIs of the article graphs in the store, sorted."""
-        return sorted(n.value for n in self._store.named_graphs())
+        return sorted(n.value for n in self._store.named_graphs() if n != BACKGROUND_NODE)
 
     def has_article(self, name: URIRef | str) -> bool:
         """Whether the store holds a graph for this article IRI."""

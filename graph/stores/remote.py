@@ -57,7 +57,7 @@ from rdflib import URIRef
 
 from graph.errors import QueryError, StoreError
 from graph.sparql import bind_values, graph_node
-from graph.stores.base import MEMORY, REMOTE_SCHEMES, KnowledgeStore
+from graph.stores.base import ARTICLE_GRAPH, MEMORY, REMOTE_SCHEMES, KnowledgeStore
 from graph.stores.embedded import EmbeddedStore
 from ontology.vocab import PREFIXES
 
@@ -240,7 +240,7 @@ class RemoteStore(KnowledgeStore):
 
     def article_graphs(self) -> list[str]:
         """IRIs of the article graphs in the store, sorted."""
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        result = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} {ARTICLE_GRAPH} }}")
         return sorted(row["g"].value for row in result)  # type: ignore[attr-defined]
 
     def has_article(self, name: URIRef | str) -> bool:

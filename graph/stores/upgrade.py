@@ -18,17 +18,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from graph.stores.base import KEYS_OF_NAMES, MEMORY, REMOTE_SCHEMES, KnowledgeStore
+from graph.stores.base import ARTICLE_GRAPH, KEYS_OF_NAMES, MEMORY, REMOTE_SCHEMES, KnowledgeStore
 from graph.stores.embedded import open_embedded
 from graph.stores.remote import RemoteStore
 
 logger = logging.getLogger(__name__)
 
 # Fills the index from the article graphs.
-BUILD_INDEX = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+BUILD_INDEX = f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {ARTICLE_GRAPH} }}"
 # The name keys, added to each article graph, and (second form) to the index.
 ADD_NAME_KEYS = f"INSERT {{ GRAPH ?g {{ ?e cvkg:nameKey ?key }} }} WHERE {{ {KEYS_OF_NAMES} }}"
-ADD_NAME_KEYS_TO_INDEX = f"INSERT {{ ?e cvkg:nameKey ?key }} WHERE {{ {KEYS_OF_NAMES} }}"
+ADD_NAME_KEYS_TO_INDEX = f"INSERT {{ ?e cvkg:nameKey ?key }} WHERE {{ {KEYS_OF_NAMES} {ARTICLE_GRAPH} }}"
 
 
 def upgrade_update(store: KnowledgeStore) -> tuple[list[str], str]:
@@ -47,7 +47,7 @@ def upgrade_update(store: KnowledgeStore) -> tuple[list[str], str]:
 def upgrade_store(location: str | Path) -> list[str]:
     """Add what an older cvkg did not write to the store at `location`, in one transaction.
 
-    Returns what was added ("union index", "name keys"); [] for a store that is up to date.
+    Returns what was added ("union index", "name keys", "background graph"); [] for a store that is up to date.
 
     Raises:
         StoreError: the store is absent, in use or cannot be written.
@@ -64,6 +64,8 @@ def upgrade_store(location: str | Path) -> list[str]:
         if update:
             logger.info("adding %s to store %s", " and ".join(missing), loc)
             store.update(update)
+        if not store.read_only and store.sync_background():  # a store from before the background graph
+            missing.append("background graph")
     finally:
         store.close()
     return missing

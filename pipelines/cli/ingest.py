@@ -196,7 +196,9 @@ def evaluate(settings: Settings, gold: str, articles: tuple[str, ...], show_erro
     """Score cvkg on annotated articles (gold.jsonl, format of spec/GOLD.md).
 
     The articles (by default the files gold.jsonl names, in its folder) are ingested
-    into a temporary in-memory store; your --store is not touched.
+    into a temporary in-memory store; your --store is not touched. --show-errors lists
+    the missed and spurious slots under each article file (a spurious event's evidence
+    sentence below it); with --json they are under "articles".
 
     \b
     Example:
@@ -217,6 +219,9 @@ def evaluate(settings: Settings, gold: str, articles: tuple[str, ...], show_erro
             for t, c in sorted(score.counts.items())
         }
         micro = {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
-        click.echo(json.dumps({"types": types, "micro": micro}, indent=1))
+        figures: dict[str, object] = {"types": types, "micro": micro}
+        if show_errors:
+            figures["articles"] = score.errors_json()
+        click.echo(json.dumps(figures, indent=1))
         return
     click.echo("\n".join(score.lines(show_errors=show_errors)))

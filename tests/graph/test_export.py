@@ -12,6 +12,7 @@ from graph.errors import QueryError
 from graph.export import export_graph, list_articles, select_articles
 from graph.stores import open_store
 from graph.validate import file_graph, store_graph, validate_graph
+from ontology import BACKGROUND
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def test_trig_round_trip_keeps_every_named_graph(samples_store):
     copy.load(first, ox.RdfFormat.TRIG)
     second = export_graph(copy, "trig")
     before, after = _graphs(first), _graphs(second)
-    assert len(before) == 8 and set(before) == set(after)
+    assert len(before) == 9 and set(before) == set(after)  # 8 articles and the background graph
     for name, graph in before.items():
         _assert_same(graph, after[name], name)
 
@@ -71,7 +72,7 @@ def test_articles_by_iri_doc_name_url_and_date(samples_store):
     assert in_year and set(in_year) == {iri for date, iri in dated if date.startswith(year)}
     assert select_articles(samples_store, since="2999") == []
     graphs = _graphs(export_graph(samples_store, "nquads", since=year, until=year), "nquads")
-    assert set(map(str, graphs)) == set(in_year)
+    assert set(map(str, graphs)) == {*in_year, str(BACKGROUND)}  # and the background of the entities they name
     with pytest.raises(QueryError, match="no article doc:nope in the store"):
         select_articles(samples_store, articles=["doc:nope"])
     with pytest.raises(QueryError, match="is not YYYY"):

@@ -20,7 +20,10 @@ from graph.stores import open_store
 from graph.stores.server import serve_command
 from graph.stores.upgrade import upgrade_store
 
-UNION = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+# the union of the article graphs (the background graph is none: graph.stores.base)
+UNION = (
+    "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/cvkg/graph/background>) }"
+)
 DEFAULT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
 
@@ -68,7 +71,7 @@ def test_a_fact_stated_by_many_articles_matches_once(store):
 def test_exports_and_counts_leave_the_index_out(store):
     _write(store, _result("https://news.example/a"), _result("https://news.example/b"))
     named = len(_rows(store, "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"))
-    assert store.quad_count() == named
+    assert store.background() and store.quad_count() == named  # the article graphs and the background graph
     quads = list(ox.parse(store.dump(ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS))
     assert len(quads) == named and all(q.graph_name != ox.DefaultGraph() for q in quads)
     union = list(ox.parse(store.dump(ox.RdfFormat.N_TRIPLES, union=True), format=ox.RdfFormat.N_TRIPLES))
@@ -123,7 +126,7 @@ def test_an_older_store_is_refused_until_cvkg_upgrade_indexes_it(tmp_path):
         assert str(info.value) == refusal
     with pytest.raises(StoreError, match="lacks its union index"):
         serve_command(location, port=1)
-    assert _upgrade(location) == f"added union index to {location}"
+    assert _upgrade(location) == f"added union index and background graph to {location}"
     with_index = open_store(location, read_only=True)
     assert_index_is_the_union(with_index)
     assert len(list(with_index.query("SELECT DISTINCT ?e WHERE { ?e a cvkg:Migration }"))) == 1
@@ -154,7 +157,7 @@ def test_an_older_server_store_is_refused_until_upgraded(oxigraph_server):
             with pytest.raises(StoreError, match="older cvkg and lacks its union index; run `cvkg --store .* upgrade`"):
                 reader.query("ASK { ?e a cvkg:Migration }")
     finally:  # the server is shared by the session: leave it usable
-        assert upgrade_store(oxigraph_server) == ["union index"]
+        assert upgrade_store(oxigraph_server) == ["union index", "background graph"]
     later = open_store(oxigraph_server)
     _write(later, _result("https://news.example/new"))
     assert_index_is_the_union(later)
@@ -203,6 +206,7 @@ def test_a_batch_of_new_articles_is_stored_as_the_sparql_update_stores_it(tmp_pa
     quick, reference = open_store(str(tmp_path / "quick")), open_store(str(tmp_path / "reference"))
     quick.replace_articles(graphs)
     reference.update(replace_update(graphs))
+    reference.sync_background()
     assert _quads(quick) == _quads(reference)
     assert len(_quads(quick)) > 3 * len(graphs[0][1])
     quick.close()
