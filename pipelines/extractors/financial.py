@@ -23,6 +23,8 @@ from pipelines.periods import find_periods, shift_year
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
+    from pipelines.entities import Mention
+
 GROW_LEMMAS = set("grow rise increase jump climb surge soar gain expand advance rocket leap accelerate up".split())
 FALL_LEMMAS = {"fall", "decline", "drop", "shrink", "slip", "slide", "dip", "contract", "decrease", "sink", "down"}
 RATE_VERBS = {"slow", "accelerate", "quicken", "ease", "pick", "rise", "fall", "reach", "be"}
@@ -52,6 +54,24 @@ SKIP_LEFT = {"by", "about", "around", "roughly", "nearly", "almost", "some", "ov
 _WHOLE = re.compile(r"\b(?:whole|entire) (?:company|group)\b|\bcompany-?wide\b|\bacross the (?:company|group)\b", re.I)
 _PRED_DEPS = {"ROOT", "ccomp", "conj", "advcl", "relcl", "acl", "pcomp", "xcomp", "csubj", "parataxis"}
 _STATE = "cvkg_financial"
+# a name the gazetteer does not know that is made only of these words names a line of business, a market or a
+# metric ("Intelligent Cloud", "Cloud & Data Platforms", "Hosting"), not an organisation
+SEGMENT_WORDS = set(
+    """cloud clouds data software cognitive platform platforms hosting hosted intelligent intelligence productivity
+    business businesses process processes computing compute personal more services service solutions solution
+    applications application apps infrastructure systems system commercial consumer enterprise digital media devices
+    device gaming advertising ads retail international domestic global transaction transactions processing
+    analytics security networking network storage server servers products product technology technologies tech
+    subscriptions subscription managed public private hybrid edge mobile web online search office
+    and of the for""".split()
+)
+# abbreviations of metrics and terms the NER takes for organisations ("ARR increased 36%")
+METRIC_ABBREVIATIONS = set(
+    """arr mrr ai ml ipo ebitda ebit eps gaap rpo crpo nrr gmv ttm yoy qoq capex opex saas iaas paas arpu kpi roi
+    fcf dbnrr ndr""".split()
+)
+# stock exchanges named beside a ticker ("(NYSE: RAX)"): no company's results
+EXCHANGES = {"nyse", "nasdaq", "amex", "lse", "hkex", "sehk", "sse", "szse", "tse", "tsx", "asx", "nse", "bse", "six"}
 
 
 def _state(doc: Doc, sent: Span) -> dict[str, object]:
@@ -78,12 +98,33 @@ def _clause_of(token: Token, values: set[int]) -> Token:
     return token
 
 
+def _not_an_organisation(mention: Mention) -> bool:
+    """An unknown name made of business-line words or a metric's abbreviation: a segment or a figure, no company."""
+    if mention.known:
+        return False
+    words = re.findall(r"[a-z]+", mention.entity.label.lower())
+    if not words or all(w in SEGMENT_WORDS for w in words) or " ".join(words) in METRIC_ABBREVIATIONS | EXCHANGES:
+        return True
+    return "exchange" in words and "stock" in words
+
+
+def _names_a_part(ctx: Context, tokens: Iterable[Token]) -> bool:
+    """Whether the tokens name a segment or a metric ('Revenue from the Cognitive Software business', 'ARR')."""
+    for token in tokens:
+        mention = ctx.mention_of(token)
+        if mention is not None and mention.entity.cls in ("Company", "CloudProvider") and _not_an_organisation(mention):
+            return True
+        if mention is None and token.lower_ in METRIC_ABBREVIATIONS and token.is_upper:
+            return True
+    return False
+
+
 def _mention(ctx: Context, tokens: list[Token], head: Token | None = None) -> Entity | None:
-    """The company named among the tokens, the one at the phrase's head first."""
+    """The company named among the tokens, the one at the phrase's head first (never a segment or metric)."""
     ordered = ([head] if head is not None else []) + tokens
     for token in ordered:
         mention = ctx.mention_of(token)
-        if mention and mention.entity.cls in ("Company", "CloudProvider"):
+        if mention and mention.entity.cls in ("Company", "CloudProvider") and not _not_an_organisation(mention):
             return mention.entity
     return None
 
@@ -145,6 +186,8 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
     if subject is None or any(c.dep_ == "case" for c in subject.children) and subject.dep_ != "poss":
         return None  # "Splunk's jumped 20%": an elided noun, most often shares
     phrase = [t for t in subject.subtree if not _in_relative(t, subject)]
+    if _names_a_part(ctx, phrase):
+        return None  # "Revenue from the Cognitive Software business", "ARR rose 36%": a segment's or a metric's
     words = {t.lemma_.lower() for t in phrase}
     if {t.lemma_.lower() for t in phrase if ctx.mention_of(t) is None} & NOT_REVENUE:
         return None
