@@ -15,10 +15,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
+from ontology.fiscal import fiscal_years
 from pipelines.extractors.common import Context, assertion, confidence, doc_sents, span_lowers, span_text, span_tokens
 from pipelines.extractors.reference import described
 from pipelines.normalize import find_amounts, find_percentages
-from pipelines.periods import find_periods, shift_year
+from pipelines.periods import MONTHS, find_periods, fiscal_reading, shift_year
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -41,6 +42,7 @@ GROUP_WORDS = {"group", "total", "overall", "consolidated", "company", "corporat
 CLOUD_WORDS = {"cloud", "cloud-computing", "iaas", "paas"}
 # modifiers that keep a revenue noun the whole company's ("group sales"), unlike "consulting revenue"
 WHOLE_WORDS = GROUP_WORDS | {"net", "quarterly", "annual", "yearly", "full-year", "fiscal", "reported", "gross", "top"}
+WHOLE_WORDS |= {"quarter", "half", "year", "month", "period"}  # "third-quarter revenue"
 FORECAST_NOUNS = {"forecast", "guidance", "outlook", "projection", "target"}
 GOAL_VERBS = {"aim", "seek", "want", "hope", "intend", "plan", "pledge", "promise", "vow"}
 BEAT_VERBS = {"beat", "miss", "top", "exceed", "surpass", "meet", "trail", "outpace", "lag"}
@@ -54,6 +56,12 @@ SKIP_LEFT = {"by", "about", "around", "roughly", "nearly", "almost", "some", "ov
 _WHOLE = re.compile(r"\b(?:whole|entire) (?:company|group)\b|\bcompany-?wide\b|\bacross the (?:company|group)\b", re.I)
 _PRED_DEPS = {"ROOT", "ccomp", "conj", "advcl", "relcl", "acl", "pcomp", "xcomp", "csubj", "parataxis"}
 _STATE = "cvkg_financial"
+# a quarter tied to a month-end that closes a calendar quarter: "the fiscal second quarter ended on Dec. 31"
+_TIED = re.compile(
+    r"\b(?:quarter|three\s+months)\s+(?:that\s+|which\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?:the\s+end\s+of\s+)?"
+    r"(?P<m>[a-z]+)",
+    re.IGNORECASE,
+)
 # a name the gazetteer does not know that is made only of these words names a line of business, a market or a
 # metric ("Intelligent Cloud", "Cloud & Data Platforms", "Hosting"), not an organisation
 SEGMENT_WORDS = set(
@@ -82,6 +90,15 @@ def _state(doc: Doc, sent: Span) -> dict[str, object]:
         doc.user_data[_STATE] = state
     state["at"] = sent.start
     return state
+
+
+def _words(tokens: list[Token]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def _offset(sent: Span, tokens: list[Token]) -> slice:
+    """Where the tokens stand in the sentence's text."""
+    return slice(tokens[0].idx - sent.start_char, tokens[-1].idx + len(tokens[-1].text) - sent.start_char)
 
 
 def _tokens_in(sent: Span, start: int, end: int) -> list[Token]:
@@ -259,10 +276,10 @@ def _in_relative(token: Token, head: Token) -> bool:
 
 
 def _speaker(ctx: Context, subject: Token) -> Entity | None:
-    """'Velmora said revenue fell 5%': a bare revenue in what a company reports is the company's."""
+    """'Velmora said (its) revenue fell 5%': a bare revenue in what a company reports is the company's."""
     clause = subject.head
-    if any(c.dep_ in ("poss", "det") and c.lower_ != "the" for c in subject.children):
-        return None
+    if any(c.dep_ in ("poss", "det") and c.lower_ not in ("the", "its") for c in subject.children):
+        return None  # "X said its revenue rose": the speaker's own
     if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in ("say", "report", "announce", "post", "tell"):
         return None
     for child in clause.head.children:
@@ -373,20 +390,50 @@ def _event(ctx: Context, org: Entity, period: str, roles: dict[str, tuple[object
     )
 
 
-def _fallback_period(ctx: Context, clause: list[Token], state: dict[str, object]) -> str:
-    """The period of a clause that names none: the article's main one, else the first the article names."""
+def _fallback_period(ctx: Context, clause: list[Token], state: dict[str, object]) -> tuple[str, str]:
+    """The period of a clause that names none (and its wording): the article's main one, else the first named."""
     quarter = any(t.lower_ in ("quarter", "months") for t in clause)
     for known in (str(state.get("main") or ""), str(state.get("period") or "")):
         if known and (not quarter or "Q" in known):
-            return known
+            return known, ""
     for sent in doc_sents(ctx.sent.doc):
         if sent.start == ctx.sent.start or not any(t.pos_ in ("VERB", "AUX") for t in span_tokens(sent)):
             continue
-        for found in find_periods(span_text(sent), ctx.article.date):
+        text = span_text(sent)
+        for found in find_periods(text, ctx.article.date):
             period = str(found.value)
             if not re.fullmatch(r"\d{4}-\d{2}", period) and (not quarter or "Q" in period):
-                return period
-    return ""
+                return period, text[found.start : found.end]
+    return "", ""
+
+
+def _year_end_month(ctx: Context, org: Entity) -> int:
+    """The month the organisation's fiscal year ends in (its own calendar, else its parent's), 12 when unknown."""
+    calendars = fiscal_years()
+    entity: Entity | None = org
+    for _ in range(3):
+        if entity is None:
+            break
+        if entity.id in calendars:
+            return calendars[entity.id][0]
+        entity = ctx.resolver.parent_of(entity)
+    return 12
+
+
+def _tied(ctx: Context, state: dict[str, object]) -> bool:
+    """Whether the article ties its quarters to month-ends that close calendar quarters ('quarter ended June 30')."""
+    if "tied" not in state:
+        months = [MONTHS.get(m.group("m").lower().rstrip(".")) for m in _TIED.finditer(ctx.article.text)]
+        state["tied"] = any(m is not None and m % 3 == 0 for m in months)
+    return bool(state["tied"])
+
+
+def _fiscal(ctx: Context, org: Entity, period: str, text: str, state: dict[str, object]) -> str:
+    """The period's label under the organisation's fiscal calendar (spec/GOLD.md clarifications)."""
+    month = _year_end_month(ctx, org)
+    if month == 12:
+        return period
+    return fiscal_reading(text, period, ctx.article.date, month, tied=_tied(ctx, state))
 
 
 def _is_headline(ctx: Context) -> bool:
@@ -468,17 +515,21 @@ def extract(ctx: Context) -> list[Event]:
         ]
         compared = [(toks, p) for toks, p, m in own if m == "base"]
         explicit = bool(compared) and any(t.like_num for t in compared[0][0])
-        period = next((p for _, p, m in own if not m), "")
+        period, wording = next(((p, span_text(sent)[_offset(sent, toks)]) for toks, p, m in own if not m), ("", ""))
         if not period and explicit and not base:  # "13 per cent more than in 2022"
             period = shift_year(compared[0][1], 1)
-        period = period or _fallback_period(ctx, clause, state)
+        if not period:
+            period, wording = _fallback_period(ctx, clause, state)
+        if org is not None and period:
+            period = _fiscal(ctx, org, period, wording, state)
         if org is not None and period and (rates or main):
             roles: dict[str, tuple[object, ...]] = {"revenue": _currency_group(main)} if main else {}
             if rates:
                 roles["growthRate"] = (rates[0][1],)
             events.append(_event(ctx, org, period, roles, pred))
             state.update(focus=org, period=period, main=state.get("main") or period)
-            base_period = compared[0][1] if explicit else shift_year(period, -1)
+            base_period = _fiscal(ctx, org, compared[0][1], _words(compared[0][0]), state) if explicit else ""
+            base_period = base_period or shift_year(period, -1)
             if base and base_period != period:
                 events.append(_event(ctx, org, base_period, {"revenue": _currency_group(base)}, pred))
         events.extend(_earlier_growth(ctx, earlier, period, state))

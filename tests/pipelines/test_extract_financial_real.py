@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from graph.records import Amount, Article, Entity
 from pipelines.run import process
 
@@ -56,3 +58,91 @@ def test_a_stock_exchange_beside_a_ticker_is_no_organisation(nlp):
     found = _results(nlp, text)
     assert not any(org == "NYSE" for org, _ in found)
     assert found[("Corvex Labs", "2023-Q1")]["growthRate"] == (Decimal("0.14"),)
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "key"),
+    [
+        # a fiscal quarter the text ties to a month-end closing a calendar quarter takes the calendar label
+        (
+            "Pellucid Software said revenue rose 12% in its fiscal second quarter ended December 31.",
+            "2024-01-25",
+            ("Pellucid Software", "2023-Q4"),
+        ),
+        # once the article ties the company's quarters to calendar dates, its other fiscal quarters follow
+        (
+            "Microsoft reported results for the quarter ended December 31 on Tuesday. "
+            "Revenue from Azure rose 30% in the fiscal second quarter.",
+            "2024-01-31",
+            ("Microsoft Azure", "2023-Q4"),
+        ),
+        # named only as fiscal: the fiscal label
+        (
+            "Revenue from Azure rose 29% in the fiscal third quarter, Microsoft said.",
+            "2024-04-26",
+            ("Microsoft Azure", "FY2024-Q3"),
+        ),
+        # a bare quarter of a company whose fiscal year ends in May is its fiscal quarter
+        (
+            "Oracle said its third-quarter revenue climbed 9% to $12.4 billion.",
+            "2023-03-10",
+            ("Oracle", "FY2023-Q3"),
+        ),
+        # ... unless the calendar quarter is the latest one (the press reporting a March quarter in May)
+        (
+            "Alibaba said revenue at its cloud unit rose 20% in the first quarter.",
+            "2022-05-20",
+            ("Alibaba Cloud", "2022-Q1"),
+        ),
+        # a quarter ending off the calendar quarters keeps the fiscal label, the year it ends in naming it
+        (
+            "Snowflake said its revenue rose 30% in the second quarter ended July 31.",
+            "2024-08-22",
+            ("Snowflake", "FY2025-Q2"),
+        ),
+        ("Zoom's revenue rose 7% in the 2023 fiscal year.", "2023-03-01", ("Zoom", "FY2023")),
+    ],
+)
+def test_fiscal_calendars_decide_the_period_label(nlp, text, date, key):
+    found = _results(nlp, text, date)
+    assert key in found, found.keys()
+
+
+def test_fiscal_calendars_name_gazetteer_companies(gazetteer):
+    from ontology import fiscal_years
+
+    calendars = fiscal_years()
+    assert calendars["microsoft"] == (6, 30)
+    assert set(calendars) <= set(gazetteer)
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "date", "year_end", "tied", "expected"),
+    [
+        ("the third quarter", "2023-Q3", "2024-03-11", 5, False, "FY2024-Q3"),
+        ("the first quarter", "2021-Q1", "2021-05-25", 3, False, "2021-Q1"),
+        ("the fiscal first quarter", "FY2020-Q1", "2020-01-31", 6, True, "2019-Q3"),
+        ("the fiscal first quarter", "FY2020-Q1", "2020-01-31", 6, False, "FY2020-Q1"),
+        ("the quarter", "2023-Q2", "2023-08-23", 1, False, "2023-Q2"),
+        ("2023", "2023", "2024-03-01", 1, True, "2023"),
+    ],
+)
+def test_fiscal_reading_of_a_period(text, period, date, year_end, tied, expected):
+    from pipelines.periods import fiscal_reading
+
+    assert fiscal_reading(text, period, date, year_end, tied=tied) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "expected"),
+    [
+        ("in the fiscal second quarter ended on Dec. 31 last year", "2020-01-30", "2019-Q4"),
+        ("for its second quarter of fiscal 2024, ended July 31, 2023", "2023-08-23", "FY2024-Q2"),
+        ("for the second quarter ended July 31", "2024-08-22", "FY2025-Q2"),
+        ("in the 2020 fiscal year", "2020-05-22", "FY2020"),
+    ],
+)
+def test_quarters_tied_to_their_end_dates(text, date, expected):
+    from pipelines.periods import find_periods
+
+    assert [f.value for f in find_periods(text, date)] == [expected]
