@@ -78,7 +78,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "q",
         re.compile(
-            rf"\b(?P<q>{_ORD})[- ]quarter\s+(?:of\s+)?(?:calendar\s+)?(?:the\s+year\s+)?(?P<y>{_YEAR})\b"
+            rf"\b(?P<q>{_ORD})[- ]quarter\s+(?:of\s+|in\s+)?(?:calendar\s+)?(?:the\s+year\s+)?(?P<y>{_YEAR})\b"
             rf"|\bQ(?P<q2>[1-4])\s*(?:of\s+)?(?P<y2>{_YEAR})\b|\b(?P<y3>{_YEAR})[- ]?Q(?P<q3>[1-4])\b",
             re.IGNORECASE,
         ),
@@ -97,8 +97,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "qend",
         re.compile(
-            rf"\b(?:quarter|three\s+months)\s+(?:ended|ending|to|through)\s+(?P<m>{_MON})(?:\s+\d{{1,2}})?,?\s*"
-            rf"(?P<y>{_YEAR})?\b",
+            rf"\b(?:quarter|three\s+months)\s+(?:ended|ending|to|through)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MON})"
+            rf"(?:\s+\d{{1,2}})?(?:,?\s*(?P<y>{_YEAR})\b|\s+(?P<rel>this|last)\s+year\b)?",
             re.IGNORECASE,
         ),
     ),
@@ -293,6 +293,8 @@ def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference
         q = (MONTHS[g["m"].lower()] - 1) // 3 + 1
         if g.get("y"):
             return f"{g['y']}-Q{q}"
+        if g.get("rel") and today:  # "the three months to the end of June this year"
+            return f"{today.year - (1 if g['rel'].lower() == 'last' else 0)}-Q{q}"
         return _latest_quarter(q, today) if today else ""
     if kind == "mq":
         q = (MONTHS[g["m"].lower()] - 1) // 3 + 1

@@ -35,8 +35,10 @@ REVENUE_NOUNS = {"revenue", "revenues", "sale", "sales", "turnover"}
 NOT_REVENUE = set(
     """income profit loss margin ebitda earnings cash obligation backlog spending spend capex expenditure cost bill
     user customer share price stock market valuation debt dividend order booking headcount employee subscriber
-    advertising ad ai license licence hardware device product contract commitment""".split()
+    advertising ad ai license licence hardware device product contract commitment deal number count""".split()
 )
+# a span of the last twelve months is no reporting period: "for the last 12 months", "trailing twelve-month revenues"
+_TRAILING = re.compile(r"\b(?:last|past|trailing|previous|prior)\s+(?:12|twelve)[- ]months?\b|\bTTM\b", re.I)
 UNIT_NOUNS = {"unit", "segment", "division", "arm", "business", "operation", "subsidiary", "platform"}
 GROUP_WORDS = {"group", "total", "overall", "consolidated", "company", "corporate"}
 CLOUD_WORDS = {"cloud", "cloud-computing", "iaas", "paas"}
@@ -276,11 +278,11 @@ def _in_relative(token: Token, head: Token) -> bool:
 
 
 def _speaker(ctx: Context, subject: Token) -> Entity | None:
-    """'Velmora said (its) revenue fell 5%': a bare revenue in what a company reports is the company's."""
+    """'Velmora said (its) revenue fell 5%', 'Velmora saw revenues rise': a bare revenue a company reports is its."""
     clause = subject.head
     if any(c.dep_ in ("poss", "det") and c.lower_ not in ("the", "its") for c in subject.children):
         return None  # "X said its revenue rose": the speaker's own
-    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in ("say", "report", "announce", "post", "tell"):
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in ("say", "report", "announce", "post", "tell", "see"):
         return None
     for child in clause.head.children:
         if child.dep_ == "nsubj":
@@ -354,6 +356,22 @@ def _marker(doc: Doc, token: Token, start: int) -> str:
     return ""
 
 
+def _per_share(sent: Span, last: Token) -> bool:
+    """'$1.41 a share', '85 cents per diluted share': earnings per share, never revenue."""
+    after = [t.lower_ for t in sent.doc[last.i + 1 : min(last.i + 4, sent.end)]]
+    return bool(after) and after[0] in ("a", "per") and "share" in after[1:3]
+
+
+def _trailing(sent: Span, ids: set[int]) -> int | None:
+    """Where a 'last twelve months' span starts in the clause (its figures are no period's), else None."""
+    base = sent.start_char
+    for match in _TRAILING.finditer(span_text(sent)):
+        starts = [t.i for t in span_tokens(sent) if t.idx >= base + match.start() and t.i in ids]
+        if starts:
+            return starts[0]
+    return None
+
+
 def _currency_group(found: list[Amount]) -> tuple[Amount, ...]:
     """The first amount and its restatements in other currencies ('RMB16.7bn (US$2.6bn)')."""
     group: list[Amount] = []
@@ -362,6 +380,14 @@ def _currency_group(found: list[Amount]) -> tuple[Amount, ...]:
             break
         group.append(Amount(value=amount.value, currency=amount.currency))
     return tuple(group)
+
+
+def _of_something_else(pred: Token, clause: list[Token]) -> bool:
+    """Whether the clause's object is a figure other than revenue (a loss, shares) and no revenue is named."""
+    if any(t.lemma_.lower() in REVENUE_NOUNS for t in clause):
+        return False
+    objects = [c for c in pred.children if c.dep_ in ("dobj", "attr")]
+    return any(o.lemma_.lower() in NOT_REVENUE for o in objects)
 
 
 def _is_revenue_clause(pred: Token, subject: Token | None, rates: list[Decimal]) -> bool:
@@ -469,7 +495,11 @@ def _split(ctx: Context, state: dict[str, object]) -> tuple[dict[int, list[Token
     percentages = find_percentages(span_text(sent))
     if not amounts and not percentages and not _may_grow_in_words(sent):
         return {}, [], [], []  # no figure, so no result: skip parsing the clauses
-    placed = [(toks[0].i, a) for f, a in amounts if (toks := _tokens_in(sent, f.start, f.end))]
+    placed = [
+        (toks[0].i, a)
+        for f, a in amounts
+        if (toks := _tokens_in(sent, f.start, f.end)) and not _per_share(sent, toks[-1])
+    ]
     pcts = [(toks, Decimal(str(f.value))) for f in percentages if (toks := _tokens_in(sent, f.start, f.end))]
     values = {t.i for f, _ in amounts for t in _tokens_in(sent, f.start, f.end)} | {t.i for p, _ in pcts for t in p}
     clauses: dict[int, list[Token]] = {}
@@ -496,9 +526,14 @@ def extract(ctx: Context) -> list[Event]:
                 (earlier if _marker(doc, toks[0], sent.start) == "base" else rates).append((toks, rate))
         if not rates and not earlier and (word := _word_growth(clause)) is not None:
             rates = [(clause, word)]
+        if _of_something_else(pred, clause):
+            rates, earlier = [], []  # "saw an operating loss of $858m, 46% more", "sent shares up 16%"
+        trailing = _trailing(sent, ids)
+        if trailing is not None:  # "… with trailing twelve-month revenues at $164 billion"
+            rates = [(toks, r) for toks, r in rates if toks[0].i < trailing]
         subject = _subject(pred)
         revenue = _is_revenue_clause(pred, subject, [r for _, r in rates])
-        in_clause = [(i, a) for i, a in placed if i in ids] if revenue else []
+        in_clause = [(i, a) for i, a in placed if i in ids and (trailing is None or i < trailing)] if revenue else []
         main = [a for i, a in in_clause if _marker(doc, doc[i], sent.start) != "base"]
         base = [a for i, a in in_clause if _marker(doc, doc[i], sent.start) == "base"]
         if (not rates and not main and not earlier) or _forecast(pred, clause) or assertion(ctx, pred) != "":
@@ -518,6 +553,10 @@ def extract(ctx: Context) -> list[Event]:
         period, wording = next(((p, span_text(sent)[_offset(sent, toks)]) for toks, p, m in own if not m), ("", ""))
         if not period and explicit and not base:  # "13 per cent more than in 2022"
             period = shift_year(compared[0][1], 1)
+        if not period:  # "X filed a profit in its second quarter as AWS saw revenues rise 81%": the sentence's one
+            elsewhere = {(p, _words(toks)) for toks, p in periods if _marker(doc, toks[0], sent.start) == ""}
+            if len({p for p, _ in elsewhere}) == 1:
+                period, wording = next(iter(elsewhere))
         if not period:
             period, wording = _fallback_period(ctx, clause, state)
         if org is not None and period:
@@ -564,6 +603,9 @@ def _remember(ctx: Context, state: dict[str, object], events: list[Event]) -> No
     for token in span_tokens(ctx.sent):
         if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
             phrase = [t for t in token.subtree if not _in_relative(t, token)]
+            if len({m.entity.id for t in phrase if (m := ctx.mention_of(t)) and t.dep_ == "conj"}) >= 1:
+                state["focus"] = None  # "Amazon, Microsoft and Google hold …": no one company in focus any more
+                break
             entity = _mention(ctx, phrase, token)
             if entity is not None:
                 state["focus"] = entity

@@ -146,3 +146,60 @@ def test_quarters_tied_to_their_end_dates(text, date, expected):
     from pipelines.periods import find_periods
 
     assert [f.value for f in find_periods(text, date)] == [expected]
+
+
+def test_earnings_per_share_is_no_revenue(nlp):
+    text = (
+        "Tallis Corp reported third-quarter earnings of 62 cents a share on revenue of $4.2 billion, "
+        "up 6% from a year ago."
+    )
+    found = _results(nlp, text, "2023-11-10")
+    assert _money(found[("Tallis", "2023-Q3")]) == {(Decimal("4200000000"), "USD")}
+
+
+def test_trailing_twelve_months_figures_are_no_period(nlp):
+    text = (
+        "Nimbra said its revenue for the third quarter came to $1.2 billion. "
+        "For the last 12 months, revenue was $4.5 billion, up 20 percent."
+    )
+    found = _results(nlp, text, "2023-11-10")
+    assert all(_money(roles) <= {(Decimal("1200000000"), "USD")} for roles in found.values())
+    assert all(roles.get("growthRate") != (Decimal("0.2"),) for roles in found.values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kestrel Systems posted an operating loss of $120 million in the second quarter, 40% more than a year earlier.",
+        "The report sent shares of Kestrel Systems up 12% on Monday.",
+        "The number of large deals at Kestrel Systems rose about 40 percent in the first quarter.",
+    ],
+)
+def test_growth_of_something_other_than_revenue_is_no_result(nlp, text):
+    assert _results(nlp, text) == {}
+
+
+def test_several_companies_in_the_subject_leave_none_in_focus(nlp):
+    text = (
+        "Kestrel Systems said revenue rose 9% in the third quarter. "
+        "Amazon, Microsoft and Kestrel Systems hold two-thirds of the market. "
+        "Among smaller providers, sales grew 20 percent in the third quarter."
+    )
+    found = _results(nlp, text, "2023-11-10")
+    assert all(roles.get("growthRate") != (Decimal("0.2"),) for roles in found.values())
+
+
+def test_a_company_that_saw_revenues_rise_owns_them(nlp):
+    text = "Amazon reported a profit in its second quarter as AWS saw revenues increase by 50 per cent."
+    found = _results(nlp, text, "2023-07-28")
+    assert found[("Amazon Web Services", "2023-Q2")]["growthRate"] == (Decimal("0.5"),)
+
+
+def test_from_an_earlier_quarter_to_this_one(nlp):
+    text = (
+        "AWS sales increased from $19bn in the second quarter in 2022 to $22bn in the three months to the end of "
+        "June this year."
+    )
+    found = _results(nlp, text, "2023-07-28")
+    assert _money(found[("Amazon Web Services", "2023-Q2")]) == {(Decimal("22000000000"), "USD")}
+    assert _money(found[("Amazon Web Services", "2022-Q2")]) == {(Decimal("19000000000"), "USD")}
