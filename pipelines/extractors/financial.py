@@ -298,6 +298,9 @@ def _growth(sent: Span, pct: list[Token], value: Decimal, ids: set[int]) -> Deci
         return None
     if after is not None and after.lemma_.lower() in GROWTH_NOUNS | {"more", "higher", "year", "from"}:
         return value
+    ahead = [t.lemma_.lower() for t in doc[pct[-1].i + 1 : min(pct[-1].i + 4, sent.end)]]
+    if ahead and ahead[0] in REVENUE_NOUNS and any(w in GROWTH_NOUNS for w in ahead[1:]):
+        return value  # "from a 76 percent revenue growth rate"
     i = pct[0].i - 1
     while i >= sent.start and i in ids and (doc[i].lower_ in SKIP_LEFT or doc[i].lemma_.lower() in REVENUE_NOUNS):
         i -= 1
@@ -311,6 +314,8 @@ def _growth(sent: Span, pct: list[Token], value: Decimal, ids: set[int]) -> Deci
         return -value
     if (lemma == "at" and before in GROW_LEMMAS) or (lemma == "of" and before == "growth"):
         return value
+    if lemma == "from" and before in GROW_LEMMAS | FALL_LEMMAS:
+        return value  # "down from 73 per cent in the previous quarter": the earlier period's rate
     if lemma == "to" and left.head.lemma_.lower() in RATE_VERBS:
         subject = _subject(left.head)
         if subject is not None and subject.lemma_.lower() in ("growth", "pace", "rate"):
@@ -522,7 +527,13 @@ def extract(ctx: Context) -> list[Event]:
         pred, ids = doc[pred_i], {t.i for t in clause}
         rates, earlier = [], []
         for toks, value in pcts:
-            if toks[0].i in ids and (rate := _growth(sent, toks, value, ids)) is not None:
+            if toks[0].i not in ids:
+                continue
+            rate = _growth(sent, toks, value, ids)
+            if rates and toks[0].i > sent.start and doc[toks[0].i - 1].lower_ == "and":
+                # "up 5% from the previous quarter and 25% from …": a second rate of the same kind
+                rates.append((toks, value if rates[-1][1] >= 0 else -value))
+            elif rate is not None:
                 (earlier if _marker(doc, toks[0], sent.start) == "base" else rates).append((toks, rate))
         if not rates and not earlier and (word := _word_growth(clause)) is not None:
             rates = [(clause, word)]
@@ -561,7 +572,9 @@ def extract(ctx: Context) -> list[Event]:
             period, wording = _fallback_period(ctx, clause, state)
         if org is not None and period:
             period = _fiscal(ctx, org, period, wording, state)
-        if org is not None and period and (rates or main):
+        rates = [(toks, r) for toks, r in rates if not period or _year_on_year(ctx, toks, period)]
+        stated = org is not None and bool(period) and bool(rates or main)
+        if stated:
             roles: dict[str, tuple[object, ...]] = {"revenue": _currency_group(main)} if main else {}
             if rates:
                 roles["growthRate"] = (rates[0][1],)
@@ -571,21 +584,92 @@ def extract(ctx: Context) -> list[Event]:
             base_period = base_period or shift_year(period, -1)
             if base and base_period != period:
                 events.append(_event(ctx, org, base_period, {"revenue": _currency_group(base)}, pred))
-        events.extend(_earlier_growth(ctx, earlier, period, state))
+        if earlier:
+            # "Revenue from Azure rose 64%, the company said, down from 73%": the rate continues the last result
+            owner, last = (org, period) if stated else _last_result(events, org, period)
+            events.extend(_earlier_growth(ctx, earlier, last, state, owner))
     _remember(ctx, state, events)
     return events
 
 
+_NOT_YOY = re.compile(
+    r"\b(?:sequential(?:ly)?|quarter[- ](?:over|on)[- ]quarter|q-?o-?q|month[- ](?:over|on)[- ]month"
+    r"|(?:two|three|2|3)[- ]years?|(?:two|three)[- ]year)\b",
+    re.IGNORECASE,
+)
+
+
+def _beside(token: Token) -> tuple[str, str]:
+    doc = token.doc
+    return (doc[token.i - 1].text if token.i > 0 else "", doc[token.i + 1].text if token.i + 1 < len(doc) else "")
+
+
+def _year_on_year(ctx: Context, toks: list[Token], period: str) -> bool:
+    """Whether a growth rate compares with a year before (spec/GOLD.md: growthRate is year-over-year only):
+    not 'up 5% sequentially', 'up 5% from the previous quarter', 'up 40% from 2019' for 2021."""
+    after = _after(ctx.sent, toks)
+    text = _words(after)
+    if _NOT_YOY.search(text):
+        return False
+    markers = BASE_MARKERS | {"over", "on"}
+    start = next(  # "from the previous quarter", not the "on" of "year-on-year"
+        (k for k, t in enumerate(after) if t.lower_ in markers and "-" not in _beside(t)),
+        None,
+    )
+    if start is None:
+        return True
+    text = _words(after[start:])
+    if re.search(r"\b(?:previous|prior|last)\s+year\b|\byear[- ](?:earlier|ago|before)\b", text, re.I):
+        return True  # "compared to the previous year": the year before the period, whatever the article date
+    found = [str(f.value) for f in find_periods(text, ctx.article.date, reference=period)]
+    found = [p for p in found if not re.fullmatch(r"\d{4}-\d{2}", p)]
+    if not found:
+        return True
+    base = found[0]
+    same_kind = base.startswith("FY") == period.startswith("FY") and base.count("-") == period.count("-")
+    return not same_kind or base == shift_year(period, -1)
+
+
+def _last_result(events: list[Event], org: Entity | None, period: str) -> tuple[Entity | None, str]:
+    """The organisation and period of the sentence's last result, else the clause's own."""
+    if events:
+        (owner,), (last,) = events[-1].roles["organization"], events[-1].roles["period"]
+        if isinstance(owner, Entity):
+            return owner, str(last)
+    return org, period
+
+
+def _after(sent: Span, toks: list[Token]) -> list[Token]:
+    """The words after a figure up to the next comma, semicolon, 'but' or 'and'."""
+    words = []
+    for token in sent.doc[toks[-1].i + 1 : sent.end]:
+        if token.lower_ in (",", ";", "but", "and", "while", "(", ")") or token.is_space:
+            break
+        words.append(token)
+    return words
+
+
 def _earlier_growth(
-    ctx: Context, earlier: list[tuple[list[Token], Decimal]], period: str, state: dict[str, object]
+    ctx: Context,
+    earlier: list[tuple[list[Token], Decimal]],
+    period: str,
+    state: dict[str, object],
+    owner: Entity | None = None,
 ) -> list[Event]:
-    """'a pick-up from the 12% growth the unit managed in the previous three months': the earlier period's rate."""
+    """'a pick-up from the 12% growth the unit managed in the previous three months', 'down from 73 per cent in
+    the previous quarter': the earlier period's rate (of the clause's organisation when no relative clause says)."""
     found = []
     for toks, rate in earlier:
         if toks[-1].i + 1 >= ctx.sent.end or not period:
             continue
         relcl = next((c for c in ctx.sent.doc[toks[-1].i + 1].children if c.dep_ == "relcl"), None)
         if relcl is None:
+            after = _after(ctx.sent, toks)
+            periods = find_periods(_words(after), ctx.article.date, reference=period) if after else []
+            if owner is not None and periods:
+                earlier_period = _fiscal(ctx, owner, str(periods[0].value), _words(after), state)
+                if earlier_period and earlier_period != period and not re.fullmatch(r"\d{4}-\d{2}", earlier_period):
+                    found.append(_event(ctx, owner, earlier_period, {"growthRate": (rate,)}, toks[0]))
             continue
         span = ctx.sent.doc[relcl.left_edge.i : relcl.right_edge.i + 1]
         periods = find_periods(span.text, ctx.article.date, reference=period)

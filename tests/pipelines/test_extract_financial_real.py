@@ -203,3 +203,46 @@ def test_from_an_earlier_quarter_to_this_one(nlp):
     found = _results(nlp, text, "2023-07-28")
     assert _money(found[("Amazon Web Services", "2023-Q2")]) == {(Decimal("22000000000"), "USD")}
     assert _money(found[("Amazon Web Services", "2022-Q2")]) == {(Decimal("19000000000"), "USD")}
+
+
+def test_earlier_growth_rates_go_to_their_own_periods(nlp):
+    text = (
+        "Google Cloud grew 28 percent in the third quarter, down from a 35 percent revenue growth rate the year "
+        "before, but up from 26 percent in the second quarter."
+    )
+    found = _results(nlp, text, "2023-10-30")
+    assert found[("Google Cloud", "2023-Q3")]["growthRate"] == (Decimal("0.28"),)
+    assert found[("Google Cloud", "2022-Q3")]["growthRate"] == (Decimal("0.35"),)
+    assert found[("Google Cloud", "2023-Q2")]["growthRate"] == (Decimal("0.26"),)
+
+
+def test_an_earlier_rate_after_the_speaker_continues_the_result(nlp):
+    text = (
+        "Revenue from Azure rose 31 per cent in the fiscal first quarter, the company said, down from 35 per cent "
+        "in the previous quarter."
+    )
+    found = _results(nlp, text, "2023-10-25")
+    assert found[("Microsoft Azure", "FY2024-Q1")]["growthRate"] == (Decimal("0.31"),)
+    assert found[("Microsoft Azure", "FY2023-Q4")]["growthRate"] == (Decimal("0.35"),)
+    assert not any(org == "Microsoft" for org, _ in found)
+
+
+def test_sequential_growth_is_no_growth_rate(nlp):
+    text = (
+        "Corvex Labs said net revenue for the fourth quarter of 2022 was $90 million, up 4% from the previous "
+        "quarter and 22% from the fourth quarter of 2021."
+    )
+    found = _results(nlp, text)
+    assert found[("Corvex Labs", "2022-Q4")]["growthRate"] == (Decimal("0.22"),)
+
+
+def test_growth_over_two_years_is_no_growth_rate(nlp):
+    text = "Corvex Labs said revenue rose 40% in 2022 from 2020."
+    found = _results(nlp, text)
+    assert all("growthRate" not in roles for roles in found.values())
+
+
+def test_year_on_year_wording_keeps_the_rate(nlp):
+    text = "Corvex Labs said revenue rose 18 percent year-on-year in the 2022 fiscal year to $300 million."
+    found = _results(nlp, text)
+    assert found[("Corvex Labs", "FY2022")]["growthRate"] == (Decimal("0.18"),)
