@@ -45,9 +45,10 @@ CLOUD_WORDS = {"cloud", "cloud-computing", "iaas", "paas"}
 # modifiers that keep a revenue noun the whole company's ("group sales"), unlike "consulting revenue"
 WHOLE_WORDS = GROUP_WORDS | {"net", "quarterly", "annual", "yearly", "full-year", "fiscal", "reported", "gross", "top"}
 WHOLE_WORDS |= {"quarter", "half", "year", "month", "period"}  # "third-quarter revenue"
-FORECAST_NOUNS = {"forecast", "guidance", "outlook", "projection", "target"}
+FORECAST_NOUNS = {"forecast", "guidance", "outlook", "projection", "target", "goal", "ambition", "aim"}
 GOAL_VERBS = {"aim", "seek", "want", "hope", "intend", "plan", "pledge", "promise", "vow"}
 BEAT_VERBS = {"beat", "miss", "top", "exceed", "surpass", "meet", "trail", "outpace", "lag"}
+ANALYST_NOUNS = {"analyst", "estimate", "consensus", "expectation", "street", "investor", "economist"}
 FORECAST_VERBS = {"forecast", "project", "predict", "estimate", "expect", "anticipate", "guide"}
 COMPANY_NOUNS = set("company group firm giant corporation conglomerate insurer retailer maker it".split())
 WORD_FRACTIONS = {"tenth": "0.1", "fifth": "0.2", "quarter": "0.25", "third": "0.333", "half": "0.5"}
@@ -297,7 +298,9 @@ def _growth(sent: Span, pct: list[Token], value: Decimal, ids: set[int]) -> Deci
     if after is not None and after.lower_ in ("of", "share", "stake", "margin", "cut", "discount", "owned"):
         return None
     if after is not None and after.lemma_.lower() in GROWTH_NOUNS | {"more", "higher", "year", "from"}:
-        return value
+        before_pct = doc[pct[0].i - 1] if pct[0].i > sent.start else None
+        falls = before_pct is not None and before_pct.lemma_.lower() in FALL_LEMMAS
+        return -value if falls else value  # "down 3.4 percent year-over-year"
     ahead = [t.lemma_.lower() for t in doc[pct[-1].i + 1 : min(pct[-1].i + 4, sent.end)]]
     if ahead and ahead[0] in REVENUE_NOUNS and any(w in GROWTH_NOUNS for w in ahead[1:]):
         return value  # "from a 76 percent revenue growth rate"
@@ -482,12 +485,63 @@ def _compared_to_forecast(noun: Token) -> bool:
     return False
 
 
+def _revenue_of(clause: list[Token], placed: list[tuple[int, Amount]]) -> tuple[Token, set[int]] | None:
+    """A revenue noun of the clause that governs amounts ('revenue of $X', '$X in IaaS revenue') and those amounts."""
+    starts = {i for i, _ in placed}
+    for noun in clause:
+        if noun.lemma_.lower() not in REVENUE_NOUNS:
+            continue
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            governed = {t.i for t in prep.subtree} & starts
+            if governed:
+                return noun, governed
+        if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.i != noun.head.i:
+            amount = noun.head.head  # "$19 billion in IaaS revenue"
+            governed = ({t.i for t in amount.subtree} - {t.i for t in noun.head.subtree}) & starts
+            if governed:
+                return noun, governed
+    return None
+
+
+def _mixed(pred: Token, subject: Token | None) -> bool:
+    """Whether the clause is about another figure (earnings, income) that revenue only accompanies."""
+    objects = [c for c in pred.children if c.dep_ in ("dobj", "attr")]
+    heads = objects + ([subject] if subject is not None else [])
+    return any(t.lemma_.lower() in NOT_REVENUE or t.lower_ in NOT_REVENUE for t in heads)
+
+
+def _revenue_owner(ctx: Context, subject: Token, noun: Token, clause: list[Token]) -> Entity | None:
+    """The company whose earnings or market position the clause states, owner of the revenue it names."""
+    # the subject itself or its possessor ("IBM's earnings per share"), not a name further inside it
+    owners = [t for c in subject.children if c.dep_ in ("poss", "compound") for t in c.subtree]
+    entity = _mention(ctx, owners, subject)
+    if entity is None:
+        return None
+    # "led the worldwide IaaS market with revenue of …": revenue in a cloud market is the cloud unit's
+    market = any(t.lemma_.lower() == "market" for t in clause) and _cloudy(clause)
+    return _unit(ctx, entity, cloud=_cloudy(noun.subtree) or market, group=False)
+
+
 def _forecast(pred: Token, clause: list[Token]) -> bool:
+    subject = _subject(pred)
+    if subject is not None and subject.lemma_.lower() in ANALYST_NOUNS:
+        return True  # "Analysts were looking for revenue of $17.6 billion"
     if any(t.lemma_.lower() in FORECAST_NOUNS and not _compared_to_forecast(t) for t in clause):
         return True
-    if re.search(r"\brun[- ]?rate|annuali[sz]ed", " ".join(t.lower_ for t in clause).replace(" - ", "-")):
+    words = " ".join(t.lower_ for t in clause).replace(" - ", "-")
+    if re.search(r"\bon (?:track|pace|course)\b|\b(?:poised|set|expected|likely) to\b", words):
+        return True  # "is on track to reach $10 billion in sales": a projection
+    if re.search(r"\brun[- ]?rate|annuali[sz]ed", words):
         return True  # a run-rate is a projection of one period over a year, not a result
     chain = (pred, *pred.ancestors)
+    if any(t.lemma_.lower() in FORECAST_NOUNS for t in chain[1:]):
+        return True  # "set itself the goal of becoming the first to reach $10 billion in revenue"
+    for token in chain:  # "AWS is on track to reach $10 billion"
+        if token.lemma_.lower() in ("track", "pace", "course") and token.head.lower_ == "on":
+            return True
+        ons = [c for c in token.children if c.lower_ == "on"]
+        if any(g.lemma_.lower() in ("track", "pace", "course") for c in ons for g in c.children):
+            return True
     if any(t.lemma_.lower() == "set" and any(c.lower_ == "out" for c in t.children) for t in chain):
         return True  # "has set out to triple sales": a goal
     return any(t.lemma_.lower() in FORECAST_VERBS | GOAL_VERBS and t.pos_ == "VERB" for t in chain)
@@ -545,6 +599,13 @@ def extract(ctx: Context) -> list[Event]:
         subject = _subject(pred)
         revenue = _is_revenue_clause(pred, subject, [r for _, r in rates])
         in_clause = [(i, a) for i, a in placed if i in ids and (trailing is None or i < trailing)] if revenue else []
+        # "earnings of $1.84 on revenue of $17.6 billion, down 3.4%", "led the market with revenue of $35bn":
+        # only the amounts the revenue noun governs, and the rates after it
+        named = _revenue_of(clause, placed) if not revenue or _mixed(pred, subject) else None
+        if named is not None:
+            revenue, (noun, governed) = True, named
+            in_clause = [(i, a) for i, a in placed if i in governed]
+            rates = [(toks, r) for toks, r in rates if toks[0].i > noun.i]
         main = [a for i, a in in_clause if _marker(doc, doc[i], sent.start) != "base"]
         base = [a for i, a in in_clause if _marker(doc, doc[i], sent.start) == "base"]
         if (not rates and not main and not earlier) or _forecast(pred, clause) or assertion(ctx, pred) != "":
@@ -552,6 +613,8 @@ def extract(ctx: Context) -> list[Event]:
         org = _organization(
             ctx, subject, [t for t in clause if t.lemma_.lower() in REVENUE_NOUNS | GROWTH_NOUNS], state
         )
+        if named is not None and subject is not None:
+            org = _revenue_owner(ctx, subject, named[0], clause) or org
         # "results for the second quarter, in which revenue rose": the period a relative clause describes
         described_ids = {t.i for t in pred.head.subtree if t.i < pred.i} if pred.dep_ == "relcl" else set()
         own = [

@@ -246,3 +246,36 @@ def test_year_on_year_wording_keeps_the_rate(nlp):
     text = "Corvex Labs said revenue rose 18 percent year-on-year in the 2022 fiscal year to $300 million."
     found = _results(nlp, text)
     assert found[("Corvex Labs", "FY2022")]["growthRate"] == (Decimal("0.18"),)
+
+
+def test_revenue_beside_earnings_is_the_company_s(nlp):
+    text = (
+        "Tallis Corp's second-quarter earnings per share came to $2.10 on revenue of $9.4 billion, down 2.5 percent "
+        "year-over-year. Analysts were looking for earnings of $2.05 on revenue of $9.5 billion."
+    )
+    found = _results(nlp, text, "2023-07-20")
+    roles = found[("Tallis", "2023-Q2")]
+    assert _money(roles) == {(Decimal("9400000000"), "USD")}
+    assert roles["growthRate"] == (Decimal("-0.025"),)
+
+
+def test_revenue_in_a_cloud_market_ranking_is_the_cloud_unit_s(nlp):
+    text = (
+        "Amazon led the worldwide IaaS market with revenue of $40 billion in 2022 and a 40% market share. "
+        "Microsoft followed in second place, reaching over $20 billion in IaaS revenue in 2022."
+    )
+    found = _results(nlp, text)
+    assert _money(found[("Amazon Web Services", "2022")]) == {(Decimal("40000000000"), "USD")}
+    assert _money(found[("Microsoft Azure", "2022")]) == {(Decimal("20000000000"), "USD")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kestrel Systems is on track to reach $2 billion in sales this year.",
+        "Kestrel Systems has set itself the goal of becoming the first firm to reach $2 billion in annual revenue.",
+        "Analysts were looking for revenue of $2.1 billion from Kestrel Systems in the first quarter.",
+    ],
+)
+def test_goals_and_expectations_are_no_results(nlp, text):
+    assert _results(nlp, text) == {}
