@@ -175,7 +175,11 @@ def _segment(ctx: Context, noun: Token) -> bool:
 
 
 def _cloudy(tokens: Iterable[Token]) -> bool:
-    return any(t.lower_ in CLOUD_WORDS or t.lower_.startswith("cloud") for t in tokens)
+    tokens = list(tokens)
+    if any(t.lower_ in CLOUD_WORDS or t.lower_.startswith("cloud") for t in tokens):
+        return True
+    words = " ".join(t.lower_ for t in tokens).replace(" - ", "-").replace("- ", "-").replace(" -", "-")
+    return bool(re.search(r"\b(?:infrastructure|platform)[- ]as[- ]a[- ]service\b", words))
 
 
 def _unit(ctx: Context, entity: Entity, *, cloud: bool, group: bool) -> Entity:
@@ -409,7 +413,11 @@ def _is_revenue_clause(pred: Token, subject: Token | None, rates: list[Decimal])
         return False
     if rates:
         return True
-    return pred.lemma_.lower() in ("bring", "generate", "earn", "rake") and any(o.pos_ == "NUM" for o in objects)
+    lemma = pred.lemma_.lower()
+    takes_in = lemma in ("draw", "pull", "haul", "take") and any(
+        c.dep_ == "prt" and c.lower_ == "in" for c in pred.children
+    )  # "drawing in nearly $10 billion during the last quarter"
+    return (lemma in ("bring", "generate", "earn", "rake") or takes_in) and any(o.pos_ == "NUM" for o in objects)
 
 
 def _event(ctx: Context, org: Entity, period: str, roles: dict[str, tuple[object, ...]], trigger: Token) -> Event:

@@ -279,3 +279,24 @@ def test_revenue_in_a_cloud_market_ranking_is_the_cloud_unit_s(nlp):
 )
 def test_goals_and_expectations_are_no_results(nlp, text):
     assert _results(nlp, text) == {}
+
+
+def test_infrastructure_as_a_service_revenue_is_the_cloud_unit_s(nlp):
+    text = (
+        "Oracle reported fiscal second quarter results on Monday. "
+        "Infrastructure-as-a-service revenue was $1.2 billion, up 52% from a year ago."
+    )
+    found = _results(nlp, text, "2023-12-12")
+    roles = found[("Oracle Cloud", "FY2024-Q2")]
+    assert _money(roles) == {(Decimal("1200000000"), "USD")}
+    assert roles["growthRate"] == (Decimal("0.52"),)
+
+
+def test_drawing_in_an_amount_is_revenue(nlp):
+    for text in (
+        "Google Cloud now accounts for 11% of Alphabet's revenue, drawing in nearly $8 billion during the last "
+        "quarter.",
+        "Google Cloud kept growing, pulling in $8 billion during the last quarter.",
+    ):
+        found = _results(nlp, text, "2023-11-02")
+        assert _money(found[("Google Cloud", "2023-Q3")]) == {(Decimal("8000000000"), "USD")}
