@@ -763,7 +763,9 @@ def _remember(ctx: Context, state: dict[str, object], events: list[Event]) -> No
                 break
             entity = _mention(ctx, phrase, token)
             if entity is not None:
-                state["focus"] = entity
+                # "Alibaba's cloud business has grown …": the cloud unit is what the article goes on about
+                unit = token.lemma_.lower() in UNIT_NOUNS and _cloudy(phrase)
+                state["focus"] = _unit(ctx, entity, cloud=unit, group=False)
                 break
     for token in span_tokens(ctx.sent):
         if token.lemma_.lower() in REVENUE_NOUNS:

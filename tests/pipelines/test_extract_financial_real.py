@@ -300,3 +300,12 @@ def test_drawing_in_an_amount_is_revenue(nlp):
     ):
         found = _results(nlp, text, "2023-11-02")
         assert _money(found[("Google Cloud", "2023-Q3")]) == {(Decimal("8000000000"), "USD")}
+
+
+def test_a_company_s_cloud_business_in_focus_is_its_cloud_unit(nlp):
+    text = (
+        "Tencent's cloud business has grown quickly since its launch. "
+        "In the first quarter, it posted revenue of $1.5 billion, up 20 percent."
+    )
+    found = _results(nlp, text, "2022-05-20")
+    assert found[("Tencent Cloud", "2022-Q1")]["growthRate"] == (Decimal("0.2"),)
