@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from graph.records import Amount, Entity, Event
 from ontology.fiscal import fiscal_years
 from pipelines.extractors.common import Context, assertion, confidence, doc_sents, span_lowers, span_text, span_tokens
-from pipelines.extractors.reference import described
+from pipelines.extractors.reference import described, prior_orgs
 from pipelines.normalize import find_amounts, find_percentages
 from pipelines.periods import MONTHS, find_periods, fiscal_reading, shift_year
 
@@ -120,9 +120,11 @@ def _clause_of(token: Token, values: set[int]) -> Token:
 
 def _not_an_organisation(mention: Mention) -> bool:
     """An unknown name made of business-line words or a metric's abbreviation: a segment or a figure, no company."""
-    if mention.known:
-        return False
-    words = re.findall(r"[a-z]+", mention.entity.label.lower())
+    return not mention.known and _segment_label(mention.entity.label)
+
+
+def _segment_label(label: str) -> bool:
+    words = re.findall(r"[a-z]+", label.lower())
     if not words or all(w in SEGMENT_WORDS for w in words) or " ".join(words) in METRIC_ABBREVIATIONS | EXCHANGES:
         return True
     return "exchange" in words and "stock" in words
@@ -145,8 +147,14 @@ def _mention(ctx: Context, tokens: list[Token], head: Token | None = None) -> En
     for token in ordered:
         mention = ctx.mention_of(token)
         if mention and mention.entity.cls in ("Company", "CloudProvider") and not _not_an_organisation(mention):
-            return mention.entity
+            if not _ticker(token.doc, mention.start):
+                return mention.entity
     return None
+
+
+def _ticker(doc: Doc, start: int) -> bool:
+    """'(NYSE: RAX)': a ticker symbol after an exchange's name, no company name."""
+    return start >= 2 and doc[start - 1].text == ":" and doc[start - 2].lower_ in EXCHANGES
 
 
 def _subject(pred: Token) -> Token | None:
@@ -260,6 +268,10 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
     return _unit(ctx, focus, cloud=cloud or bool(words & UNIT_NOUNS), group=group)
 
 
+def _definite(token: Token) -> bool:
+    return any(c.lower_ == "the" for c in token.children)
+
+
 def _main_subject(ctx: Context, relative: Token) -> Entity | None:
     """The organisation that is the subject of the clause a relative clause hangs from."""
     verb = relative.head
@@ -366,6 +378,14 @@ def _marker(doc: Doc, token: Token, start: int) -> str:
         if word in (",", ";", "to", "(") or doc[i].lemma_.lower() in GROW_LEMMAS:
             return ""
     return ""
+
+
+def _by(sent: Span, first: Token) -> bool:
+    """'rose by $2 billion', 'impacted by $1.8 million': a change or an effect, never the revenue itself."""
+    i = first.i - 1
+    while i >= sent.start and sent.doc[i].lower_ in ("about", "around", "roughly", "nearly", "almost", "some", "over"):
+        i -= 1
+    return i >= sent.start and sent.doc[i].lower_ == "by"
 
 
 def _per_share(sent: Span, last: Token) -> bool:
@@ -565,7 +585,7 @@ def _split(ctx: Context, state: dict[str, object]) -> tuple[dict[int, list[Token
     placed = [
         (toks[0].i, a)
         for f, a in amounts
-        if (toks := _tokens_in(sent, f.start, f.end)) and not _per_share(sent, toks[-1])
+        if (toks := _tokens_in(sent, f.start, f.end)) and not _per_share(sent, toks[-1]) and not _by(sent, toks[0])
     ]
     pcts = [(toks, Decimal(str(f.value))) for f in percentages if (toks := _tokens_in(sent, f.start, f.end))]
     values = {t.i for f, _ in amounts for t in _tokens_in(sent, f.start, f.end)} | {t.i for p, _ in pcts for t in p}
@@ -762,6 +782,14 @@ def _remember(ctx: Context, state: dict[str, object], events: list[Event]) -> No
                 state["focus"] = None  # "Amazon, Microsoft and Google hold …": no one company in focus any more
                 break
             entity = _mention(ctx, phrase, token)
+            if entity is None and token.lemma_.lower() in COMPANY_NOUNS - {"it"} and _definite(token):
+                # "(NYSE: SNOW), the Data Cloud company, announced …": the company the article is about
+                segments = frozenset(
+                    e.id
+                    for _, e in prior_orgs(ctx, token.i)
+                    if e.id not in ctx.resolver.gazetteer and _segment_label(e.label)
+                )
+                entity = described(ctx, token, classes=("Company", "CloudProvider"), exclude=segments)
             if entity is not None:
                 # "Alibaba's cloud business has grown …": the cloud unit is what the article goes on about
                 unit = token.lemma_.lower() in UNIT_NOUNS and _cloudy(phrase)

@@ -309,3 +309,24 @@ def test_a_company_s_cloud_business_in_focus_is_its_cloud_unit(nlp):
     )
     found = _results(nlp, text, "2022-05-20")
     assert found[("Tencent Cloud", "2022-Q1")]["growthRate"] == (Decimal("0.2"),)
+
+
+def test_the_company_described_after_a_ticker_is_in_focus(nlp):
+    text = (
+        "Quillon Robotics said on Monday it had a strong year.\n\n"
+        "(NASDAQ: QLR), the Edge Data company, posted results for the quarter ended March 31, 2023.\n\n"
+        "Revenue for the quarter was $41 million, an increase of 27% year-over-year."
+    )
+    found = _results(nlp, text)
+    roles = found[("Quillon Robotics", "2023-Q1")]
+    assert _money(roles) == {(Decimal("41000000"), "USD")}
+    assert not any(org in ("Edge Data", "NASDAQ") for org, _ in found)
+
+
+def test_an_amount_after_by_is_no_revenue(nlp):
+    text = (
+        "Corvex Labs said net revenue for the fourth quarter of 2022 was $90 million. Net revenue for the quarter "
+        "was lifted by $2.5 million from currency moves."
+    )
+    found = _results(nlp, text)
+    assert _money(found[("Corvex Labs", "2022-Q4")]) == {(Decimal("90000000"), "USD")}
