@@ -664,6 +664,12 @@ def extract(ctx: Context) -> list[Event]:
         if org is not None and period:
             period = _fiscal(ctx, org, period, wording, state)
         rates = [(toks, r) for toks, r in rates if not period or _year_on_year(ctx, toks, period)]
+        if rates and pred.dep_ == "conj" and events and org is not None:
+            # "revenue was $26bn in 2022 and soared 64% to $43bn in 2024": the rate compares with the figure before
+            (before_org,), (before,) = events[-1].roles["organization"], events[-1].roles["period"]
+            same_kind = str(before).startswith("FY") == period.startswith("FY")
+            if before_org == org and same_kind and str(before) not in (period, shift_year(period, -1)):
+                rates = []
         stated = org is not None and bool(period) and bool(rates or main)
         if stated:
             roles: dict[str, tuple[object, ...]] = {"revenue": _currency_group(main)} if main else {}
@@ -782,7 +788,8 @@ def _remember(ctx: Context, state: dict[str, object], events: list[Event]) -> No
                 state["focus"] = None  # "Amazon, Microsoft and Google hold …": no one company in focus any more
                 break
             entity = _mention(ctx, phrase, token)
-            if entity is None and token.lemma_.lower() in COMPANY_NOUNS - {"it"} and _definite(token):
+            cloud_unit = token.lemma_.lower() in UNIT_NOUNS and _cloudy(phrase)
+            if entity is None and (token.lemma_.lower() in COMPANY_NOUNS - {"it"} or cloud_unit) and _definite(token):
                 # "(NYSE: SNOW), the Data Cloud company, announced …": the company the article is about
                 segments = frozenset(
                     e.id

@@ -330,3 +330,15 @@ def test_an_amount_after_by_is_no_revenue(nlp):
     )
     found = _results(nlp, text)
     assert _money(found[("Corvex Labs", "2022-Q4")]) == {(Decimal("90000000"), "USD")}
+
+
+def test_the_cloud_division_in_focus_and_a_two_year_rise(nlp):
+    text = (
+        "Tencent said on Tuesday it would keep investing in data centres. "
+        "Since then the cloud division has become the group's fastest-growing business. "
+        "Yearly revenue in the division was $4 billion in 2021, and jumped 50% to $6 billion last year."
+    )
+    found = _results(nlp, text, "2024-03-01")
+    assert _money(found[("Tencent Cloud", "2021")]) == {(Decimal("4000000000"), "USD")}
+    assert _money(found[("Tencent Cloud", "2023")]) == {(Decimal("6000000000"), "USD")}
+    assert "growthRate" not in found[("Tencent Cloud", "2023")]  # from 2021 to 2023: not year-over-year
