@@ -39,6 +39,7 @@ NOT_REVENUE = set(
 )
 # a span of the last twelve months is no reporting period: "for the last 12 months", "trailing twelve-month revenues"
 _TRAILING = re.compile(r"\b(?:last|past|trailing|previous|prior)\s+(?:12|twelve)[- ]months?\b|\bTTM\b", re.I)
+BROAD_WORDS = {"commercial", "total", "overall", "combined"}
 UNIT_NOUNS = {"unit", "segment", "division", "arm", "business", "operation", "subsidiary", "platform"}
 GROUP_WORDS = {"group", "total", "overall", "consolidated", "company", "corporate"}
 CLOUD_WORDS = {"cloud", "cloud-computing", "iaas", "paas"}
@@ -220,6 +221,8 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
     phrase = [t for t in subject.subtree if not _in_relative(t, subject)]
     if _names_a_part(ctx, phrase):
         return None  # "Revenue from the Cognitive Software business", "ARR rose 36%": a segment's or a metric's
+    if _broad_cloud(ctx, phrase):
+        return None  # "revenue from its commercial cloud", "total cloud revenue": software subscriptions mixed in
     words = {t.lemma_.lower() for t in phrase}
     if {t.lemma_.lower() for t in phrase if ctx.mention_of(t) is None} & NOT_REVENUE:
         return None
@@ -270,6 +273,13 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
 
 def _definite(token: Token) -> bool:
     return any(c.lower_ == "the" for c in token.children)
+
+
+def _broad_cloud(ctx: Context, phrase: list[Token]) -> bool:
+    """A 'commercial cloud' or 'total cloud' figure: a total mixing software subscriptions, not the cloud unit's
+    (spec/GOLD.md clarifications)."""
+    plain = [t for t in phrase if ctx.mention_of(t) is None]
+    return any(t.lower_ == "cloud" for t in plain) and any(t.lower_ in BROAD_WORDS for t in plain)
 
 
 def _main_subject(ctx: Context, relative: Token) -> Entity | None:

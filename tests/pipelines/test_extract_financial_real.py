@@ -342,3 +342,15 @@ def test_the_cloud_division_in_focus_and_a_two_year_rise(nlp):
     assert _money(found[("Tencent Cloud", "2021")]) == {(Decimal("4000000000"), "USD")}
     assert _money(found[("Tencent Cloud", "2023")]) == {(Decimal("6000000000"), "USD")}
     assert "growthRate" not in found[("Tencent Cloud", "2023")]  # from 2021 to 2023: not year-over-year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oracle said total cloud revenue rose 25% to $5.1 billion in its fiscal third quarter.",
+        "Microsoft said its commercial cloud revenue rose 20% to $12.5 billion in the fiscal second quarter.",
+    ],
+)
+def test_a_broad_cloud_total_is_not_the_cloud_unit_s(nlp, text):
+    found = _results(nlp, text, "2024-03-12")
+    assert not any(org in ("Oracle Cloud", "Microsoft Azure") for org, _ in found)
