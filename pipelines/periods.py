@@ -40,6 +40,17 @@ _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d{2}"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # a quarter tied to the date it ended: "the fiscal second quarter ended on Dec. 31 last year",
+    # "its second quarter of fiscal 2024, ended July 31, 2023", "the fourth quarter ended December 31, 2012"
+    (
+        "fq-end",
+        re.compile(
+            rf"\b(?P<fiscal>fiscal\s+)?(?P<q>{_ORD})[- ]quarter(?:\s+of\s+(?:its\s+)?fiscal\s+(?:year\s+)?"
+            rf"(?P<fy>{_YEAR}))?,?\s+(?:that\s+|which\s+)?(?:ended|ending)\s+(?:on\s+)?(?P<m>{_MON})\.?\s*"
+            rf"(?P<d>\d{{1,2}})?(?:,?\s*(?P<y>{_YEAR})\b|\s+(?P<rel>last|this)\s+year\b)?",
+            re.IGNORECASE,
+        ),
+    ),
     # fiscal quarter with year: "the fiscal fourth quarter of 2024", "fourth quarter of fiscal 2024", "Q4 FY24"
     (
         "fq",
@@ -58,14 +69,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "fy",
         re.compile(
-            rf"\bfiscal\s+(?:year\s+)?(?P<y>{_YEAR})\b|\bFY[- ]?(?P<y2>{_YEAR}|\d{{2}})\b(?![- ]?Q)", re.IGNORECASE
+            rf"\bfiscal\s+(?:year\s+)?(?P<y>{_YEAR})\b|\bFY[- ]?(?P<y2>{_YEAR}|\d{{2}})\b(?![- ]?Q)"
+            rf"|\b(?P<y3>{_YEAR})\s+fiscal\s+year\b",
+            re.IGNORECASE,
         ),
     ),
     # calendar quarter with year: "the first quarter of 2021", "first-quarter 2021", "Q1 2021", "2021-Q1", "Q1'21"
     (
         "q",
         re.compile(
-            rf"\b(?P<q>{_ORD})[- ]quarter\s+(?:of\s+)?(?:calendar\s+)?(?:the\s+year\s+)?(?P<y>{_YEAR})\b"
+            rf"\b(?P<q>{_ORD})[- ]quarter\s+(?:of\s+|in\s+)?(?:calendar\s+)?(?:the\s+year\s+)?(?P<y>{_YEAR})\b"
             rf"|\bQ(?P<q2>[1-4])\s*(?:of\s+)?(?P<y2>{_YEAR})\b|\b(?P<y3>{_YEAR})[- ]?Q(?P<q3>[1-4])\b",
             re.IGNORECASE,
         ),
@@ -84,8 +97,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "qend",
         re.compile(
-            rf"\b(?:quarter|three\s+months)\s+(?:ended|ending|to|through)\s+(?P<m>{_MON})(?:\s+\d{{1,2}})?,?\s*"
-            rf"(?P<y>{_YEAR})?\b",
+            rf"\b(?:quarter|three\s+months)\s+(?:ended|ending|to|through)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MON})"
+            rf"(?:\s+\d{{1,2}})?(?:,?\s*(?P<y>{_YEAR})\b|\s+(?P<rel>this|last)\s+year\b)?",
             re.IGNORECASE,
         ),
     ),
@@ -119,7 +132,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "y-ago",
         re.compile(
-            r"\b(?:a\s+year\s+(?:earlier|ago|before)|year[- ]earlier|year[- ]ago"
+            r"\b(?:a\s+year\s+(?:earlier|ago|before)|the\s+year\s+before(?!\s+last)|year[- ]earlier|year[- ]ago"
             r"|the\s+same\s+(?:quarter|period)\s+(?:a|last)\s+year)\b",
             re.I,
         ),
@@ -163,6 +176,84 @@ def _latest_quarter(q: int, today: datetime.date) -> str:
     return f"{year}-Q{q}"
 
 
+def _month_end_year(month: int, year: str, rel: str, today: datetime.date | None) -> int | None:
+    """The calendar year of a month-end the text names: given, 'last year', or the latest before the article."""
+    if year:
+        return int(year)
+    if today is None:
+        return None
+    if rel:
+        return today.year - (1 if rel.lower() == "last" else 0)
+    return today.year if month < today.month or (month == today.month and today.day >= 28) else today.year - 1
+
+
+def _quarter_ended(g: dict[str, str | None], today: datetime.date | None) -> str:
+    """A quarter with the date it ended: the calendar quarter when that date closes one, else the fiscal label."""
+    q, month = ORDINALS[(g.get("q") or "").lower()], MONTHS[(g.get("m") or "").lower()]
+    year = _month_end_year(month, g.get("y") or "", g.get("rel") or "", today)
+    if month % 3 == 0:
+        return f"{year}-Q{month // 3}" if year else ""
+    if g.get("fy"):
+        return f"FY{g['fy']}-Q{q}"
+    if year is None:
+        return ""
+    # a fiscal year is named by the calendar year it ends in: 3*(4-q) months after this quarter's end
+    return f"FY{year + (month + 3 * (4 - q) - 1) // 12}-Q{q}"
+
+
+def fiscal_quarter_end(fiscal_year: int, quarter: int, year_end_month: int) -> tuple[int, int]:
+    """(calendar year, month) in which quarter `quarter` of fiscal year `fiscal_year` ends."""
+    month, year = year_end_month - 3 * (4 - quarter), fiscal_year
+    while month <= 0:
+        month, year = month + 12, year - 1
+    return year, month
+
+
+def latest_fiscal_quarter(quarter: int, year_end_month: int, article_date: str) -> str:
+    """`FY2024-Q3`: the latest fiscal quarter `quarter` that ended before the article date, '' without a date."""
+    today = _parse_date(article_date)
+    if today is None:
+        return ""
+    for fiscal_year in range(today.year + 1, today.year - 2, -1):
+        year, month = fiscal_quarter_end(fiscal_year, quarter, year_end_month)
+        if (year, month) < (today.year, today.month):
+            return f"FY{fiscal_year}-Q{quarter}"
+    return ""
+
+
+_BARE_QUARTER = re.compile(rf"^(?:the\s+|its\s+|their\s+)?(?:(?:{_ORD})[- ]quarter|Q[1-4])$", re.IGNORECASE)
+_FISCAL_NO_YEAR = re.compile(rf"^(?:the\s+|its\s+)?fiscal\s+(?:{_ORD})[- ]quarter$", re.IGNORECASE)
+
+
+def fiscal_reading(text: str, period: str, article_date: str, year_end_month: int, *, tied: bool = False) -> str:
+    """The label of a period a company with a non-calendar fiscal year reports (spec/GOLD.md clarifications).
+
+    `text` is the period's wording, `period` what `find_periods` made of it. A bare "third quarter" of such a
+    company is its fiscal quarter when that ended more recently than calendar Q3 (else the press means the
+    calendar quarter: "Alibaba's first quarter" in May); a fiscal quarter takes its calendar label when the
+    fiscal year ends with a calendar quarter and the article `tied` fiscal quarters to calendar dates, else the
+    fiscal label.
+    """
+    if year_end_month == 12 or not period:
+        return period
+    words = " ".join(text.split())
+    fiscal = re.fullmatch(r"FY(\d{4})-Q([1-4])", period)
+    calendar = re.fullmatch(r"\d{4}-Q([1-4])", period)
+    if fiscal and _FISCAL_NO_YEAR.match(words):
+        period = latest_fiscal_quarter(int(fiscal.group(2)), year_end_month, article_date) or period
+    elif calendar and _BARE_QUARTER.match(words):
+        # "the third quarter" is the fiscal one when that ended after the calendar one (a report of the latest)
+        quarter = int(calendar.group(1))
+        latest = latest_fiscal_quarter(quarter, year_end_month, article_date)
+        if latest and fiscal_quarter_end(int(latest[2:6]), quarter, year_end_month) > (int(period[:4]), 3 * quarter):
+            period = latest
+    fiscal = re.fullmatch(r"FY(\d{4})-Q([1-4])", period)
+    if fiscal and tied and year_end_month % 3 == 0:
+        year, month = fiscal_quarter_end(int(fiscal.group(1)), int(fiscal.group(2)), year_end_month)
+        return f"{year}-Q{month // 3}"
+    return period
+
+
 def shift_year(period: str, years: int = -1) -> str:
     """The same period `years` years away: '2021-Q1' -> '2020-Q1', 'FY2024-Q2' -> 'FY2023-Q2'."""
     match = re.match(r"(FY)?(\d{4})(.*)", period)
@@ -180,7 +271,9 @@ def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference
         year = g.get("y") or g.get("y2") or g.get("y3") or g.get("y4") or g.get("y5") or "0"
         return f"FY{_year(year)}-Q{q}"
     if kind == "fy":
-        return f"FY{_year(g.get('y') or g.get('y2') or '0')}"
+        return f"FY{_year(g.get('y') or g.get('y2') or g.get('y3') or '0')}"
+    if kind == "fq-end":
+        return _quarter_ended(g, today)
     if kind == "q":
         q = ORDINALS.get((g.get("q") or "").lower()) or int(g.get("q2") or g.get("q3") or 0)
         return f"{g.get('y') or g.get('y2') or g.get('y3')}-Q{q}"
@@ -200,6 +293,8 @@ def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference
         q = (MONTHS[g["m"].lower()] - 1) // 3 + 1
         if g.get("y"):
             return f"{g['y']}-Q{q}"
+        if g.get("rel") and today:  # "the three months to the end of June this year"
+            return f"{today.year - (1 if g['rel'].lower() == 'last' else 0)}-Q{q}"
         return _latest_quarter(q, today) if today else ""
     if kind == "mq":
         q = (MONTHS[g["m"].lower()] - 1) // 3 + 1

@@ -15,13 +15,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
+from ontology.fiscal import fiscal_years
 from pipelines.extractors.common import Context, assertion, confidence, doc_sents, span_lowers, span_text, span_tokens
-from pipelines.extractors.reference import described
+from pipelines.extractors.reference import described, prior_orgs
 from pipelines.normalize import find_amounts, find_percentages
-from pipelines.periods import find_periods, shift_year
+from pipelines.periods import MONTHS, find_periods, fiscal_reading, shift_year
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
+
+    from pipelines.entities import Mention
 
 GROW_LEMMAS = set("grow rise increase jump climb surge soar gain expand advance rocket leap accelerate up".split())
 FALL_LEMMAS = {"fall", "decline", "drop", "shrink", "slip", "slide", "dip", "contract", "decrease", "sink", "down"}
@@ -32,16 +35,21 @@ REVENUE_NOUNS = {"revenue", "revenues", "sale", "sales", "turnover"}
 NOT_REVENUE = set(
     """income profit loss margin ebitda earnings cash obligation backlog spending spend capex expenditure cost bill
     user customer share price stock market valuation debt dividend order booking headcount employee subscriber
-    advertising ad ai license licence hardware device product contract commitment""".split()
+    advertising ad ai license licence hardware device product contract commitment deal number count""".split()
 )
+# a span of the last twelve months is no reporting period: "for the last 12 months", "trailing twelve-month revenues"
+_TRAILING = re.compile(r"\b(?:last|past|trailing|previous|prior)\s+(?:12|twelve)[- ]months?\b|\bTTM\b", re.I)
+BROAD_WORDS = {"commercial", "total", "overall", "combined"}
 UNIT_NOUNS = {"unit", "segment", "division", "arm", "business", "operation", "subsidiary", "platform"}
 GROUP_WORDS = {"group", "total", "overall", "consolidated", "company", "corporate"}
 CLOUD_WORDS = {"cloud", "cloud-computing", "iaas", "paas"}
 # modifiers that keep a revenue noun the whole company's ("group sales"), unlike "consulting revenue"
 WHOLE_WORDS = GROUP_WORDS | {"net", "quarterly", "annual", "yearly", "full-year", "fiscal", "reported", "gross", "top"}
-FORECAST_NOUNS = {"forecast", "guidance", "outlook", "projection", "target"}
+WHOLE_WORDS |= {"quarter", "half", "year", "month", "period"}  # "third-quarter revenue"
+FORECAST_NOUNS = {"forecast", "guidance", "outlook", "projection", "target", "goal", "ambition", "aim"}
 GOAL_VERBS = {"aim", "seek", "want", "hope", "intend", "plan", "pledge", "promise", "vow"}
 BEAT_VERBS = {"beat", "miss", "top", "exceed", "surpass", "meet", "trail", "outpace", "lag"}
+ANALYST_NOUNS = {"analyst", "estimate", "consensus", "expectation", "street", "investor", "economist"}
 FORECAST_VERBS = {"forecast", "project", "predict", "estimate", "expect", "anticipate", "guide"}
 COMPANY_NOUNS = set("company group firm giant corporation conglomerate insurer retailer maker it".split())
 WORD_FRACTIONS = {"tenth": "0.1", "fifth": "0.2", "quarter": "0.25", "third": "0.333", "half": "0.5"}
@@ -52,6 +60,30 @@ SKIP_LEFT = {"by", "about", "around", "roughly", "nearly", "almost", "some", "ov
 _WHOLE = re.compile(r"\b(?:whole|entire) (?:company|group)\b|\bcompany-?wide\b|\bacross the (?:company|group)\b", re.I)
 _PRED_DEPS = {"ROOT", "ccomp", "conj", "advcl", "relcl", "acl", "pcomp", "xcomp", "csubj", "parataxis"}
 _STATE = "cvkg_financial"
+# a quarter tied to a month-end that closes a calendar quarter: "the fiscal second quarter ended on Dec. 31"
+_TIED = re.compile(
+    r"\b(?:quarter|three\s+months)\s+(?:that\s+|which\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?:the\s+end\s+of\s+)?"
+    r"(?P<m>[a-z]+)",
+    re.IGNORECASE,
+)
+# a name the gazetteer does not know that is made only of these words names a line of business, a market or a
+# metric ("Intelligent Cloud", "Cloud & Data Platforms", "Hosting"), not an organisation
+SEGMENT_WORDS = set(
+    """cloud clouds data software cognitive platform platforms hosting hosted intelligent intelligence productivity
+    business businesses process processes computing compute personal more services service solutions solution
+    applications application apps infrastructure systems system commercial consumer enterprise digital media devices
+    device gaming advertising ads retail international domestic global transaction transactions processing
+    analytics security networking network storage server servers products product technology technologies tech
+    subscriptions subscription managed public private hybrid edge mobile web online search office
+    and of the for""".split()
+)
+# abbreviations of metrics and terms the NER takes for organisations ("ARR increased 36%")
+METRIC_ABBREVIATIONS = set(
+    """arr mrr ai ml ipo ebitda ebit eps gaap rpo crpo nrr gmv ttm yoy qoq capex opex saas iaas paas arpu kpi roi
+    fcf dbnrr ndr""".split()
+)
+# stock exchanges named beside a ticker ("(NYSE: RAX)"): no company's results
+EXCHANGES = {"nyse", "nasdaq", "amex", "lse", "hkex", "sehk", "sse", "szse", "tse", "tsx", "asx", "nse", "bse", "six"}
 
 
 def _state(doc: Doc, sent: Span) -> dict[str, object]:
@@ -62,6 +94,15 @@ def _state(doc: Doc, sent: Span) -> dict[str, object]:
         doc.user_data[_STATE] = state
     state["at"] = sent.start
     return state
+
+
+def _words(tokens: list[Token]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def _offset(sent: Span, tokens: list[Token]) -> slice:
+    """Where the tokens stand in the sentence's text."""
+    return slice(tokens[0].idx - sent.start_char, tokens[-1].idx + len(tokens[-1].text) - sent.start_char)
 
 
 def _tokens_in(sent: Span, start: int, end: int) -> list[Token]:
@@ -78,14 +119,43 @@ def _clause_of(token: Token, values: set[int]) -> Token:
     return token
 
 
+def _not_an_organisation(mention: Mention) -> bool:
+    """An unknown name made of business-line words or a metric's abbreviation: a segment or a figure, no company."""
+    return not mention.known and _segment_label(mention.entity.label)
+
+
+def _segment_label(label: str) -> bool:
+    words = re.findall(r"[a-z]+", label.lower())
+    if not words or all(w in SEGMENT_WORDS for w in words) or " ".join(words) in METRIC_ABBREVIATIONS | EXCHANGES:
+        return True
+    return "exchange" in words and "stock" in words
+
+
+def _names_a_part(ctx: Context, tokens: Iterable[Token]) -> bool:
+    """Whether the tokens name a segment or a metric ('Revenue from the Cognitive Software business', 'ARR')."""
+    for token in tokens:
+        mention = ctx.mention_of(token)
+        if mention is not None and mention.entity.cls in ("Company", "CloudProvider") and _not_an_organisation(mention):
+            return True
+        if mention is None and token.lower_ in METRIC_ABBREVIATIONS and token.is_upper:
+            return True
+    return False
+
+
 def _mention(ctx: Context, tokens: list[Token], head: Token | None = None) -> Entity | None:
-    """The company named among the tokens, the one at the phrase's head first."""
+    """The company named among the tokens, the one at the phrase's head first (never a segment or metric)."""
     ordered = ([head] if head is not None else []) + tokens
     for token in ordered:
         mention = ctx.mention_of(token)
-        if mention and mention.entity.cls in ("Company", "CloudProvider"):
-            return mention.entity
+        if mention and mention.entity.cls in ("Company", "CloudProvider") and not _not_an_organisation(mention):
+            if not _ticker(token.doc, mention.start):
+                return mention.entity
     return None
+
+
+def _ticker(doc: Doc, start: int) -> bool:
+    """'(NYSE: RAX)': a ticker symbol after an exchange's name, no company name."""
+    return start >= 2 and doc[start - 1].text == ":" and doc[start - 2].lower_ in EXCHANGES
 
 
 def _subject(pred: Token) -> Token | None:
@@ -114,7 +184,11 @@ def _segment(ctx: Context, noun: Token) -> bool:
 
 
 def _cloudy(tokens: Iterable[Token]) -> bool:
-    return any(t.lower_ in CLOUD_WORDS or t.lower_.startswith("cloud") for t in tokens)
+    tokens = list(tokens)
+    if any(t.lower_ in CLOUD_WORDS or t.lower_.startswith("cloud") for t in tokens):
+        return True
+    words = " ".join(t.lower_ for t in tokens).replace(" - ", "-").replace("- ", "-").replace(" -", "-")
+    return bool(re.search(r"\b(?:infrastructure|platform)[- ]as[- ]a[- ]service\b", words))
 
 
 def _unit(ctx: Context, entity: Entity, *, cloud: bool, group: bool) -> Entity:
@@ -145,6 +219,10 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
     if subject is None or any(c.dep_ == "case" for c in subject.children) and subject.dep_ != "poss":
         return None  # "Splunk's jumped 20%": an elided noun, most often shares
     phrase = [t for t in subject.subtree if not _in_relative(t, subject)]
+    if _names_a_part(ctx, phrase):
+        return None  # "Revenue from the Cognitive Software business", "ARR rose 36%": a segment's or a metric's
+    if _broad_cloud(ctx, phrase):
+        return None  # "revenue from its commercial cloud", "total cloud revenue": software subscriptions mixed in
     words = {t.lemma_.lower() for t in phrase}
     if {t.lemma_.lower() for t in phrase if ctx.mention_of(t) is None} & NOT_REVENUE:
         return None
@@ -193,6 +271,17 @@ def _organization(ctx: Context, subject: Token | None, nouns: list[Token], state
     return _unit(ctx, focus, cloud=cloud or bool(words & UNIT_NOUNS), group=group)
 
 
+def _definite(token: Token) -> bool:
+    return any(c.lower_ == "the" for c in token.children)
+
+
+def _broad_cloud(ctx: Context, phrase: list[Token]) -> bool:
+    """A 'commercial cloud' or 'total cloud' figure: a total mixing software subscriptions, not the cloud unit's
+    (spec/GOLD.md clarifications)."""
+    plain = [t for t in phrase if ctx.mention_of(t) is None]
+    return any(t.lower_ == "cloud" for t in plain) and any(t.lower_ in BROAD_WORDS for t in plain)
+
+
 def _main_subject(ctx: Context, relative: Token) -> Entity | None:
     """The organisation that is the subject of the clause a relative clause hangs from."""
     verb = relative.head
@@ -216,11 +305,11 @@ def _in_relative(token: Token, head: Token) -> bool:
 
 
 def _speaker(ctx: Context, subject: Token) -> Entity | None:
-    """'Velmora said revenue fell 5%': a bare revenue in what a company reports is the company's."""
+    """'Velmora said (its) revenue fell 5%', 'Velmora saw revenues rise': a bare revenue a company reports is its."""
     clause = subject.head
-    if any(c.dep_ in ("poss", "det") and c.lower_ != "the" for c in subject.children):
-        return None
-    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in ("say", "report", "announce", "post", "tell"):
+    if any(c.dep_ in ("poss", "det") and c.lower_ not in ("the", "its") for c in subject.children):
+        return None  # "X said its revenue rose": the speaker's own
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in ("say", "report", "announce", "post", "tell", "see"):
         return None
     for child in clause.head.children:
         if child.dep_ == "nsubj":
@@ -235,7 +324,12 @@ def _growth(sent: Span, pct: list[Token], value: Decimal, ids: set[int]) -> Deci
     if after is not None and after.lower_ in ("of", "share", "stake", "margin", "cut", "discount", "owned"):
         return None
     if after is not None and after.lemma_.lower() in GROWTH_NOUNS | {"more", "higher", "year", "from"}:
-        return value
+        before_pct = doc[pct[0].i - 1] if pct[0].i > sent.start else None
+        falls = before_pct is not None and before_pct.lemma_.lower() in FALL_LEMMAS
+        return -value if falls else value  # "down 3.4 percent year-over-year"
+    ahead = [t.lemma_.lower() for t in doc[pct[-1].i + 1 : min(pct[-1].i + 4, sent.end)]]
+    if ahead and ahead[0] in REVENUE_NOUNS and any(w in GROWTH_NOUNS for w in ahead[1:]):
+        return value  # "from a 76 percent revenue growth rate"
     i = pct[0].i - 1
     while i >= sent.start and i in ids and (doc[i].lower_ in SKIP_LEFT or doc[i].lemma_.lower() in REVENUE_NOUNS):
         i -= 1
@@ -249,6 +343,8 @@ def _growth(sent: Span, pct: list[Token], value: Decimal, ids: set[int]) -> Deci
         return -value
     if (lemma == "at" and before in GROW_LEMMAS) or (lemma == "of" and before == "growth"):
         return value
+    if lemma == "from" and before in GROW_LEMMAS | FALL_LEMMAS:
+        return value  # "down from 73 per cent in the previous quarter": the earlier period's rate
     if lemma == "to" and left.head.lemma_.lower() in RATE_VERBS:
         subject = _subject(left.head)
         if subject is not None and subject.lemma_.lower() in ("growth", "pace", "rate"):
@@ -294,6 +390,30 @@ def _marker(doc: Doc, token: Token, start: int) -> str:
     return ""
 
 
+def _by(sent: Span, first: Token) -> bool:
+    """'rose by $2 billion', 'impacted by $1.8 million': a change or an effect, never the revenue itself."""
+    i = first.i - 1
+    while i >= sent.start and sent.doc[i].lower_ in ("about", "around", "roughly", "nearly", "almost", "some", "over"):
+        i -= 1
+    return i >= sent.start and sent.doc[i].lower_ == "by"
+
+
+def _per_share(sent: Span, last: Token) -> bool:
+    """'$1.41 a share', '85 cents per diluted share': earnings per share, never revenue."""
+    after = [t.lower_ for t in sent.doc[last.i + 1 : min(last.i + 4, sent.end)]]
+    return bool(after) and after[0] in ("a", "per") and "share" in after[1:3]
+
+
+def _trailing(sent: Span, ids: set[int]) -> int | None:
+    """Where a 'last twelve months' span starts in the clause (its figures are no period's), else None."""
+    base = sent.start_char
+    for match in _TRAILING.finditer(span_text(sent)):
+        starts = [t.i for t in span_tokens(sent) if t.idx >= base + match.start() and t.i in ids]
+        if starts:
+            return starts[0]
+    return None
+
+
 def _currency_group(found: list[Amount]) -> tuple[Amount, ...]:
     """The first amount and its restatements in other currencies ('RMB16.7bn (US$2.6bn)')."""
     group: list[Amount] = []
@@ -302,6 +422,14 @@ def _currency_group(found: list[Amount]) -> tuple[Amount, ...]:
             break
         group.append(Amount(value=amount.value, currency=amount.currency))
     return tuple(group)
+
+
+def _of_something_else(pred: Token, clause: list[Token]) -> bool:
+    """Whether the clause's object is a figure other than revenue (a loss, shares) and no revenue is named."""
+    if any(t.lemma_.lower() in REVENUE_NOUNS for t in clause):
+        return False
+    objects = [c for c in pred.children if c.dep_ in ("dobj", "attr")]
+    return any(o.lemma_.lower() in NOT_REVENUE for o in objects)
 
 
 def _is_revenue_clause(pred: Token, subject: Token | None, rates: list[Decimal]) -> bool:
@@ -315,7 +443,11 @@ def _is_revenue_clause(pred: Token, subject: Token | None, rates: list[Decimal])
         return False
     if rates:
         return True
-    return pred.lemma_.lower() in ("bring", "generate", "earn", "rake") and any(o.pos_ == "NUM" for o in objects)
+    lemma = pred.lemma_.lower()
+    takes_in = lemma in ("draw", "pull", "haul", "take") and any(
+        c.dep_ == "prt" and c.lower_ == "in" for c in pred.children
+    )  # "drawing in nearly $10 billion during the last quarter"
+    return (lemma in ("bring", "generate", "earn", "rake") or takes_in) and any(o.pos_ == "NUM" for o in objects)
 
 
 def _event(ctx: Context, org: Entity, period: str, roles: dict[str, tuple[object, ...]], trigger: Token) -> Event:
@@ -330,20 +462,50 @@ def _event(ctx: Context, org: Entity, period: str, roles: dict[str, tuple[object
     )
 
 
-def _fallback_period(ctx: Context, clause: list[Token], state: dict[str, object]) -> str:
-    """The period of a clause that names none: the article's main one, else the first the article names."""
+def _fallback_period(ctx: Context, clause: list[Token], state: dict[str, object]) -> tuple[str, str]:
+    """The period of a clause that names none (and its wording): the article's main one, else the first named."""
     quarter = any(t.lower_ in ("quarter", "months") for t in clause)
     for known in (str(state.get("main") or ""), str(state.get("period") or "")):
         if known and (not quarter or "Q" in known):
-            return known
+            return known, ""
     for sent in doc_sents(ctx.sent.doc):
         if sent.start == ctx.sent.start or not any(t.pos_ in ("VERB", "AUX") for t in span_tokens(sent)):
             continue
-        for found in find_periods(span_text(sent), ctx.article.date):
+        text = span_text(sent)
+        for found in find_periods(text, ctx.article.date):
             period = str(found.value)
             if not re.fullmatch(r"\d{4}-\d{2}", period) and (not quarter or "Q" in period):
-                return period
-    return ""
+                return period, text[found.start : found.end]
+    return "", ""
+
+
+def _year_end_month(ctx: Context, org: Entity) -> int:
+    """The month the organisation's fiscal year ends in (its own calendar, else its parent's), 12 when unknown."""
+    calendars = fiscal_years()
+    entity: Entity | None = org
+    for _ in range(3):
+        if entity is None:
+            break
+        if entity.id in calendars:
+            return calendars[entity.id][0]
+        entity = ctx.resolver.parent_of(entity)
+    return 12
+
+
+def _tied(ctx: Context, state: dict[str, object]) -> bool:
+    """Whether the article ties its quarters to month-ends that close calendar quarters ('quarter ended June 30')."""
+    if "tied" not in state:
+        months = [MONTHS.get(m.group("m").lower().rstrip(".")) for m in _TIED.finditer(ctx.article.text)]
+        state["tied"] = any(m is not None and m % 3 == 0 for m in months)
+    return bool(state["tied"])
+
+
+def _fiscal(ctx: Context, org: Entity, period: str, text: str, state: dict[str, object]) -> str:
+    """The period's label under the organisation's fiscal calendar (spec/GOLD.md clarifications)."""
+    month = _year_end_month(ctx, org)
+    if month == 12:
+        return period
+    return fiscal_reading(text, period, ctx.article.date, month, tied=_tied(ctx, state))
 
 
 def _is_headline(ctx: Context) -> bool:
@@ -361,12 +523,63 @@ def _compared_to_forecast(noun: Token) -> bool:
     return False
 
 
+def _revenue_of(clause: list[Token], placed: list[tuple[int, Amount]]) -> tuple[Token, set[int]] | None:
+    """A revenue noun of the clause that governs amounts ('revenue of $X', '$X in IaaS revenue') and those amounts."""
+    starts = {i for i, _ in placed}
+    for noun in clause:
+        if noun.lemma_.lower() not in REVENUE_NOUNS:
+            continue
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            governed = {t.i for t in prep.subtree} & starts
+            if governed:
+                return noun, governed
+        if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.i != noun.head.i:
+            amount = noun.head.head  # "$19 billion in IaaS revenue"
+            governed = ({t.i for t in amount.subtree} - {t.i for t in noun.head.subtree}) & starts
+            if governed:
+                return noun, governed
+    return None
+
+
+def _mixed(pred: Token, subject: Token | None) -> bool:
+    """Whether the clause is about another figure (earnings, income) that revenue only accompanies."""
+    objects = [c for c in pred.children if c.dep_ in ("dobj", "attr")]
+    heads = objects + ([subject] if subject is not None else [])
+    return any(t.lemma_.lower() in NOT_REVENUE or t.lower_ in NOT_REVENUE for t in heads)
+
+
+def _revenue_owner(ctx: Context, subject: Token, noun: Token, clause: list[Token]) -> Entity | None:
+    """The company whose earnings or market position the clause states, owner of the revenue it names."""
+    # the subject itself or its possessor ("IBM's earnings per share"), not a name further inside it
+    owners = [t for c in subject.children if c.dep_ in ("poss", "compound") for t in c.subtree]
+    entity = _mention(ctx, owners, subject)
+    if entity is None:
+        return None
+    # "led the worldwide IaaS market with revenue of …": revenue in a cloud market is the cloud unit's
+    market = any(t.lemma_.lower() == "market" for t in clause) and _cloudy(clause)
+    return _unit(ctx, entity, cloud=_cloudy(noun.subtree) or market, group=False)
+
+
 def _forecast(pred: Token, clause: list[Token]) -> bool:
+    subject = _subject(pred)
+    if subject is not None and subject.lemma_.lower() in ANALYST_NOUNS:
+        return True  # "Analysts were looking for revenue of $17.6 billion"
     if any(t.lemma_.lower() in FORECAST_NOUNS and not _compared_to_forecast(t) for t in clause):
         return True
-    if re.search(r"\brun[- ]?rate|annuali[sz]ed", " ".join(t.lower_ for t in clause).replace(" - ", "-")):
+    words = " ".join(t.lower_ for t in clause).replace(" - ", "-")
+    if re.search(r"\bon (?:track|pace|course)\b|\b(?:poised|set|expected|likely) to\b", words):
+        return True  # "is on track to reach $10 billion in sales": a projection
+    if re.search(r"\brun[- ]?rate|annuali[sz]ed", words):
         return True  # a run-rate is a projection of one period over a year, not a result
     chain = (pred, *pred.ancestors)
+    if any(t.lemma_.lower() in FORECAST_NOUNS for t in chain[1:]):
+        return True  # "set itself the goal of becoming the first to reach $10 billion in revenue"
+    for token in chain:  # "AWS is on track to reach $10 billion"
+        if token.lemma_.lower() in ("track", "pace", "course") and token.head.lower_ == "on":
+            return True
+        ons = [c for c in token.children if c.lower_ == "on"]
+        if any(g.lemma_.lower() in ("track", "pace", "course") for c in ons for g in c.children):
+            return True
     if any(t.lemma_.lower() == "set" and any(c.lower_ == "out" for c in t.children) for t in chain):
         return True  # "has set out to triple sales": a goal
     return any(t.lemma_.lower() in FORECAST_VERBS | GOAL_VERBS and t.pos_ == "VERB" for t in chain)
@@ -379,7 +592,11 @@ def _split(ctx: Context, state: dict[str, object]) -> tuple[dict[int, list[Token
     percentages = find_percentages(span_text(sent))
     if not amounts and not percentages and not _may_grow_in_words(sent):
         return {}, [], [], []  # no figure, so no result: skip parsing the clauses
-    placed = [(toks[0].i, a) for f, a in amounts if (toks := _tokens_in(sent, f.start, f.end))]
+    placed = [
+        (toks[0].i, a)
+        for f, a in amounts
+        if (toks := _tokens_in(sent, f.start, f.end)) and not _per_share(sent, toks[-1]) and not _by(sent, toks[0])
+    ]
     pcts = [(toks, Decimal(str(f.value))) for f in percentages if (toks := _tokens_in(sent, f.start, f.end))]
     values = {t.i for f, _ in amounts for t in _tokens_in(sent, f.start, f.end)} | {t.i for p, _ in pcts for t in p}
     clauses: dict[int, list[Token]] = {}
@@ -402,13 +619,31 @@ def extract(ctx: Context) -> list[Event]:
         pred, ids = doc[pred_i], {t.i for t in clause}
         rates, earlier = [], []
         for toks, value in pcts:
-            if toks[0].i in ids and (rate := _growth(sent, toks, value, ids)) is not None:
+            if toks[0].i not in ids:
+                continue
+            rate = _growth(sent, toks, value, ids)
+            if rates and toks[0].i > sent.start and doc[toks[0].i - 1].lower_ == "and":
+                # "up 5% from the previous quarter and 25% from …": a second rate of the same kind
+                rates.append((toks, value if rates[-1][1] >= 0 else -value))
+            elif rate is not None:
                 (earlier if _marker(doc, toks[0], sent.start) == "base" else rates).append((toks, rate))
         if not rates and not earlier and (word := _word_growth(clause)) is not None:
             rates = [(clause, word)]
+        if _of_something_else(pred, clause):
+            rates, earlier = [], []  # "saw an operating loss of $858m, 46% more", "sent shares up 16%"
+        trailing = _trailing(sent, ids)
+        if trailing is not None:  # "… with trailing twelve-month revenues at $164 billion"
+            rates = [(toks, r) for toks, r in rates if toks[0].i < trailing]
         subject = _subject(pred)
         revenue = _is_revenue_clause(pred, subject, [r for _, r in rates])
-        in_clause = [(i, a) for i, a in placed if i in ids] if revenue else []
+        in_clause = [(i, a) for i, a in placed if i in ids and (trailing is None or i < trailing)] if revenue else []
+        # "earnings of $1.84 on revenue of $17.6 billion, down 3.4%", "led the market with revenue of $35bn":
+        # only the amounts the revenue noun governs, and the rates after it
+        named = _revenue_of(clause, placed) if not revenue or _mixed(pred, subject) else None
+        if named is not None:
+            revenue, (noun, governed) = True, named
+            in_clause = [(i, a) for i, a in placed if i in governed]
+            rates = [(toks, r) for toks, r in rates if toks[0].i > noun.i]
         main = [a for i, a in in_clause if _marker(doc, doc[i], sent.start) != "base"]
         base = [a for i, a in in_clause if _marker(doc, doc[i], sent.start) == "base"]
         if (not rates and not main and not earlier) or _forecast(pred, clause) or assertion(ctx, pred) != "":
@@ -416,6 +651,8 @@ def extract(ctx: Context) -> list[Event]:
         org = _organization(
             ctx, subject, [t for t in clause if t.lemma_.lower() in REVENUE_NOUNS | GROWTH_NOUNS], state
         )
+        if named is not None and subject is not None:
+            org = _revenue_owner(ctx, subject, named[0], clause) or org
         # "results for the second quarter, in which revenue rose": the period a relative clause describes
         described_ids = {t.i for t in pred.head.subtree if t.i < pred.i} if pred.dep_ == "relcl" else set()
         own = [
@@ -425,34 +662,121 @@ def extract(ctx: Context) -> list[Event]:
         ]
         compared = [(toks, p) for toks, p, m in own if m == "base"]
         explicit = bool(compared) and any(t.like_num for t in compared[0][0])
-        period = next((p for _, p, m in own if not m), "")
+        period, wording = next(((p, span_text(sent)[_offset(sent, toks)]) for toks, p, m in own if not m), ("", ""))
         if not period and explicit and not base:  # "13 per cent more than in 2022"
             period = shift_year(compared[0][1], 1)
-        period = period or _fallback_period(ctx, clause, state)
-        if org is not None and period and (rates or main):
+        if not period:  # "X filed a profit in its second quarter as AWS saw revenues rise 81%": the sentence's one
+            elsewhere = {(p, _words(toks)) for toks, p in periods if _marker(doc, toks[0], sent.start) == ""}
+            if len({p for p, _ in elsewhere}) == 1:
+                period, wording = next(iter(elsewhere))
+        if not period:
+            period, wording = _fallback_period(ctx, clause, state)
+        if org is not None and period:
+            period = _fiscal(ctx, org, period, wording, state)
+        rates = [(toks, r) for toks, r in rates if not period or _year_on_year(ctx, toks, period)]
+        if rates and pred.dep_ == "conj" and events and org is not None:
+            # "revenue was $26bn in 2022 and soared 64% to $43bn in 2024": the rate compares with the figure before
+            (before_org,), (before,) = events[-1].roles["organization"], events[-1].roles["period"]
+            same_kind = str(before).startswith("FY") == period.startswith("FY")
+            if before_org == org and same_kind and str(before) not in (period, shift_year(period, -1)):
+                rates = []
+        stated = org is not None and bool(period) and bool(rates or main)
+        if stated:
             roles: dict[str, tuple[object, ...]] = {"revenue": _currency_group(main)} if main else {}
             if rates:
                 roles["growthRate"] = (rates[0][1],)
             events.append(_event(ctx, org, period, roles, pred))
             state.update(focus=org, period=period, main=state.get("main") or period)
-            base_period = compared[0][1] if explicit else shift_year(period, -1)
+            base_period = _fiscal(ctx, org, compared[0][1], _words(compared[0][0]), state) if explicit else ""
+            base_period = base_period or shift_year(period, -1)
             if base and base_period != period:
                 events.append(_event(ctx, org, base_period, {"revenue": _currency_group(base)}, pred))
-        events.extend(_earlier_growth(ctx, earlier, period, state))
+        if earlier:
+            # "Revenue from Azure rose 64%, the company said, down from 73%": the rate continues the last result
+            owner, last = (org, period) if stated else _last_result(events, org, period)
+            events.extend(_earlier_growth(ctx, earlier, last, state, owner))
     _remember(ctx, state, events)
     return events
 
 
+_NOT_YOY = re.compile(
+    r"\b(?:sequential(?:ly)?|quarter[- ](?:over|on)[- ]quarter|q-?o-?q|month[- ](?:over|on)[- ]month"
+    r"|(?:two|three|2|3)[- ]years?|(?:two|three)[- ]year)\b",
+    re.IGNORECASE,
+)
+
+
+def _beside(token: Token) -> tuple[str, str]:
+    doc = token.doc
+    return (doc[token.i - 1].text if token.i > 0 else "", doc[token.i + 1].text if token.i + 1 < len(doc) else "")
+
+
+def _year_on_year(ctx: Context, toks: list[Token], period: str) -> bool:
+    """Whether a growth rate compares with a year before (spec/GOLD.md: growthRate is year-over-year only):
+    not 'up 5% sequentially', 'up 5% from the previous quarter', 'up 40% from 2019' for 2021."""
+    after = _after(ctx.sent, toks)
+    text = _words(after)
+    if _NOT_YOY.search(text):
+        return False
+    markers = BASE_MARKERS | {"over", "on"}
+    start = next(  # "from the previous quarter", not the "on" of "year-on-year"
+        (k for k, t in enumerate(after) if t.lower_ in markers and "-" not in _beside(t)),
+        None,
+    )
+    if start is None:
+        return True
+    text = _words(after[start:])
+    if re.search(r"\b(?:previous|prior|last)\s+year\b|\byear[- ](?:earlier|ago|before)\b", text, re.I):
+        return True  # "compared to the previous year": the year before the period, whatever the article date
+    found = [str(f.value) for f in find_periods(text, ctx.article.date, reference=period)]
+    found = [p for p in found if not re.fullmatch(r"\d{4}-\d{2}", p)]
+    if not found:
+        return True
+    base = found[0]
+    same_kind = base.startswith("FY") == period.startswith("FY") and base.count("-") == period.count("-")
+    return not same_kind or base == shift_year(period, -1)
+
+
+def _last_result(events: list[Event], org: Entity | None, period: str) -> tuple[Entity | None, str]:
+    """The organisation and period of the sentence's last result, else the clause's own."""
+    if events:
+        (owner,), (last,) = events[-1].roles["organization"], events[-1].roles["period"]
+        if isinstance(owner, Entity):
+            return owner, str(last)
+    return org, period
+
+
+def _after(sent: Span, toks: list[Token]) -> list[Token]:
+    """The words after a figure up to the next comma, semicolon, 'but' or 'and'."""
+    words = []
+    for token in sent.doc[toks[-1].i + 1 : sent.end]:
+        if token.lower_ in (",", ";", "but", "and", "while", "(", ")") or token.is_space:
+            break
+        words.append(token)
+    return words
+
+
 def _earlier_growth(
-    ctx: Context, earlier: list[tuple[list[Token], Decimal]], period: str, state: dict[str, object]
+    ctx: Context,
+    earlier: list[tuple[list[Token], Decimal]],
+    period: str,
+    state: dict[str, object],
+    owner: Entity | None = None,
 ) -> list[Event]:
-    """'a pick-up from the 12% growth the unit managed in the previous three months': the earlier period's rate."""
+    """'a pick-up from the 12% growth the unit managed in the previous three months', 'down from 73 per cent in
+    the previous quarter': the earlier period's rate (of the clause's organisation when no relative clause says)."""
     found = []
     for toks, rate in earlier:
         if toks[-1].i + 1 >= ctx.sent.end or not period:
             continue
         relcl = next((c for c in ctx.sent.doc[toks[-1].i + 1].children if c.dep_ == "relcl"), None)
         if relcl is None:
+            after = _after(ctx.sent, toks)
+            periods = find_periods(_words(after), ctx.article.date, reference=period) if after else []
+            if owner is not None and periods:
+                earlier_period = _fiscal(ctx, owner, str(periods[0].value), _words(after), state)
+                if earlier_period and earlier_period != period and not re.fullmatch(r"\d{4}-\d{2}", earlier_period):
+                    found.append(_event(ctx, owner, earlier_period, {"growthRate": (rate,)}, toks[0]))
             continue
         span = ctx.sent.doc[relcl.left_edge.i : relcl.right_edge.i + 1]
         periods = find_periods(span.text, ctx.article.date, reference=period)
@@ -470,9 +794,23 @@ def _remember(ctx: Context, state: dict[str, object], events: list[Event]) -> No
     for token in span_tokens(ctx.sent):
         if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
             phrase = [t for t in token.subtree if not _in_relative(t, token)]
+            if len({m.entity.id for t in phrase if (m := ctx.mention_of(t)) and t.dep_ == "conj"}) >= 1:
+                state["focus"] = None  # "Amazon, Microsoft and Google hold …": no one company in focus any more
+                break
             entity = _mention(ctx, phrase, token)
+            cloud_unit = token.lemma_.lower() in UNIT_NOUNS and _cloudy(phrase)
+            if entity is None and (token.lemma_.lower() in COMPANY_NOUNS - {"it"} or cloud_unit) and _definite(token):
+                # "(NYSE: SNOW), the Data Cloud company, announced …": the company the article is about
+                segments = frozenset(
+                    e.id
+                    for _, e in prior_orgs(ctx, token.i)
+                    if e.id not in ctx.resolver.gazetteer and _segment_label(e.label)
+                )
+                entity = described(ctx, token, classes=("Company", "CloudProvider"), exclude=segments)
             if entity is not None:
-                state["focus"] = entity
+                # "Alibaba's cloud business has grown …": the cloud unit is what the article goes on about
+                unit = token.lemma_.lower() in UNIT_NOUNS and _cloudy(phrase)
+                state["focus"] = _unit(ctx, entity, cloud=unit, group=False)
                 break
     for token in span_tokens(ctx.sent):
         if token.lemma_.lower() in REVENUE_NOUNS:
