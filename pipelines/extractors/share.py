@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
@@ -30,7 +30,7 @@ from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
 from pipelines.periods import find_periods
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 RANKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "1st": 1, "2nd": 2, "3rd": 3}
 SUPERLATIVES = {"largest", "biggest", "leading", "dominant"}
@@ -42,13 +42,15 @@ CLOUD_WORDS = {"cloud", "clouds", "iaas", "paas", "infrastructure", "hosting", "
 CLOUD_TITLE = re.compile(r"\b(?:cloud|iaas|paas|infrastructure)\b", re.IGNORECASE)
 GROWTH = {"grow", "rise", "increase", "jump", "climb", "expand", "gain", "fall", "drop", "decline", "slip", "surge"}
 GROWTH |= {"soar", "up", "down", "growth", "boost", "slow", "accelerate", "shrink", "revenue", "sale", "stake"}
+GROWTH |= {"average"}  # "has averaged 30% over four quarters": a mean over several periods, not a period's share
 MOTION_VERBS = {"edge", "creep", "inch", "tick", "move", "go", "climb", "jump", "shoot", "bounce", "rise", "pick"}
 PLACE_NOUNS = {"place", "position", "spot"}
 COMPARE_PREPS = {"after", "behind", "than", "trailing"}
 COMPARE_VERBS = {"trail", "follow", "overtake", "chase", "challenge"}
 TIE_WORDS = {"level", "tied", "tie", "par", "joint", "equal"}
 HOLD_VERBS = {"hold", "take", "have", "capture", "command", "control", "claim", "account"}
-FORECAST = {"forecast", "predict", "project", "expect"}
+FORECAST = {"forecast", "predict", "project", "expect", "poise", "poised", "aim", "seek", "hope", "strive"}
+ANALYSTS = {"firm", "consultancy", "analyst", "analysts", "researcher", "researchers", "research"}
 FIRM_NOUNS = {"count", "figures", "data", "estimate", "estimates", "numbers", "tally", "research", "report", "ranking"}
 GLOBAL = re.compile(r"\b(?:worldwide|global|globally|world's|in the world|across the world)\b", re.IGNORECASE)
 DEMONYMS = {"chinese": "china", "american": "united-states", "indian": "india", "european": "europe"}
@@ -167,6 +169,8 @@ def _rank_of(token: Token, has_share: bool) -> int | None:
         noun = token.head if token.dep_ == "amod" else None
         return rank if noun is None or noun.lemma_.lower() in RANK_NOUNS and noun.tag_ != "NNS" else None
     if lower in RANKS:
+        if _first_to_act(token):
+            return None  # "the first of the big clouds to open a region there": an order in time, not a ranking
         if after is not None and after.lower_ in SUPERLATIVES:
             return None  # the superlative carries it
         if after is not None and after.lower_ in PLACE_NOUNS:
@@ -174,7 +178,8 @@ def _rank_of(token: Token, has_share: bool) -> int | None:
         if token.dep_ == "amod" and token.head.pos_ == "NOUN" or after is not None and after.pos_ == "NOUN":
             return None
         distant = any(c.lower_ in ("distant", "close", "clear", "solid") for c in token.children)
-        return RANKS[lower] if has_share or distant or token.head.lemma_.lower() in RANK_VERBS else None
+        verb = token.head.head if token.head.lower_ in ("overall", "globally", "worldwide") else token.head
+        return RANKS[lower] if has_share or distant or verb.lemma_.lower() in RANK_VERBS else None
     if token.text in ("No", "No.", "no.", "number") and after is not None and after.text == ".":
         after = doc[after.i + 1] if after.i + 1 < len(doc) else None
     if (
@@ -193,6 +198,33 @@ def _rank_of(token: Token, has_share: bool) -> int | None:
     if lower == "lead" and token.dep_ == "dobj" and token.head.lemma_.lower() in ("keep", "hold", "retain", "extend"):
         return 1  # "kept its lead"
     return None
+
+
+def _forecast(token: Token) -> bool:
+    """Whether the clause holding the token is forecast or hoped for ('is poised to become the leader')."""
+    while token.head.i != token.i and token.dep_ not in ("advcl", "relcl", "acl"):
+        token = token.head
+        if token.lemma_.lower() in FORECAST:
+            return True
+    return False
+
+
+def _compared_clause(token: Token) -> bool:
+    """'Just as in the US, AWS leads in Europe': a place in a clause of comparison is not the market ranked."""
+    return any(
+        a.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("as", "like") for c in a.children)
+        for a in token.ancestors
+    )
+
+
+def _first_to_act(token: Token) -> bool:
+    """'was the first (of the providers) to open …': an infinitive completes the ordinal or its phrase."""
+    phrase = [token, *(c for c in token.children if c.dep_ == "prep" for c in c.subtree)]
+    return any(
+        c.dep_ in ("acl", "relcl", "advcl", "xcomp") and c.tag_ == "VB" and any(a.lower_ == "to" for a in c.children)
+        for t in phrase
+        for c in t.children
+    )
 
 
 def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
@@ -255,7 +287,11 @@ def _market(ctx: Context, sent: Span, mentions: list[Mention]) -> Entity | str |
         token = phrase_head(sent.doc[m.end - 1])
         if _in_relative_clause(token) and not _share_in_same_clause(token):
             continue
+        if _forecast(token) or _compared_clause(token):
+            continue  # "… and is poised to lead in Vietnam": a market hoped for is not the one ranked
         head = token.head
+        if head.lower_ == "of" and head.head.lower_ in ("all", "most", "much"):
+            token, head = head.head, head.head.head  # "across all of Europe"
         nxt = sent.doc[m.end] if m.end < len(sent.doc) else token
         if nxt.text in ("-", "–") or nxt.lower_ in ("company", "firm", "giant", "group"):
             continue
@@ -457,6 +493,84 @@ def _firm_period(ctx: Context, firm: Entity) -> str:
     return ""
 
 
+@dataclass
+class Source:
+    """The research firm an article is reporting from, with the market and period it last gave for its figures."""
+
+    start: int  # first token of the sentence naming the firm
+    firm: Entity
+    market: Entity | str | None
+    period: str
+
+
+def _sources(ctx: Context) -> list[Source]:
+    """The article's research state after each sentence naming a firm ('Synergy's Q3 figures …', 'Synergy said')."""
+
+    def make(doc: Doc) -> list[Source]:
+        found: list[Source] = []
+        for sent in doc_sents(doc):
+            mentions = _mentions(ctx, sent)
+            firm = _firm(ctx, sent, mentions, named_before(ctx, sent))
+            if firm is None:
+                continue
+            market, period = _market(ctx, sent, mentions), _period(ctx, sent)
+            if found and found[-1].firm.id == firm.id:  # the same firm again: what it does not restate still holds
+                market, period = market or found[-1].market, period or found[-1].period
+            found.append(Source(sent.start, firm, market, period))
+        return found
+
+    return per_doc(ctx.sent.doc, "cvkg_share_sources", make)
+
+
+def _fits(source: Source, market: Entity | str) -> bool:
+    """Whether a firm's figures for `source.market` cover `market` (a world report covers its regions)."""
+    if source.market is None or source.market == "global":
+        return True
+    return not isinstance(market, str) and isinstance(source.market, Entity) and source.market.id == market.id
+
+
+def _other_source(sent: Span, mentions: list[Mention]) -> bool:
+    """'…, according to industry estimates': the sentence credits someone other than a research firm."""
+    firms = {i for m in mentions if m.entity.cls == "ResearchFirm" for i in range(m.start, m.end)}
+    for token in span_tokens(sent):
+        words = {t.lower_ for t in token.subtree}
+        if token.lower_ == "according" and not any(t.i in firms for t in token.subtree) and not words & ANALYSTS:
+            return True
+    return False
+
+
+def _research(ctx: Context, market: Entity | str, frame: Frame) -> Source | None:
+    """The firm whose figures the sentence goes on reporting: the article's current research state, if it fits.
+
+    With no firm named yet, a later sentence crediting a firm for the same organisation and market does.
+    """
+    if _other_source(ctx.sent, ctx.mentions):
+        return None
+    sources = _sources(ctx)
+    before = [s for s in sources if s.start < ctx.sent.start]
+    ours = {e.id for a in frame.anchors if a.cues and (e := _resolve(ctx, frame.anchors, a)) is not None}
+    if before:
+        source = before[-1]
+        if source.market in (None, market):
+            return source
+        # a region of a world report: only while the text goes on with the ranking the sentence before gave
+        # ('… is No. 3 worldwide. While it leads in China, …'); the period stays with the world figures
+        previous = sentences_before(ctx.sent, 1)
+        if not _fits(source, market) or not previous:
+            return None
+        frame = _frame(ctx, previous[0])
+        ranked = {e.id for a in frame.anchors if a.cues and (e := _resolve(ctx, frame.anchors, a)) is not None}
+        return replace(source, period="") if _stated(frame) and ours & ranked else None
+    for source in sources:
+        if isinstance(market, Entity) and isinstance(source.market, Entity) and source.market.id == market.id:
+            sent = ctx.sent.doc[source.start].sent
+            mentions = _mentions(ctx, sent)
+            later = {ctx.resolver.provider(m.entity).id for m in mentions if ctx.resolver.is_provider(m.entity)}
+            if ours and ours <= later:
+                return source
+    return None
+
+
 def antecedent_provider(ctx: Context) -> Entity | None:
     """What 'it' most likely names: the organisation named last before the sentence, when it runs a cloud."""
     orgs = [e for e in named_before(ctx, ctx.sent) if e.cls in ("Company", "CloudProvider")]
@@ -495,8 +609,8 @@ def extract(ctx: Context) -> list[Event]:
         return []
     if market is None:
         return []
-    if firm is None and any(kind == "share" for a in frame.anchors for kind, _, _ in a.cues):
-        firm = _only_firm(ctx)  # percentages come from somebody's figures; a bare 'largest' may be the writer's
+    if firm is None and (source := _research(ctx, market, frame)) is not None:
+        firm, period = source.firm, period or source.period
     if firm is not None and not period:
         period = _firm_period(ctx, firm)
     by_org: dict[str, tuple[Entity, list[tuple[str, object, Token]]]] = {}
@@ -508,7 +622,7 @@ def extract(ctx: Context) -> list[Event]:
     events = []
     for entity, cues in by_org.values():
         trigger = next((t for t in [cues[0][2], *cues[0][2].ancestors] if t.pos_ in ("VERB", "AUX")), cues[0][2])
-        if assertion(ctx, trigger) != "" or any(a.lemma_.lower() in FORECAST for a in trigger.ancestors):
+        if assertion(ctx, trigger) != "" or _forecast(trigger):
             continue
         shares = [value for kind, value, _ in cues if kind == "share"]
         ranks = [value for kind, value, _ in cues if kind == "rank"]
