@@ -37,7 +37,7 @@ SUPERLATIVES = {"largest", "biggest", "leading", "dominant"}
 RANK_NOUNS = {"provider", "player", "vendor", "platform", "supplier", "operator", "cloud", "company", "host"}
 RANK_NOUNS |= {"slice", "chunk", "portion"}  # "took the biggest slice"
 RANK_VERBS = {"rank", "come", "place", "finish", "put", "stand", "be", "remain", "have", "sit", "leave", "slip", "rise"}
-LEAD_OBJECTS = {"market", "segment", "field", "industry", "pack", "ranking", "rankings", "table", "league"}
+LEAD_OBJECTS = {"market", "segment", "field", "industry", "pack", "ranking", "rankings", "table", "league", "way"}
 CLOUD_WORDS = {"cloud", "clouds", "iaas", "paas", "infrastructure", "hosting", "computing"}
 CLOUD_TITLE = re.compile(r"\b(?:cloud|iaas|paas|infrastructure)\b", re.IGNORECASE)
 GROWTH = {"grow", "rise", "increase", "jump", "climb", "expand", "gain", "fall", "drop", "decline", "slip", "surge"}
@@ -258,7 +258,7 @@ def _held(token: Token) -> bool:
 
 def _share_context(sent: Span) -> bool:
     for token in span_tokens(sent):
-        if token.lower_ == "share" and (
+        if token.lower_ in ("share", "marketshare") and (
             any(c.dep_ in ("poss", "prep") or c.lemma_ == "market" for c in token.children)
             or any(t.lower_ in ("%", "cent", "percent") for t in sent.doc[max(token.i - 3, 0) : token.i])
         ):
@@ -297,6 +297,9 @@ def _market(ctx: Context, sent: Span, mentions: list[Mention]) -> Entity | str |
             continue
         if token.dep_ == "poss" or token.dep_ == "pobj" and head.lower_ in ("in", "across") or head.lemma_ == "market":
             return m.entity
+        published = head.head.lemma_.lower() in ("release", "publish", "issue")
+        if token.dep_ == "pobj" and head.lower_ == "for" and (head.head.lower_ in FIRM_NOUNS | {"market"} or published):
+            return m.entity  # "Canalys's spending numbers for Brazil"
     for token in span_tokens(sent):
         entity_id = DEMONYMS.get(token.lower_)
         if entity_id and token.head.lemma_ == "market" and entity_id in ctx.resolver.gazetteer:
@@ -357,7 +360,7 @@ def _assign(sent: Span, anchors: list[Anchor], *, continuing: bool = False) -> N
         for anchor, root in zip(anchors, roots, strict=True):
             if root.dep_ == "appos" and root.head == noun or noun.dep_ == "appos" and noun.head == root:
                 return anchor
-        before = [a for a in describing if a.start <= i]
+        before = [a for a in describing if a.start <= i and not _enclosed_apart(tokens[a.end - 1], token)]
         return before[-1] if before else (anchors[0] if anchors else None)
 
     owners = {i: owner(i) for i in range(sent.start, sent.end)}  # where each token stands does not change below
@@ -366,6 +369,7 @@ def _assign(sent: Span, anchors: list[Anchor], *, continuing: bool = False) -> N
             continue
         if i in shares:
             anchor.cues.append(("share", shares[i], tokens[i]))
+    _respectively(sent, anchors, shares)
     for i, anchor in owners.items():
         if anchor is None:
             continue
@@ -373,6 +377,7 @@ def _assign(sent: Span, anchors: list[Anchor], *, continuing: bool = False) -> N
         rank = _rank_of(tokens[i], has_share)
         if rank is not None:
             anchor.cues.append(("rank", rank, tokens[i]))
+    _followed_list(anchors, roots)
     ranked = any(kind == "rank" for a in anchors for kind, _, _ in a.cues)
     for anchor in anchors:
         if not share_context and not any(kind == "rank" for kind, _, _ in anchor.cues):
@@ -382,6 +387,60 @@ def _assign(sent: Span, anchors: list[Anchor], *, continuing: bool = False) -> N
         between = sent.doc[anchor.end : following.start]
         if not anchor.cues and any(t.lower_ in TIE_WORDS for t in between):
             anchor.cues.extend(c for c in following.cues if c[0] == "rank")
+
+
+def _enclosed_apart(root: Token, token: Token) -> bool:
+    """'Alibaba, which like Amazon runs a shop, leads with 45%': a name inside a relative clause the cue is not in."""
+    clause = next((a for a in root.ancestors if a.dep_ == "relcl"), None)
+    return clause is not None and token not in clause.subtree
+
+
+def _respectively(sent: Span, anchors: list[Anchor], shares: dict[int, tuple[Decimal, str]]) -> None:
+    """'A, B and C held 33%, 20% and 10%, respectively': the n-th share goes to the n-th organisation named."""
+    if "respectively" not in span_lowers(sent) or len(shares) < 2:
+        return
+    first = min(shares)
+    named = [a for a in anchors if a.entity is not None and not a.reference and a.end <= first]
+    if len({a.entity.id for a in named if a.entity is not None}) != len(named) or len(named) != len(shares):
+        return
+    tokens = doc_tokens(sent.doc)
+    for anchor in anchors:
+        anchor.cues = [c for c in anchor.cues if c[0] != "share"]
+    for anchor, i in zip(named, sorted(shares), strict=True):
+        anchor.cues.append(("share", shares[i], tokens[i]))
+
+
+def _follow_head(root: Token) -> Token | None:
+    """The 'followed' of '…, followed by X, Y and Z' when the name is one of its list."""
+    token = root
+    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
+        token = token.head
+    by = token.head if token.dep_ == "pobj" else None
+    if by is None or by.lower_ != "by" or by.head.lemma_.lower() != "follow":
+        return None
+    return by.head
+
+
+def _followed_list(anchors: list[Anchor], roots: list[Token]) -> None:
+    """'X is No. 1, followed by Y and Z': the names of the ordered list take the next ranks, in order."""
+    lists: dict[int, list[Anchor]] = {}
+    for anchor, root in zip(anchors, roots, strict=True):
+        if (follow := _follow_head(phrase_head(root))) is not None and not anchor.reference:
+            lists.setdefault(follow.i, []).append(anchor)
+    doc = roots[0].doc if roots else None
+    for follow, members in lists.items():  # '…, followed by Y with 12% and Z with 5%': the parse may drop Z
+        for anchor in anchors:
+            between = doc[follow + 1 : anchor.start] if doc is not None else []
+            if anchor.start > follow and anchor not in members and not anchor.reference:
+                if anchor.entity is not None and not any(t.pos_ in ("VERB", "AUX") for t in between):
+                    members.append(anchor)
+    for follow, members in lists.items():
+        leaders = [a for a in anchors if a.end <= follow and a not in members]
+        ranks = [v for a in leaders[-1:] for kind, v, _ in a.cues if kind == "rank"]
+        if not ranks or any(kind == "rank" for a in members for kind, _, _ in a.cues):
+            continue
+        for n, anchor in enumerate(sorted(members, key=lambda a: a.start), start=1):
+            anchor.cues.append(("rank", int(ranks[0]) + n, roots[0].doc[follow]))  # type: ignore[call-overload]
 
 
 def _describes_another(root: Token) -> bool:
@@ -438,7 +497,7 @@ def _inherit(ctx: Context) -> tuple[Entity | str | None, Entity | None, str]:
     for _ in range(4):
         for k in range(index - 1, max(index - 7, -1), -1):
             frame = _frame(ctx, sents[k])
-            if _stated(frame, table=True):
+            if _stated(frame, table=True) and any(_names_org(ctx, sents[k], a) for a in frame.anchors if a.cues):
                 break
         else:
             break
@@ -448,6 +507,17 @@ def _inherit(ctx: Context) -> tuple[Entity | str | None, Entity | None, str]:
         # 'ahead of AWS' with no market named: the world market, unless an earlier sentence names one
         compared = compared or frame.compared and frame.cloudy
     return ("global", firm, period) if compared else (None, None, "")
+
+
+def _names_org(ctx: Context, sent: Span, anchor: Anchor) -> bool:
+    """Whether an anchor stands for an organisation: a name, or a pronoun no place subject before it could mean."""
+    if anchor.entity is not None:
+        return True
+    tokens = doc_tokens(sent.doc)
+    return not any(
+        m.entity.cls == "Place" and m.end <= anchor.start and tokens[m.end - 1].dep_ in ("nsubj", "nsubjpass")
+        for m in _mentions(ctx, sent)
+    )
 
 
 def _resolve(ctx: Context, anchors: list[Anchor], anchor: Anchor) -> Entity | None:
@@ -602,6 +672,11 @@ def extract(ctx: Context) -> list[Event]:
         inherited = _inherit(ctx)
         if inherited[0] is None and frame.compared and frame.cloudy:
             inherited = ("global", None, "")
+        if inherited[0] is None and frame.cloudy:
+            # the market of the research the article reports ('Canalys's numbers for China … Tencent is second')
+            sources = [s for s in _sources(ctx) if s.start < ctx.sent.start and s.market is not None]
+            if sources and not _other_source(ctx.sent, ctx.mentions):
+                inherited = (sources[-1].market, None, "")
         if inherited[0] is None and frame.cloudy and any(k == "share" for a in frame.anchors for k, _, _ in a.cues):
             inherited = (_context_market(ctx), None, "")  # "45% of the market": the one just described
         market, firm, period = inherited[0], firm or inherited[1], period or inherited[2]

@@ -48,7 +48,10 @@ def test_a_firm_quoted_about_another_region_does_not_credit_a_world_share(nlp):
 
 
 def test_an_unattributed_lead_takes_the_firm_a_later_sentence_credits(nlp):
-    text = "Oracle became the largest cloud provider in Kenya last year. IDC says Oracle is the largest cloud provider in Kenya."
+    text = (
+        "Oracle became the largest cloud provider in Kenya last year. "
+        "IDC says Oracle is the largest cloud provider in Kenya."
+    )
     found = _shares(nlp, text)
     assert found and all(f.get("accordingTo") == "IDC" for f in found)
 
@@ -91,3 +94,48 @@ def test_ranked_fourth_overall_takes_the_market_of_the_ranking_before(nlp):
 def test_share_value_is_a_fraction(nlp):
     (event,) = _events(nlp, "Oracle holds 9% of the global cloud market, IDC said.", "MarketShare")
     assert event.roles["share"] == (Decimal("0.09"),)
+
+
+def test_followed_by_list_takes_the_next_ranks_in_order(nlp):
+    text = (
+        "IDC ranks Oracle in the No. 1 position in the Japanese cloud market in 2023, "
+        "followed by Microsoft, Google and IBM."
+    )
+    found = {f["organization"]: f for f in _shares(nlp, text)}
+    assert {o: f["rank"] for o, f in found.items()} == {
+        "Oracle Cloud": "1",
+        "Microsoft Azure": "2",
+        "Google Cloud": "3",
+        "IBM Cloud": "4",
+    }
+    assert all(f["market"] == "Japan" and f["accordingTo"] == "IDC" for f in found.values())
+
+
+def test_followed_by_names_with_shares_keep_their_shares(nlp):
+    text = (
+        "Canalys figures for the first quarter put Microsoft first with 30% of worldwide cloud infrastructure "
+        "services, followed by Oracle with 12% and IBM with 5%."
+    )
+    found = {f["organization"]: (f["rank"], f["share"]) for f in _shares(nlp, text)}
+    assert found == {"Microsoft Azure": ("1", "0.3"), "Oracle Cloud": ("2", "0.12"), "IBM Cloud": ("3", "0.05")}
+
+
+def test_respectively_pairs_names_and_shares_in_order(nlp):
+    text = "Oracle, IBM and Google held 12%, 8% and 5% of the Japanese cloud market, respectively, according to IDC."
+    found = {f["organization"]: f["share"] for f in _shares(nlp, text)}
+    assert found == {"Oracle Cloud": "0.12", "IBM Cloud": "0.08", "Google Cloud": "0.05"}
+
+
+def test_the_market_of_the_research_carries_to_a_ranking_that_names_none(nlp):
+    text = (
+        "Canalys published its cloud spending figures for Brazil on Tuesday. "
+        "Oracle, which like IBM sells databases, leads the way with 30% of the market. "
+        "Google is second with 20%, followed by IBM with 9%."
+    )
+    found = {f["organization"]: f for f in _shares(nlp, text)}
+    assert {o: (f["market"], f["rank"], f["share"]) for o, f in found.items()} == {
+        "Oracle Cloud": ("Brazil", "1", "0.3"),
+        "Google Cloud": ("Brazil", "2", "0.2"),
+        "IBM Cloud": ("Brazil", "3", "0.09"),
+    }
+    assert all(f["accordingTo"] == "Canalys" for f in found.values())
