@@ -258,7 +258,7 @@ def _held(token: Token) -> bool:
 
 def _share_context(sent: Span) -> bool:
     for token in span_tokens(sent):
-        if token.lower_ in ("share", "marketshare") and (
+        if (token.lower_ in ("share", "marketshare") or token.lower_ == "shares" and token.pos_ == "NOUN") and (
             any(c.dep_ in ("poss", "prep") or c.lemma_ == "market" for c in token.children)
             or any(t.lower_ in ("%", "cent", "percent") for t in sent.doc[max(token.i - 3, 0) : token.i])
         ):

@@ -139,3 +139,20 @@ def test_the_market_of_the_research_carries_to_a_ranking_that_names_none(nlp):
         "IBM Cloud": ("Brazil", "3", "0.09"),
     }
     assert all(f["accordingTo"] == "Canalys" for f in found.values())
+
+
+def test_a_bare_quarter_label_resolves_to_the_latest_such_quarter():
+    from pipelines.periods import find_periods
+
+    assert [f.value for f in find_periods("Q2 spending on cloud services rose", "2024-05-10")] == ["2023-Q2"]
+    assert [f.value for f in find_periods("in Q2 2022", "2024-05-10")] == ["2022-Q2"]
+    assert [f.value for f in find_periods("Q4 FY24", "2024-05-10")] == ["FY2024-Q4"]
+
+
+def test_plural_market_shares_of_the_lead_period(nlp):
+    text = (
+        "A new IDC report shows Q1 cloud spending in Japan reached $3 billion. "
+        "Oracle and IBM kept market shares of 14% and 9%, respectively."
+    )
+    found = {f["organization"]: (f["share"], f["market"], f.get("period")) for f in _shares(nlp, text)}
+    assert found == {"Oracle Cloud": ("0.14", "Japan", "2024-Q1"), "IBM Cloud": ("0.09", "Japan", "2024-Q1")}
