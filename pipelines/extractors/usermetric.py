@@ -183,6 +183,75 @@ def _usage(ctx: Context) -> list[Event]:
     return events
 
 
+USE_NOUNS = NOUNS | {"students", "enterprises", "businesses", "teachers", "schools"}
+_USED_BY = re.compile(
+    rf"(?<![$€£¥\w.,])\b{_NUM}\s+(?:[a-z]+\s+){{0,2}}?(?P<noun>{'|'.join(USE_NOUNS)})\b", re.IGNORECASE
+)
+_OBJECT_END = {",", ".", ";", "and", "for", "to", "in", "every", "each", "a", "per"}
+
+
+def _use_after(ctx: Context, noun: Token) -> Token | None:
+    """'200 million workers (from 10,000 firms) use X': the 'use' the counted noun is the user in, if any."""
+    for token in ctx.sent.doc[noun.i + 1 : min(noun.i + 8, ctx.sent.end)]:
+        if token.lemma_.lower() == "use" and token.pos_ == "VERB":
+            return token
+        if token.pos_ in ("VERB", "AUX") or token.is_punct or token.tag_ in ("WDT", "WP"):
+            return None  # "1,700 customers, 350 of which used X": the use is another count's
+    return None
+
+
+def _used(ctx: Context, use: Token, earlier: list[Entity]) -> Entity | None:
+    """What is used: the last name of the object phrase ('… use Acme-backed chat app Talko'), or the app named."""
+    phrase = []
+    for token in ctx.sent.doc[use.i + 1 : ctx.sent.end]:
+        if token.lower_ in _OBJECT_END or token.is_punct and token.text != "-":
+            break
+        phrase.append(token)
+    if not phrase:
+        return None
+    head = phrase[-1]  # the phrase's last word names what is used; a name before it only modifies it
+    mention = ctx.mention_of(head)
+    if mention is not None:
+        return mention.entity if mention.entity.cls in SUBJECT_CLASSES else None
+    if head.lower_ in REFERENCES and head.pos_ in ("NOUN", "PRON"):
+        named = ctx.mention_of(phrase[-2]) if len(phrase) > 1 else None
+        if named is not None and named.entity.cls in SUBJECT_CLASSES:
+            return named.entity  # "use the Talko app"
+        # "… use Talko, and 5 million students use the app": what the sentence said was used before
+        return earlier[-1] if earlier else None
+    return None
+
+
+def _users_of(ctx: Context) -> tuple[list[Event], set[int]]:
+    """'N workers use the Talko app': the count of a product's users of that kind, and the nouns read so."""
+    events, nouns = [], set()
+    found: list[Entity] = []
+    for match in _USED_BY.finditer(span_text(ctx.sent)):
+        noun = _token_at(ctx, match.start("noun"))
+        use = _use_after(ctx, noun)
+        if use is None:
+            continue
+        nouns.add(noun.i)
+        quantity = _quantity(match)
+        subject = _used(ctx, use, found)
+        if subject is not None:
+            found.append(subject)
+        if quantity is None or subject is None or assertion(ctx, use) != "":
+            continue
+        metric = match.group("noun").lower()
+        roles = {"subject": (_full_name(ctx, subject),), "metric": (metric,), "quantity": (quantity,)}
+        events.append(
+            Event(
+                type="UserMetric",
+                roles=roles,  # type: ignore[arg-type]
+                evidence=ctx.text,
+                confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=False),
+                reported_by=ctx.reported_by(),
+            )
+        )
+    return events, nouns
+
+
 def _full_name(ctx: Context, entity: Entity) -> Entity:
     """'Microsoft said its Teams app…': an unknown product name completed by its maker's ('Microsoft Teams')."""
     if entity.id in ctx.resolver.gazetteer:
@@ -198,7 +267,7 @@ def _full_name(ctx: Context, entity: Entity) -> Entity:
 def extract(ctx: Context) -> list[Event]:
     """User, customer and staff counts stated in the sentence."""
     text = span_text(ctx.sent)
-    events = []
+    events, used = _users_of(ctx)
     for pattern in (_NUMBER_FIRST, _METRIC_FIRST):
         for match in pattern.finditer(text):
             extra = (match.group("extra") or "").lower()
@@ -206,6 +275,8 @@ def extract(ctx: Context) -> list[Event]:
                 continue
             quantity = _quantity(match)
             noun = _token_at(ctx, match.start("noun"))
+            if noun.i in used:
+                continue  # "N workers use X": read by _users_of
             if quantity is None or any(a.lemma_.lower() in CHANGE_VERBS for a in list(noun.ancestors)[:3]):
                 continue
             if assertion(ctx, noun) != "":

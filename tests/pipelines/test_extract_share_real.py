@@ -156,3 +156,29 @@ def test_plural_market_shares_of_the_lead_period(nlp):
     )
     found = {f["organization"]: (f["share"], f["market"], f.get("period")) for f in _shares(nlp, text)}
     assert found == {"Oracle Cloud": ("0.14", "Japan", "2024-Q1"), "IBM Cloud": ("0.09", "Japan", "2024-Q1")}
+
+
+def _metrics(nlp, text: str) -> dict[tuple[str, str], str]:
+    return {
+        (_label(e.roles["subject"][0]), e.roles["metric"][0]): str(e.roles["quantity"][0])
+        for e in _events(nlp, text, "UserMetric")
+    }
+
+
+def test_a_count_of_people_using_a_product_is_the_products_metric(nlp):
+    text = "Microsoft said 30 million workers use Teams, and 5 million students use the app for lessons."
+    assert _metrics(nlp, text) == {
+        ("Microsoft Teams", "workers"): "30000000",
+        ("Microsoft Teams", "students"): "5000000",
+    }
+
+
+def test_an_unknown_product_used_is_no_metric_of_the_name_modifying_it(nlp):
+    text = "About 40 million workers use the Oracle-backed messaging platform Chatterbox."
+    assert ("Oracle Cloud", "workers") not in _metrics(nlp, text)
+    assert all(subject in ("Chatterbox",) for subject, _ in _metrics(nlp, text))
+
+
+def test_a_use_in_a_relative_clause_belongs_to_another_count(nlp):
+    text = "Looker had more than 1,700 customers, about 350 of which also used Google Cloud."
+    assert ("Google Cloud", "customers") not in _metrics(nlp, text)
