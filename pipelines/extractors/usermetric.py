@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
 from pipelines.entities import to_entity
-from pipelines.extractors.common import Context, assertion, confidence, span_text, span_tokens
+from pipelines.extractors.common import (
+    Context,
+    assertion,
+    confidence,
+    doc_ents,
+    doc_tokens,
+    per_doc,
+    span_text,
+    span_tokens,
+)
 from pipelines.extractors.share import named_before
 from pipelines.normalize import NUMBER_WORDS, SCALES, plain_decimal
 
@@ -73,6 +82,32 @@ def _entity_in(ctx: Context, tokens: list[Token]) -> Entity | None:
     return None
 
 
+_NOT_NAMES = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"}
+
+
+def _last_actor(ctx: Context) -> Entity | None:
+    """What a pronoun most likely names: the last organisation or product named before the sentence, skipping
+    names that only modify a noun ('a Facebook game'); "Alibaba's cloud business" names the cloud unit."""
+    tokens = doc_tokens(ctx.sent.doc)
+    spans = per_doc(
+        ctx.sent.doc,
+        "cvkg_usermetric_named",
+        lambda d: [(s.start, s.end, ctx.resolver.resolve(s)) for s in doc_ents(d) if s.label_ not in _NOT_NAMES],
+    )
+    for start, end, entity in reversed(spans):
+        root = tokens[end - 1]
+        if start >= ctx.sent.start or root.dep_ == "compound":
+            continue
+        if entity is None or entity.cls not in SUBJECT_CLASSES:
+            if root.dep_ in ("nsubj", "nsubjpass"):
+                return None  # "When Zapster launched, it grew": the pronoun names what cvkg does not know
+            continue
+        if root.dep_ == "poss" and root.head.lemma_.lower() in UNIT_NOUNS and ctx.resolver.is_provider(entity):
+            return ctx.resolver.provider(entity)
+        return entity
+    return None
+
+
 def _antecedent(ctx: Context, noun: str) -> Entity | None:
     """'The business counts 2m customers': the organisation or product named last before the sentence."""
     named = [e for e in named_before(ctx, ctx.sent) if e.cls in SUBJECT_CLASSES]
@@ -80,8 +115,10 @@ def _antecedent(ctx: Context, noun: str) -> Entity | None:
         return None
     if noun in UNIT_NOUNS:
         return ctx.resolver.provider(named[-1])
-    # a pronoun stands for the last name; 'the service', 'the company' for the one the article is about
-    return named[-1] if noun in PRONOUNS else _topic(ctx)
+    if noun in PRONOUNS:
+        return _last_actor(ctx)
+    # 'the service' for the one the article is about; 'the company' for the organisation it is about
+    return _topic(ctx, organisations=noun in ("company", "firm", "group"))
 
 
 def _reference(tokens: list[Token]) -> str:
@@ -116,9 +153,10 @@ def _subject(ctx: Context, noun: Token) -> Entity | None:
     return _topic(ctx) if bare else None
 
 
-def _topic(ctx: Context) -> Entity | None:
+def _topic(ctx: Context, *, organisations: bool = False) -> Entity | None:
     """'Monthly active users reached 265 million': the organisation or product the article names most."""
-    named = [e for e in named_before(ctx, ctx.sent) if e.cls in SUBJECT_CLASSES]
+    classes = SUBJECT_CLASSES - {"Product"} if organisations else SUBJECT_CLASSES
+    named = [e for e in named_before(ctx, ctx.sent) if e.cls in classes]
     counts = Counter(e.id for e in named)
     return max(reversed(named), key=lambda e: counts[e.id], default=None)
 

@@ -182,3 +182,16 @@ def test_an_unknown_product_used_is_no_metric_of_the_name_modifying_it(nlp):
 def test_a_use_in_a_relative_clause_belongs_to_another_count(nlp):
     text = "Looker had more than 1,700 customers, about 350 of which also used Google Cloud."
     assert ("Google Cloud", "customers") not in _metrics(nlp, text)
+
+
+def test_it_after_a_units_owner_names_the_cloud_unit(nlp):
+    text = (
+        "Oracle's young cloud business has grown fast for three years. "
+        "In the quarter, it reported having 52,000 paying customers."
+    )
+    assert _metrics(nlp, text) == {("Oracle Cloud", "paying customers"): "52000"}
+
+
+def test_it_skips_a_name_that_only_modifies_a_noun(nlp):
+    text = "Slack began as an Oracle project in 2013. Within a year, it had 500,000 users."
+    assert _metrics(nlp, text) == {("Slack", "users"): "500000"}
