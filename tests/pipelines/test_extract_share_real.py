@@ -195,3 +195,8 @@ def test_it_after_a_units_owner_names_the_cloud_unit(nlp):
 def test_it_skips_a_name_that_only_modifies_a_noun(nlp):
     text = "Slack began as an Oracle project in 2013. Within a year, it had 500,000 users."
     assert _metrics(nlp, text) == {("Slack", "users"): "500000"}
+
+
+def test_a_rank_written_no_n_does_not_end_the_sentence(nlp):
+    doc = nlp("Oracle was again the No. 4 IaaS public cloud provider worldwide with 3.1% market share in 2023.")
+    assert len(list(doc.sents)) == 1
