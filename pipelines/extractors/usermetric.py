@@ -33,6 +33,7 @@ MODIFIERS = {"monthly", "daily", "weekly", "active", "registered", "paying", "pa
 CHANGES = {"new", "more", "additional", "fewer", "other", "former", "potential", "affected"}
 CHANGE_VERBS = {"add", "gain", "lose", "cut", "lay", "hire", "fire", "shed", "sign", "attract", "win", "target"}
 LEVEL_VERBS = r"reached|totall?ed|topped|passed|exceeded|surpassed|hit|stood\s+at|numbered|(?:rose|grew|climbed)\s+to"
+RETRACTIONS = {"correct", "retract", "withdraw"}
 UNIT_NOUNS = {"business", "unit", "division", "arm"}
 PRONOUNS = {"it", "its", "they", "their", "them"}
 REFERENCES = UNIT_NOUNS | PRONOUNS | {"company", "firm", "service", "app", "platform", "group"}
@@ -305,6 +306,8 @@ def _full_name(ctx: Context, entity: Entity) -> Entity:
 def extract(ctx: Context) -> list[Event]:
     """User, customer and staff counts stated in the sentence."""
     text = span_text(ctx.sent)
+    if any(t.lemma_.lower() in RETRACTIONS and t.pos_ == "VERB" for t in span_tokens(ctx.sent)):
+        return []  # "X, which had claimed 300 million daily users, corrected the figure": no standing count
     events, used = _users_of(ctx)
     for pattern in (_NUMBER_FIRST, _METRIC_FIRST):
         for match in pattern.finditer(text):

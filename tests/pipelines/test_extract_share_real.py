@@ -200,3 +200,8 @@ def test_it_skips_a_name_that_only_modifies_a_noun(nlp):
 def test_a_rank_written_no_n_does_not_end_the_sentence(nlp):
     doc = nlp("Oracle was again the No. 4 IaaS public cloud provider worldwide with 3.1% market share in 2023.")
     assert len(list(doc.sents)) == 1
+
+
+def test_a_corrected_claim_is_no_user_count(nlp):
+    text = "Slack, which had said it had 40 million daily users, later corrected the figure to weekly visitors."
+    assert _metrics(nlp, text) == {}
