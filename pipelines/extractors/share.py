@@ -68,6 +68,15 @@ SEGMENT_NAMES = {"iaas": "infrastructure as a service"}
 _QUAL = re.compile("|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)), re.IGNORECASE)
 
 
+FRACTIONS = {"third": Decimal("0.333"), "thirds": Decimal("0.333"), "quarter": Decimal("0.25"), "half": Decimal("0.5")}
+_FRACTION_OF_MARKET = re.compile(
+    r"\b(?:(?P<q>about|around|roughly|nearly|almost|more than|over)\s+)?"
+    r"(?P<f>(?:one|a)[\s-]third|(?:one|a)[\s-]quarter|half|two[\s-]thirds)\s+of\s+"
+    r"(?:the\s+|its\s+|their\s+|\w+'s\s+)?(?:[\w-]+\s+){0,3}?market\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class Anchor:
     """A place in the sentence where an organisation is named (or referred to)."""
@@ -144,6 +153,9 @@ def _anchors(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[En
             entity = ctx.resolver.provider(_known(ctx, entity_id))
             anchors.append(Anchor(token.i, token.i + len(descriptor.split()) + 1, entity))
     for token in span_tokens(sent):
+        of = token.head
+        if token.lower_ == "it" and of.lower_ == "of" and of.head.lower_ in ("%", "cent", "percent", *FRACTIONS):
+            continue  # "took 77% of it": the market, not an organisation
         if token.lower_ in ("it", "its") and not any(a.start <= token.i < a.end for a in anchors):
             anchors.append(Anchor(token.i, token.i + 1, None))
     return sorted(anchors, key=lambda a: a.start)
@@ -171,6 +183,8 @@ def _rank_of(token: Token, has_share: bool) -> int | None:
     if lower in RANKS:
         if _first_to_act(token):
             return None  # "the first of the big clouds to open a region there": an order in time, not a ranking
+        if re.search(r"\b(?:one|a|two)\s*-?\s*$", doc[max(token.i - 2, 0) : token.i].text.lower()):
+            return None  # "one-third of the market": a fraction
         if after is not None and after.lower_ in SUPERLATIVES:
             return None  # the superlative carries it
         if after is not None and after.lower_ in PLACE_NOUNS:
@@ -241,7 +255,8 @@ def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
         ancestors = [token, *list(token.ancestors)[:4]]
         level = token.head.lower_ == "to" and token.dep_ == "pobj"  # "edged up to 22%": the level reached
         growth = any(a.lemma_.lower() in GROWTH for a in ancestors) and not level
-        if growth or "year on year" in tail or "from a year" in tail:
+        named = re.match(r"\S*\s*(?:%|per\s?cent)?\s*(?:market\s*)?share\b", tail)  # "and 38.9% market share"
+        if (growth and not named) or "year on year" in tail or "from a year" in tail:
             continue
         qualifier = QUALIFIERS.get(qual.group().lower(), "") if qual else ""
         start = next((t for t in span_tokens(sent) if t.idx >= sent.start_char + f.start), token)
@@ -249,6 +264,13 @@ def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
         if qual and start.lower_ == "up" and before.lemma_.lower() in MOTION_VERBS:
             qualifier = ""  # "edged up to 22%": the verb's particle, not "up to"
         found.append((token.i, Decimal(str(f.value)), qualifier))
+    for match in _FRACTION_OF_MARKET.finditer(span_text(sent)):  # "about one-third of the global market"
+        token = next((t for t in span_tokens(sent) if t.idx >= sent.start_char + match.start("f")), sent[-1])
+        if any(i == token.i for i, _, _ in found) or any(a.lemma_.lower() in GROWTH for a in token.ancestors):
+            continue
+        words = re.sub(r"[\s-]+", " ", match.group("f").lower())
+        qualifier = QUALIFIERS.get((match.group("q") or "").lower(), "")
+        found.append((token.i, FRACTIONS[words.split()[-1]] * (2 if words.startswith("two") else 1), qualifier))
     return found
 
 
@@ -264,7 +286,7 @@ def _share_context(sent: Span) -> bool:
         ):
             return True
         of = token.head
-        if token.lemma_ == "market" and of.lower_ == "of" and of.head.lower_ in ("%", "cent", "percent"):
+        if token.lemma_ == "market" and of.lower_ == "of" and of.head.lower_ in ("%", "cent", "percent", *FRACTIONS):
             return True
     return False
 
@@ -467,7 +489,7 @@ def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
 
 def _cued(sent: Span) -> bool:
     """Whether the sentence has a percentage or a rank word at all (most sentences have neither)."""
-    if find_percentages(span_text(sent)):
+    if find_percentages(span_text(sent)) or _FRACTION_OF_MARKET.search(span_text(sent)):
         return True
     return any(
         _rank_of(token, has_share) is not None

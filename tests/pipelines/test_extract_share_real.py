@@ -205,3 +205,24 @@ def test_a_rank_written_no_n_does_not_end_the_sentence(nlp):
 def test_a_corrected_claim_is_no_user_count(nlp):
     text = "Slack, which had said it had 40 million daily users, later corrected the figure to weekly visitors."
     assert _metrics(nlp, text) == {}
+
+
+def test_a_share_written_as_a_fraction_of_the_market(nlp):
+    text = "Oracle still trails Amazon, which accounts for about one-third of the global cloud market."
+    (found,) = _shares(nlp, text)
+    assert (found["organization"], found["share"], found["market"]) == ("Amazon Web Services", "0.333", "global")
+    assert "rank" not in found  # 'one-third' is no ordinal
+
+
+def test_a_percentage_named_market_share_after_a_revenue_figure(nlp):
+    text = "Oracle kept its lead in the worldwide IaaS market with revenue of $5.1 billion and 41.2% market share."
+    (found,) = _shares(nlp, text)
+    assert (found["share"], found["rank"]) == ("0.412", "1")
+
+
+def test_a_percentage_of_it_is_of_the_market_not_of_a_company(nlp):
+    text = (
+        "Oracle moves into third in Japan. "
+        "The Japanese cloud market grew 20% in 2023, and the five largest providers took 70% of it."
+    )
+    assert all(f.get("share") != "0.7" for f in _shares(nlp, text))
