@@ -48,7 +48,7 @@ PLACE_NOUNS = {"place", "position", "spot"}
 COMPARE_PREPS = {"after", "behind", "than", "trailing"}
 COMPARE_VERBS = {"trail", "follow", "overtake", "chase", "challenge"}
 TIE_WORDS = {"level", "tied", "tie", "par", "joint", "equal"}
-HOLD_VERBS = {"hold", "take", "have", "capture", "command", "control", "claim", "account"}
+HOLD_VERBS = {"hold", "take", "have", "capture", "command", "control", "claim", "account", "occupy"}
 FORECAST = {"forecast", "predict", "project", "expect", "poise", "poised", "aim", "seek", "hope", "strive"}
 ANALYSTS = {"firm", "consultancy", "analyst", "analysts", "researcher", "researchers", "research"}
 FIRM_NOUNS = {"count", "figures", "data", "estimate", "estimates", "numbers", "tally", "research", "report", "ranking"}
@@ -158,6 +158,9 @@ def _anchors(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[En
             continue  # "took 77% of it": the market, not an organisation
         if token.lower_ in ("it", "its") and not any(a.start <= token.i < a.end for a in anchors):
             anchors.append(Anchor(token.i, token.i + 1, None))
+        elif token.lower_ == "company" and token.dep_ == "nsubj" and token.i > 0 and token.nbor(-1).lower_ == "the":
+            if not any(a.start <= token.i < a.end for a in anchors):  # "the company held 40%": as 'it'
+                anchors.append(Anchor(token.i - 1, token.i + 1, None))
     return sorted(anchors, key=lambda a: a.start)
 
 

@@ -226,3 +226,13 @@ def test_a_percentage_of_it_is_of_the_market_not_of_a_company(nlp):
         "The Japanese cloud market grew 20% in 2023, and the five largest providers took 70% of it."
     )
     assert all(f.get("share") != "0.7" for f in _shares(nlp, text))
+
+
+def test_the_company_holding_a_share_is_the_provider_named_before(nlp):
+    text = (
+        "Oracle opened two regions in Japan this spring. "
+        "According to IDC, the company occupied more than 12 percent of Japan's public cloud market last year."
+    )
+    (found,) = _shares(nlp, text)
+    assert (found["organization"], found["share"], found["market"]) == ("Oracle Cloud", "0.12", "Japan")
+    assert (found["accordingTo"], found["period"]) == ("IDC", "2023")
