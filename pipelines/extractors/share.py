@@ -473,10 +473,36 @@ def _describes_another(root: Token) -> bool:
     return root.dep_ == "poss" and root.head.dep_ == "appos"
 
 
+def _precise(ctx: Context, entity: Entity) -> bool:
+    """Whether another sentence gives the organisation's share as a percentage ('nearly half' rounds it)."""
+    for sent in doc_sents(ctx.sent.doc):
+        if sent.start == ctx.sent.start or not find_percentages(span_text(sent)):
+            continue
+        frame = _frame(ctx, sent)
+        for anchor in frame.anchors:
+            if anchor.entity is not None and anchor.entity.id == entity.id:
+                if any(kind == "share" and t.lower_ not in FRACTIONS for kind, _, t in anchor.cues):
+                    return True
+    return False
+
+
+def _their(ctx: Context, sent: Span) -> list[Anchor]:
+    """'Their shares were 29%, 20% and 13% respectively': the providers the sentence before named, in order."""
+    their = next((t for t in span_tokens(sent) if t.lower_ == "their" and t.dep_ == "poss"), None)
+    before = sentences_before(sent, 1)
+    if their is None or "respectively" not in span_lowers(sent) or not before:
+        return []
+    named: list[Entity] = []
+    for m in _mentions(ctx, before[0]):
+        if ctx.resolver.is_provider(m.entity) and (e := ctx.resolver.provider(m.entity)) not in named:
+            named.append(e)
+    return [Anchor(their.i, their.i + 1, e) for e in named] if len(named) > 1 else []
+
+
 def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
     mentions = _mentions(ctx, sent)
     earlier = named_before(ctx, sent)
-    anchors = _anchors(ctx, sent, mentions, earlier)
+    anchors = _anchors(ctx, sent, mentions, earlier) or _their(ctx, sent)
     _assign(sent, anchors, continuing=continuing)
     cloudy = any(t.lower_ in CLOUD_WORDS for t in span_tokens(sent)) or any(
         m.entity.cls == "CloudProvider" for m in mentions
@@ -704,6 +730,11 @@ def extract(ctx: Context) -> list[Event]:
                 inherited = (sources[-1].market, None, "")
         if inherited[0] is None and frame.cloudy and any(k == "share" for a in frame.anchors for k, _, _ in a.cues):
             inherited = (_context_market(ctx), None, "")  # "45% of the market": the one just described
+        if inherited[0] is None and frame.cloudy and any(k == "share" for a in frame.anchors for k, _, _ in a.cues):
+            # a research firm's share that names no geography is a world share
+            sources = [s for s in _sources(ctx) if s.start < ctx.sent.start]
+            if (firm is not None or sources) and not _other_source(ctx.sent, ctx.mentions):
+                inherited = ("global", None, "")
         market, firm, period = inherited[0], firm or inherited[1], period or inherited[2]
     elif not frame.cloudy:
         return []
@@ -724,6 +755,7 @@ def extract(ctx: Context) -> list[Event]:
         trigger = next((t for t in [cues[0][2], *cues[0][2].ancestors] if t.pos_ in ("VERB", "AUX")), cues[0][2])
         if assertion(ctx, trigger) != "" or _forecast(trigger):
             continue
+        cues = [c for c in cues if c[0] != "share" or c[2].lower_ not in FRACTIONS or not _precise(ctx, entity)]
         shares = [value for kind, value, _ in cues if kind == "share"]
         ranks = [value for kind, value, _ in cues if kind == "rank"]
         segment = SEGMENTS.search(ctx.text)

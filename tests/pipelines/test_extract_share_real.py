@@ -236,3 +236,24 @@ def test_the_company_holding_a_share_is_the_provider_named_before(nlp):
     (found,) = _shares(nlp, text)
     assert (found["organization"], found["share"], found["market"]) == ("Oracle Cloud", "0.12", "Japan")
     assert (found["accordingTo"], found["period"]) == ("IDC", "2023")
+
+
+def test_their_shares_respectively_go_to_the_providers_named_before(nlp):
+    text = (
+        "A new Canalys cloud report shows Oracle losing ground while IBM and Google gain. "
+        "In the first quarter, their market shares were 11%, 7% and 5% respectively."
+    )
+    found = {f["organization"]: (f["share"], f["market"], f.get("period")) for f in _shares(nlp, text)}
+    assert found == {
+        "Oracle Cloud": ("0.11", "global", "2024-Q1"),
+        "IBM Cloud": ("0.07", "global", "2024-Q1"),
+        "Google Cloud": ("0.05", "global", "2024-Q1"),
+    }
+
+
+def test_a_rounded_fraction_gives_way_to_the_percentage_the_article_gives(nlp):
+    text = (
+        "Oracle holds nearly half of the Japanese cloud market, IDC says. "
+        "Oracle had 47.5% of the Japanese cloud market last year, according to IDC."
+    )
+    assert {f["share"] for f in _shares(nlp, text) if "share" in f} == {"0.475"}
