@@ -32,7 +32,8 @@ SYNONYMS = {"staff": "employees", "workers": "employees"}
 MODIFIERS = {"monthly", "daily", "weekly", "active", "registered", "paying", "paid", "meeting", "unique", "premium"}
 CHANGES = {"new", "more", "additional", "fewer", "other", "former", "potential", "affected"}
 CHANGE_VERBS = {"add", "gain", "lose", "cut", "lay", "hire", "fire", "shed", "sign", "attract", "win", "target"}
-LEVEL_VERBS = r"reached|totall?ed|topped|passed|exceeded|surpassed|hit|stood\s+at|numbered|(?:rose|grew|climbed)\s+to"
+LEVEL_VERBS = r"reached|totall?ed|topped|passed|exceeded|surpassed|hit|stood\s+at|numbered"
+LEVEL_VERBS += r"|(?:rose|grew|climbed|increased|jumped)\s+to"
 RETRACTIONS = {"correct", "retract", "withdraw"}
 UNIT_NOUNS = {"business", "unit", "division", "arm"}
 PRONOUNS = {"it", "its", "they", "their", "them"}
@@ -40,7 +41,10 @@ REFERENCES = UNIT_NOUNS | PRONOUNS | {"company", "firm", "service", "app", "plat
 SUBJECT_CLASSES = {"Company", "CloudProvider", "Product"}
 
 _WORDS = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
-_NUM = rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORDS})(?:\s+(?P<scale>thousand|million|billion|mn|bn))?"
+_NUM = (
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORDS})"
+    r"(?:\s+(?P<scale>thousand|million|billion|mn|bn)|(?P<k>K)\b)?"
+)
 _MODS = "|".join(MODIFIERS)
 _METRIC = rf"(?P<mods>(?:(?:{_MODS})[\s-]+)*)(?:(?P<extra>[a-z]+)\s+)?(?P<noun>{'|'.join(NOUNS)})\b"
 _NUMBER_FIRST = re.compile(rf"(?<![$€£¥\w.,])\b{_NUM}\s+{_METRIC}", re.IGNORECASE)
@@ -56,6 +60,11 @@ _METRIC_FIRST = re.compile(
     rf"\b{_METRIC}\s+(?:\w+\s+)?(?:{LEVEL_VERBS})\s+(?:(?:more\s+than|about|nearly|almost|over|some)\s+)?{_NUM}\b",
     re.IGNORECASE,
 )
+# a report's line: "Total customers of approximately 60K"
+_TOTAL_OF = re.compile(
+    rf"\btotal\s+{_METRIC}\s+of\s+(?:(?:more\s+than|about|approximately|nearly|almost|over|some)\s+)?{_NUM}\b",
+    re.IGNORECASE,
+)
 
 
 def _quantity(match: re.Match[str]) -> Decimal | None:
@@ -63,7 +72,7 @@ def _quantity(match: re.Match[str]) -> Decimal | None:
         text, scale = "1", match.group("ascale").lower()
     else:
         text = match.group("num").lower().replace(",", "")
-        scale = (match.group("scale") or "").lower()
+        scale = (match.group("scale") or ("thousand" if match.groupdict().get("k") else "")).lower()
     value = Decimal(NUMBER_WORDS[text]) if text in NUMBER_WORDS else Decimal(text)
     value *= SCALES.get(scale, 1)
     if value < 100 and not scale or value != value.to_integral():
@@ -150,7 +159,7 @@ def _subject(ctx: Context, noun: Token) -> Entity | None:
             reference = reference or _reference(subtree)
     if reference:
         return _antecedent(ctx, reference)
-    bare = noun.dep_ == "nsubj" and not any(c.dep_ in ("det", "poss") for c in noun.children)
+    bare = noun.dep_ in ("nsubj", "ROOT") and not any(c.dep_ in ("det", "poss") for c in noun.children)
     return _topic(ctx) if bare else None
 
 
@@ -159,7 +168,9 @@ def _topic(ctx: Context, *, organisations: bool = False) -> Entity | None:
     classes = SUBJECT_CLASSES - {"Product"} if organisations else SUBJECT_CLASSES
     named = [e for e in named_before(ctx, ctx.sent) if e.cls in classes]
     counts = Counter(e.id for e in named)
-    return max(reversed(named), key=lambda e: counts[e.id], default=None)
+    # a name cvkg knows before one the model guessed ('ARR', 'NYSE' tagged as organisations)
+    known = [e for e in named if e.id in ctx.resolver.gazetteer] or named
+    return max(reversed(known), key=lambda e: counts[e.id], default=None)
 
 
 def metric_name(mods: str, noun: str) -> str:
@@ -309,7 +320,7 @@ def extract(ctx: Context) -> list[Event]:
     if any(t.lemma_.lower() in RETRACTIONS and t.pos_ == "VERB" for t in span_tokens(ctx.sent)):
         return []  # "X, which had claimed 300 million daily users, corrected the figure": no standing count
     events, used = _users_of(ctx)
-    for pattern in (_NUMBER_FIRST, _METRIC_FIRST):
+    for pattern in (_NUMBER_FIRST, _METRIC_FIRST, _TOTAL_OF):
         for match in pattern.finditer(text):
             extra = (match.group("extra") or "").lower()
             if extra in CHANGES or extra in MODIFIERS or extra.isdigit():

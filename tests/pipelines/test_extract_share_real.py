@@ -257,3 +257,21 @@ def test_a_rounded_fraction_gives_way_to_the_percentage_the_article_gives(nlp):
         "Oracle had 47.5% of the Japanese cloud market last year, according to IDC."
     )
     assert {f["share"] for f in _shares(nlp, text) if "share" in f} == {"0.475"}
+
+
+def test_a_reports_total_line_and_k_thousands(nlp):
+    text = "DigitalOcean posted results on Tuesday. Total customers of approximately 41K at the end of the quarter."
+    assert _metrics(nlp, text) == {("DigitalOcean", "customers"): "41000"}
+
+
+def test_increased_to_is_the_level_not_the_baseline(nlp):
+    text = "Rackspace said total customers increased to 123,456, up from 120,000 at the end of the previous quarter."
+    assert _metrics(nlp, text) == {("Rackspace", "customers"): "123456"}
+
+
+def test_a_bare_count_belongs_to_the_known_company_not_a_guessed_acronym(nlp):
+    text = (
+        "DigitalOcean reported ARR growth of 30%, and DigitalOcean shares rose. ARR reached $400 million. "
+        "Total customers of about 41K at the end of the quarter."
+    )
+    assert ("DigitalOcean", "customers") in _metrics(nlp, text)
