@@ -168,9 +168,9 @@ def _topic(ctx: Context, *, organisations: bool = False) -> Entity | None:
     classes = SUBJECT_CLASSES - {"Product"} if organisations else SUBJECT_CLASSES
     named = [e for e in named_before(ctx, ctx.sent) if e.cls in classes]
     counts = Counter(e.id for e in named)
-    # a name cvkg knows before one the model guessed ('ARR', 'NYSE' tagged as organisations)
-    known = [e for e in named if e.id in ctx.resolver.gazetteer] or named
-    return max(reversed(known), key=lambda e: counts[e.id], default=None)
+    # an acronym cvkg does not know is more often a term than a company ('ARR', 'NYSE', 'GAAP' tagged as ORG)
+    known = [e for e in named if e.id in ctx.resolver.gazetteer or not (e.label.isupper() and len(e.label) <= 5)]
+    return max(reversed(known), key=lambda e: (counts[e.id], e.id in ctx.resolver.gazetteer), default=None)
 
 
 def metric_name(mods: str, noun: str) -> str:

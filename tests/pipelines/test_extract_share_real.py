@@ -275,3 +275,11 @@ def test_a_bare_count_belongs_to_the_known_company_not_a_guessed_acronym(nlp):
         "Total customers of about 41K at the end of the quarter."
     )
     assert ("DigitalOcean", "customers") in _metrics(nlp, text)
+
+
+def test_the_topic_tie_goes_to_the_known_name(nlp):
+    text = (
+        "Rackspace Hosting gained ground. Hosting demand rose. Rackspace raised prices. "
+        "Total customers increased to 123,456 in the quarter."
+    )
+    assert ("Rackspace", "customers") in _metrics(nlp, text)
