@@ -67,6 +67,15 @@ _TOTAL_OF = re.compile(
 )
 
 
+# "its annual active consumer base totaling 960 million": the base is the count of its users
+_BASE = re.compile(
+    rf"\b(?P<mods>(?:(?:{_MODS}|annual)[\s-]+)*)(?P<noun>user|customer|consumer|subscriber|member)\s+base\s+"
+    rf"(?:of|totall?ing|reaching|at|stood\s+at|reached|totall?ed|topped)\s+"
+    rf"(?:(?:more\s+than|about|approximately|nearly|almost|over|some)\s+)?{_NUM}\b",
+    re.IGNORECASE,
+)
+
+
 def _quantity(match: re.Match[str]) -> Decimal | None:
     if match.groupdict().get("a"):
         text, scale = "1", match.group("ascale").lower()
@@ -320,13 +329,15 @@ def extract(ctx: Context) -> list[Event]:
     if any(t.lemma_.lower() in RETRACTIONS and t.pos_ == "VERB" for t in span_tokens(ctx.sent)):
         return []  # "X, which had claimed 300 million daily users, corrected the figure": no standing count
     events, used = _users_of(ctx)
-    for pattern in (_NUMBER_FIRST, _METRIC_FIRST, _TOTAL_OF):
+    for pattern in (_NUMBER_FIRST, _METRIC_FIRST, _TOTAL_OF, _BASE):
         for match in pattern.finditer(text):
-            extra = (match.group("extra") or "").lower()
+            extra = (match.groupdict().get("extra") or "").lower()
             if extra in CHANGES or extra in MODIFIERS or extra.isdigit():
                 continue
             quantity = _quantity(match)
             noun = _token_at(ctx, match.start("noun"))
+            if pattern is _BASE and noun.i + 1 < ctx.sent.end:
+                noun = noun.nbor()  # "its consumer base": the base is what is possessed
             if noun.i in used:
                 continue  # "N workers use X": read by _users_of
             if quantity is None or any(a.lemma_.lower() in CHANGE_VERBS for a in list(noun.ancestors)[:3]):
@@ -338,6 +349,8 @@ def extract(ctx: Context) -> list[Event]:
                 continue
             subject = _full_name(ctx, subject)
             word = match.group("noun").lower()
+            if pattern is _BASE:
+                word = f"{word}s"
             mods = " ".join(m for m in re.split(r"[\s-]+", (match.group("mods") or "").lower()) if m)
             metric = metric_name(mods, word)
             roles = {"subject": (subject,), "metric": (metric,), "quantity": (quantity,)}

@@ -283,3 +283,11 @@ def test_the_topic_tie_goes_to_the_known_name(nlp):
         "Total customers increased to 123,456 in the quarter."
     )
     assert ("Rackspace", "customers") in _metrics(nlp, text)
+
+
+def test_a_user_base_totaling_n_is_a_count_of_users(nlp):
+    text = (
+        "Oracle reported strong results. Meanwhile, the company passed a milestone during the same period, "
+        "with its annual active user base totaling 90 million globally."
+    )
+    assert _metrics(nlp, text) == {("Oracle", "annual active users"): "90000000"}
