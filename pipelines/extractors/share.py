@@ -730,8 +730,8 @@ def extract(ctx: Context) -> list[Event]:
                 inherited = (sources[-1].market, None, "")
         if inherited[0] is None and frame.cloudy and any(k == "share" for a in frame.anchors for k, _, _ in a.cues):
             inherited = (_context_market(ctx), None, "")  # "45% of the market": the one just described
-        if inherited[0] is None and frame.cloudy and any(k == "share" for a in frame.anchors for k, _, _ in a.cues):
-            # a research firm's share that names no geography is a world share
+        if inherited[0] is None and frame.cloudy and any(a.cues for a in frame.anchors):
+            # a research firm's share or rank that names no geography is a world one
             sources = [s for s in _sources(ctx) if s.start < ctx.sent.start]
             if (firm is not None or sources) and not _other_source(ctx.sent, ctx.mentions):
                 inherited = ("global", None, "")
