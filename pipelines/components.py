@@ -18,6 +18,9 @@ def line_breaks(doc: Doc) -> Doc:
             row_start = token.i + 1 if doc[token.i + 1].text.startswith("|") else None
         elif row_start is not None and token.i > row_start:
             token.is_sent_start = False
+        before = doc[max(token.i - 2, 0) : token.i].text.lower().replace(" ", "")
+        if token.like_num and before.endswith(("no.", "no")) and not doc[token.i + 1].is_punct:
+            doc[token.i + 1].is_sent_start = False  # "the No. 3 IaaS provider": a rank, not a sentence's end
     return doc
 
 

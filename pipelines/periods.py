@@ -126,6 +126,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"\b(?:last|previous|prior|preceding)\s+(?:quarter|three[- ]month\s+period|three\s+months)\b", re.I),
     ),
     ("q-rel", re.compile(rf"\b(?P<q>{_ORD})[- ]quarter\b", re.IGNORECASE)),
+    # a bare quarter label: "Q3 spending", "in Q3" (the latest such quarter before the article)
+    ("q-bare", re.compile(r"\bQ(?P<q>[1-4])\b(?![-'\u2019 ]?(?:FY|\d))")),
     # months: "June 2022", "in June"
     ("m", re.compile(rf"\b(?P<m>{_MON})\.?\s+(?:\d{{1,2}},?\s+)?(?P<y>{_YEAR})\b", re.IGNORECASE)),
     # years: "in 2020", "for 2021", "full-year 2023", "last year", "this year", "a year earlier"
@@ -334,6 +336,8 @@ def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference
         return f"{year}-Q{q}"
     if kind == "q-rel":
         return _latest_quarter(ORDINALS[g["q"].lower()], today)
+    if kind == "q-bare":
+        return _latest_quarter(int(g["q"]), today)
     if kind == "y-rel":
         return str(today.year - (0 if g["rel"].lower() == "this" else 1))
     if kind == "y-ago":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
@@ -30,25 +30,27 @@ from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
 from pipelines.periods import find_periods
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 RANKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "1st": 1, "2nd": 2, "3rd": 3}
 SUPERLATIVES = {"largest", "biggest", "leading", "dominant"}
 RANK_NOUNS = {"provider", "player", "vendor", "platform", "supplier", "operator", "cloud", "company", "host"}
 RANK_NOUNS |= {"slice", "chunk", "portion"}  # "took the biggest slice"
 RANK_VERBS = {"rank", "come", "place", "finish", "put", "stand", "be", "remain", "have", "sit", "leave", "slip", "rise"}
-LEAD_OBJECTS = {"market", "segment", "field", "industry", "pack", "ranking", "rankings", "table", "league"}
+LEAD_OBJECTS = {"market", "segment", "field", "industry", "pack", "ranking", "rankings", "table", "league", "way"}
 CLOUD_WORDS = {"cloud", "clouds", "iaas", "paas", "infrastructure", "hosting", "computing"}
 CLOUD_TITLE = re.compile(r"\b(?:cloud|iaas|paas|infrastructure)\b", re.IGNORECASE)
 GROWTH = {"grow", "rise", "increase", "jump", "climb", "expand", "gain", "fall", "drop", "decline", "slip", "surge"}
 GROWTH |= {"soar", "up", "down", "growth", "boost", "slow", "accelerate", "shrink", "revenue", "sale", "stake"}
+GROWTH |= {"average"}  # "has averaged 30% over four quarters": a mean over several periods, not a period's share
 MOTION_VERBS = {"edge", "creep", "inch", "tick", "move", "go", "climb", "jump", "shoot", "bounce", "rise", "pick"}
 PLACE_NOUNS = {"place", "position", "spot"}
 COMPARE_PREPS = {"after", "behind", "than", "trailing"}
 COMPARE_VERBS = {"trail", "follow", "overtake", "chase", "challenge"}
 TIE_WORDS = {"level", "tied", "tie", "par", "joint", "equal"}
-HOLD_VERBS = {"hold", "take", "have", "capture", "command", "control", "claim", "account"}
-FORECAST = {"forecast", "predict", "project", "expect"}
+HOLD_VERBS = {"hold", "take", "have", "capture", "command", "control", "claim", "account", "occupy"}
+FORECAST = {"forecast", "predict", "project", "expect", "poise", "poised", "aim", "seek", "hope", "strive"}
+ANALYSTS = {"firm", "consultancy", "analyst", "analysts", "researcher", "researchers", "research"}
 FIRM_NOUNS = {"count", "figures", "data", "estimate", "estimates", "numbers", "tally", "research", "report", "ranking"}
 GLOBAL = re.compile(r"\b(?:worldwide|global|globally|world's|in the world|across the world)\b", re.IGNORECASE)
 DEMONYMS = {"chinese": "china", "american": "united-states", "indian": "india", "european": "europe"}
@@ -64,6 +66,15 @@ SEGMENTS = re.compile(
 )
 SEGMENT_NAMES = {"iaas": "infrastructure as a service"}
 _QUAL = re.compile("|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)), re.IGNORECASE)
+
+
+FRACTIONS = {"third": Decimal("0.333"), "thirds": Decimal("0.333"), "quarter": Decimal("0.25"), "half": Decimal("0.5")}
+_FRACTION_OF_MARKET = re.compile(
+    r"\b(?:(?P<q>about|around|roughly|nearly|almost|more than|over)\s+)?"
+    r"(?P<f>(?:one|a)[\s-]third|(?:one|a)[\s-]quarter|half|two[\s-]thirds)\s+of\s+"
+    r"(?:the\s+|its\s+|their\s+|\w+'s\s+)?(?:[\w-]+\s+){0,3}?market\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -142,8 +153,14 @@ def _anchors(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[En
             entity = ctx.resolver.provider(_known(ctx, entity_id))
             anchors.append(Anchor(token.i, token.i + len(descriptor.split()) + 1, entity))
     for token in span_tokens(sent):
+        of = token.head
+        if token.lower_ == "it" and of.lower_ == "of" and of.head.lower_ in ("%", "cent", "percent", *FRACTIONS):
+            continue  # "took 77% of it": the market, not an organisation
         if token.lower_ in ("it", "its") and not any(a.start <= token.i < a.end for a in anchors):
             anchors.append(Anchor(token.i, token.i + 1, None))
+        elif token.lower_ == "company" and token.dep_ == "nsubj" and token.i > 0 and token.nbor(-1).lower_ == "the":
+            if not any(a.start <= token.i < a.end for a in anchors):  # "the company held 40%": as 'it'
+                anchors.append(Anchor(token.i - 1, token.i + 1, None))
     return sorted(anchors, key=lambda a: a.start)
 
 
@@ -167,6 +184,10 @@ def _rank_of(token: Token, has_share: bool) -> int | None:
         noun = token.head if token.dep_ == "amod" else None
         return rank if noun is None or noun.lemma_.lower() in RANK_NOUNS and noun.tag_ != "NNS" else None
     if lower in RANKS:
+        if _first_to_act(token):
+            return None  # "the first of the big clouds to open a region there": an order in time, not a ranking
+        if re.search(r"\b(?:one|a|two)\s*-?\s*$", doc[max(token.i - 2, 0) : token.i].text.lower()):
+            return None  # "one-third of the market": a fraction
         if after is not None and after.lower_ in SUPERLATIVES:
             return None  # the superlative carries it
         if after is not None and after.lower_ in PLACE_NOUNS:
@@ -174,7 +195,8 @@ def _rank_of(token: Token, has_share: bool) -> int | None:
         if token.dep_ == "amod" and token.head.pos_ == "NOUN" or after is not None and after.pos_ == "NOUN":
             return None
         distant = any(c.lower_ in ("distant", "close", "clear", "solid") for c in token.children)
-        return RANKS[lower] if has_share or distant or token.head.lemma_.lower() in RANK_VERBS else None
+        verb = token.head.head if token.head.lower_ in ("overall", "globally", "worldwide") else token.head
+        return RANKS[lower] if has_share or distant or verb.lemma_.lower() in RANK_VERBS else None
     if token.text in ("No", "No.", "no.", "number") and after is not None and after.text == ".":
         after = doc[after.i + 1] if after.i + 1 < len(doc) else None
     if (
@@ -195,6 +217,33 @@ def _rank_of(token: Token, has_share: bool) -> int | None:
     return None
 
 
+def _forecast(token: Token) -> bool:
+    """Whether the clause holding the token is forecast or hoped for ('is poised to become the leader')."""
+    while token.head.i != token.i and token.dep_ not in ("advcl", "relcl", "acl"):
+        token = token.head
+        if token.lemma_.lower() in FORECAST:
+            return True
+    return False
+
+
+def _compared_clause(token: Token) -> bool:
+    """'Just as in the US, AWS leads in Europe': a place in a clause of comparison is not the market ranked."""
+    return any(
+        a.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("as", "like") for c in a.children)
+        for a in token.ancestors
+    )
+
+
+def _first_to_act(token: Token) -> bool:
+    """'was the first (of the providers) to open …': an infinitive completes the ordinal or its phrase."""
+    phrase = [token, *(c for c in token.children if c.dep_ == "prep" for c in c.subtree)]
+    return any(
+        c.dep_ in ("acl", "relcl", "advcl", "xcomp") and c.tag_ == "VB" and any(a.lower_ == "to" for a in c.children)
+        for t in phrase
+        for c in t.children
+    )
+
+
 def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
     """Percentages of the sentence that are shares (not growth rates), with token index and qualifier."""
     found = []
@@ -209,7 +258,8 @@ def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
         ancestors = [token, *list(token.ancestors)[:4]]
         level = token.head.lower_ == "to" and token.dep_ == "pobj"  # "edged up to 22%": the level reached
         growth = any(a.lemma_.lower() in GROWTH for a in ancestors) and not level
-        if growth or "year on year" in tail or "from a year" in tail:
+        named = re.match(r"\S*\s*(?:%|per\s?cent)?\s*(?:market\s*)?share\b", tail)  # "and 38.9% market share"
+        if (growth and not named) or "year on year" in tail or "from a year" in tail:
             continue
         qualifier = QUALIFIERS.get(qual.group().lower(), "") if qual else ""
         start = next((t for t in span_tokens(sent) if t.idx >= sent.start_char + f.start), token)
@@ -217,6 +267,13 @@ def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
         if qual and start.lower_ == "up" and before.lemma_.lower() in MOTION_VERBS:
             qualifier = ""  # "edged up to 22%": the verb's particle, not "up to"
         found.append((token.i, Decimal(str(f.value)), qualifier))
+    for match in _FRACTION_OF_MARKET.finditer(span_text(sent)):  # "about one-third of the global market"
+        token = next((t for t in span_tokens(sent) if t.idx >= sent.start_char + match.start("f")), sent[-1])
+        if any(i == token.i for i, _, _ in found) or any(a.lemma_.lower() in GROWTH for a in token.ancestors):
+            continue
+        words = re.sub(r"[\s-]+", " ", match.group("f").lower())
+        qualifier = QUALIFIERS.get((match.group("q") or "").lower(), "")
+        found.append((token.i, FRACTIONS[words.split()[-1]] * (2 if words.startswith("two") else 1), qualifier))
     return found
 
 
@@ -226,13 +283,13 @@ def _held(token: Token) -> bool:
 
 def _share_context(sent: Span) -> bool:
     for token in span_tokens(sent):
-        if token.lower_ == "share" and (
+        if (token.lower_ in ("share", "marketshare") or token.lower_ == "shares" and token.pos_ == "NOUN") and (
             any(c.dep_ in ("poss", "prep") or c.lemma_ == "market" for c in token.children)
             or any(t.lower_ in ("%", "cent", "percent") for t in sent.doc[max(token.i - 3, 0) : token.i])
         ):
             return True
         of = token.head
-        if token.lemma_ == "market" and of.lower_ == "of" and of.head.lower_ in ("%", "cent", "percent"):
+        if token.lemma_ == "market" and of.lower_ == "of" and of.head.lower_ in ("%", "cent", "percent", *FRACTIONS):
             return True
     return False
 
@@ -255,12 +312,19 @@ def _market(ctx: Context, sent: Span, mentions: list[Mention]) -> Entity | str |
         token = phrase_head(sent.doc[m.end - 1])
         if _in_relative_clause(token) and not _share_in_same_clause(token):
             continue
+        if _forecast(token) or _compared_clause(token):
+            continue  # "… and is poised to lead in Vietnam": a market hoped for is not the one ranked
         head = token.head
+        if head.lower_ == "of" and head.head.lower_ in ("all", "most", "much"):
+            token, head = head.head, head.head.head  # "across all of Europe"
         nxt = sent.doc[m.end] if m.end < len(sent.doc) else token
         if nxt.text in ("-", "–") or nxt.lower_ in ("company", "firm", "giant", "group"):
             continue
         if token.dep_ == "poss" or token.dep_ == "pobj" and head.lower_ in ("in", "across") or head.lemma_ == "market":
             return m.entity
+        published = head.head.lemma_.lower() in ("release", "publish", "issue")
+        if token.dep_ == "pobj" and head.lower_ == "for" and (head.head.lower_ in FIRM_NOUNS | {"market"} or published):
+            return m.entity  # "Canalys's spending numbers for Brazil"
     for token in span_tokens(sent):
         entity_id = DEMONYMS.get(token.lower_)
         if entity_id and token.head.lemma_ == "market" and entity_id in ctx.resolver.gazetteer:
@@ -321,7 +385,7 @@ def _assign(sent: Span, anchors: list[Anchor], *, continuing: bool = False) -> N
         for anchor, root in zip(anchors, roots, strict=True):
             if root.dep_ == "appos" and root.head == noun or noun.dep_ == "appos" and noun.head == root:
                 return anchor
-        before = [a for a in describing if a.start <= i]
+        before = [a for a in describing if a.start <= i and not _enclosed_apart(tokens[a.end - 1], token)]
         return before[-1] if before else (anchors[0] if anchors else None)
 
     owners = {i: owner(i) for i in range(sent.start, sent.end)}  # where each token stands does not change below
@@ -330,6 +394,7 @@ def _assign(sent: Span, anchors: list[Anchor], *, continuing: bool = False) -> N
             continue
         if i in shares:
             anchor.cues.append(("share", shares[i], tokens[i]))
+    _respectively(sent, anchors, shares)
     for i, anchor in owners.items():
         if anchor is None:
             continue
@@ -337,6 +402,7 @@ def _assign(sent: Span, anchors: list[Anchor], *, continuing: bool = False) -> N
         rank = _rank_of(tokens[i], has_share)
         if rank is not None:
             anchor.cues.append(("rank", rank, tokens[i]))
+    _followed_list(anchors, roots)
     ranked = any(kind == "rank" for a in anchors for kind, _, _ in a.cues)
     for anchor in anchors:
         if not share_context and not any(kind == "rank" for kind, _, _ in anchor.cues):
@@ -348,15 +414,95 @@ def _assign(sent: Span, anchors: list[Anchor], *, continuing: bool = False) -> N
             anchor.cues.extend(c for c in following.cues if c[0] == "rank")
 
 
+def _enclosed_apart(root: Token, token: Token) -> bool:
+    """'Alibaba, which like Amazon runs a shop, leads with 45%': a name inside a relative clause the cue is not in."""
+    clause = next((a for a in root.ancestors if a.dep_ == "relcl"), None)
+    return clause is not None and token not in clause.subtree
+
+
+def _respectively(sent: Span, anchors: list[Anchor], shares: dict[int, tuple[Decimal, str]]) -> None:
+    """'A, B and C held 33%, 20% and 10%, respectively': the n-th share goes to the n-th organisation named."""
+    if "respectively" not in span_lowers(sent) or len(shares) < 2:
+        return
+    first = min(shares)
+    named = [a for a in anchors if a.entity is not None and not a.reference and a.end <= first]
+    if len({a.entity.id for a in named if a.entity is not None}) != len(named) or len(named) != len(shares):
+        return
+    tokens = doc_tokens(sent.doc)
+    for anchor in anchors:
+        anchor.cues = [c for c in anchor.cues if c[0] != "share"]
+    for anchor, i in zip(named, sorted(shares), strict=True):
+        anchor.cues.append(("share", shares[i], tokens[i]))
+
+
+def _follow_head(root: Token) -> Token | None:
+    """The 'followed' of '…, followed by X, Y and Z' when the name is one of its list."""
+    token = root
+    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
+        token = token.head
+    by = token.head if token.dep_ == "pobj" else None
+    if by is None or by.lower_ != "by" or by.head.lemma_.lower() != "follow":
+        return None
+    return by.head
+
+
+def _followed_list(anchors: list[Anchor], roots: list[Token]) -> None:
+    """'X is No. 1, followed by Y and Z': the names of the ordered list take the next ranks, in order."""
+    lists: dict[int, list[Anchor]] = {}
+    for anchor, root in zip(anchors, roots, strict=True):
+        if (follow := _follow_head(phrase_head(root))) is not None and not anchor.reference:
+            lists.setdefault(follow.i, []).append(anchor)
+    doc = roots[0].doc if roots else None
+    for follow, members in lists.items():  # '…, followed by Y with 12% and Z with 5%': the parse may drop Z
+        for anchor in anchors:
+            between = doc[follow + 1 : anchor.start] if doc is not None else []
+            if anchor.start > follow and anchor not in members and not anchor.reference:
+                if anchor.entity is not None and not any(t.pos_ in ("VERB", "AUX") for t in between):
+                    members.append(anchor)
+    for follow, members in lists.items():
+        leaders = [a for a in anchors if a.end <= follow and a not in members]
+        ranks = [v for a in leaders[-1:] for kind, v, _ in a.cues if kind == "rank"]
+        if not ranks or any(kind == "rank" for a in members for kind, _, _ in a.cues):
+            continue
+        for n, anchor in enumerate(sorted(members, key=lambda a: a.start), start=1):
+            anchor.cues.append(("rank", int(ranks[0]) + n, roots[0].doc[follow]))  # type: ignore[call-overload]
+
+
 def _describes_another(root: Token) -> bool:
     """ "Microsoft, Amazon's nearest rival, …": a name inside an apposition only describes the one before."""
     return root.dep_ == "poss" and root.head.dep_ == "appos"
 
 
+def _precise(ctx: Context, entity: Entity) -> bool:
+    """Whether another sentence gives the organisation's share as a percentage ('nearly half' rounds it)."""
+    for sent in doc_sents(ctx.sent.doc):
+        if sent.start == ctx.sent.start or not find_percentages(span_text(sent)):
+            continue
+        frame = _frame(ctx, sent)
+        for anchor in frame.anchors:
+            if anchor.entity is not None and anchor.entity.id == entity.id:
+                if any(kind == "share" and t.lower_ not in FRACTIONS for kind, _, t in anchor.cues):
+                    return True
+    return False
+
+
+def _their(ctx: Context, sent: Span) -> list[Anchor]:
+    """'Their shares were 29%, 20% and 13% respectively': the providers the sentence before named, in order."""
+    their = next((t for t in span_tokens(sent) if t.lower_ == "their" and t.dep_ == "poss"), None)
+    before = sentences_before(sent, 1)
+    if their is None or "respectively" not in span_lowers(sent) or not before:
+        return []
+    named: list[Entity] = []
+    for m in _mentions(ctx, before[0]):
+        if ctx.resolver.is_provider(m.entity) and (e := ctx.resolver.provider(m.entity)) not in named:
+            named.append(e)
+    return [Anchor(their.i, their.i + 1, e) for e in named] if len(named) > 1 else []
+
+
 def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
     mentions = _mentions(ctx, sent)
     earlier = named_before(ctx, sent)
-    anchors = _anchors(ctx, sent, mentions, earlier)
+    anchors = _anchors(ctx, sent, mentions, earlier) or _their(ctx, sent)
     _assign(sent, anchors, continuing=continuing)
     cloudy = any(t.lower_ in CLOUD_WORDS for t in span_tokens(sent)) or any(
         m.entity.cls == "CloudProvider" for m in mentions
@@ -372,7 +518,7 @@ def _frame(ctx: Context, sent: Span, *, continuing: bool = False) -> Frame:
 
 def _cued(sent: Span) -> bool:
     """Whether the sentence has a percentage or a rank word at all (most sentences have neither)."""
-    if find_percentages(span_text(sent)):
+    if find_percentages(span_text(sent)) or _FRACTION_OF_MARKET.search(span_text(sent)):
         return True
     return any(
         _rank_of(token, has_share) is not None
@@ -402,7 +548,7 @@ def _inherit(ctx: Context) -> tuple[Entity | str | None, Entity | None, str]:
     for _ in range(4):
         for k in range(index - 1, max(index - 7, -1), -1):
             frame = _frame(ctx, sents[k])
-            if _stated(frame, table=True):
+            if _stated(frame, table=True) and any(_names_org(ctx, sents[k], a) for a in frame.anchors if a.cues):
                 break
         else:
             break
@@ -412,6 +558,17 @@ def _inherit(ctx: Context) -> tuple[Entity | str | None, Entity | None, str]:
         # 'ahead of AWS' with no market named: the world market, unless an earlier sentence names one
         compared = compared or frame.compared and frame.cloudy
     return ("global", firm, period) if compared else (None, None, "")
+
+
+def _names_org(ctx: Context, sent: Span, anchor: Anchor) -> bool:
+    """Whether an anchor stands for an organisation: a name, or a pronoun no place subject before it could mean."""
+    if anchor.entity is not None:
+        return True
+    tokens = doc_tokens(sent.doc)
+    return not any(
+        m.entity.cls == "Place" and m.end <= anchor.start and tokens[m.end - 1].dep_ in ("nsubj", "nsubjpass")
+        for m in _mentions(ctx, sent)
+    )
 
 
 def _resolve(ctx: Context, anchors: list[Anchor], anchor: Anchor) -> Entity | None:
@@ -457,6 +614,84 @@ def _firm_period(ctx: Context, firm: Entity) -> str:
     return ""
 
 
+@dataclass
+class Source:
+    """The research firm an article is reporting from, with the market and period it last gave for its figures."""
+
+    start: int  # first token of the sentence naming the firm
+    firm: Entity
+    market: Entity | str | None
+    period: str
+
+
+def _sources(ctx: Context) -> list[Source]:
+    """The article's research state after each sentence naming a firm ('Synergy's Q3 figures …', 'Synergy said')."""
+
+    def make(doc: Doc) -> list[Source]:
+        found: list[Source] = []
+        for sent in doc_sents(doc):
+            mentions = _mentions(ctx, sent)
+            firm = _firm(ctx, sent, mentions, named_before(ctx, sent))
+            if firm is None:
+                continue
+            market, period = _market(ctx, sent, mentions), _period(ctx, sent)
+            if found and found[-1].firm.id == firm.id:  # the same firm again: what it does not restate still holds
+                market, period = market or found[-1].market, period or found[-1].period
+            found.append(Source(sent.start, firm, market, period))
+        return found
+
+    return per_doc(ctx.sent.doc, "cvkg_share_sources", make)
+
+
+def _fits(source: Source, market: Entity | str) -> bool:
+    """Whether a firm's figures for `source.market` cover `market` (a world report covers its regions)."""
+    if source.market is None or source.market == "global":
+        return True
+    return not isinstance(market, str) and isinstance(source.market, Entity) and source.market.id == market.id
+
+
+def _other_source(sent: Span, mentions: list[Mention]) -> bool:
+    """'…, according to industry estimates': the sentence credits someone other than a research firm."""
+    firms = {i for m in mentions if m.entity.cls == "ResearchFirm" for i in range(m.start, m.end)}
+    for token in span_tokens(sent):
+        words = {t.lower_ for t in token.subtree}
+        if token.lower_ == "according" and not any(t.i in firms for t in token.subtree) and not words & ANALYSTS:
+            return True
+    return False
+
+
+def _research(ctx: Context, market: Entity | str, frame: Frame) -> Source | None:
+    """The firm whose figures the sentence goes on reporting: the article's current research state, if it fits.
+
+    With no firm named yet, a later sentence crediting a firm for the same organisation and market does.
+    """
+    if _other_source(ctx.sent, ctx.mentions):
+        return None
+    sources = _sources(ctx)
+    before = [s for s in sources if s.start < ctx.sent.start]
+    ours = {e.id for a in frame.anchors if a.cues and (e := _resolve(ctx, frame.anchors, a)) is not None}
+    if before:
+        source = before[-1]
+        if source.market in (None, market):
+            return source
+        # a region of a world report: only while the text goes on with the ranking the sentence before gave
+        # ('… is No. 3 worldwide. While it leads in China, …'); the period stays with the world figures
+        previous = sentences_before(ctx.sent, 1)
+        if not _fits(source, market) or not previous:
+            return None
+        frame = _frame(ctx, previous[0])
+        ranked = {e.id for a in frame.anchors if a.cues and (e := _resolve(ctx, frame.anchors, a)) is not None}
+        return replace(source, period="") if _stated(frame) and ours & ranked else None
+    for source in sources:
+        if isinstance(market, Entity) and isinstance(source.market, Entity) and source.market.id == market.id:
+            sent = ctx.sent.doc[source.start].sent
+            mentions = _mentions(ctx, sent)
+            later = {ctx.resolver.provider(m.entity).id for m in mentions if ctx.resolver.is_provider(m.entity)}
+            if ours and ours <= later:
+                return source
+    return None
+
+
 def antecedent_provider(ctx: Context) -> Entity | None:
     """What 'it' most likely names: the organisation named last before the sentence, when it runs a cloud."""
     orgs = [e for e in named_before(ctx, ctx.sent) if e.cls in ("Company", "CloudProvider")]
@@ -488,15 +723,25 @@ def extract(ctx: Context) -> list[Event]:
         inherited = _inherit(ctx)
         if inherited[0] is None and frame.compared and frame.cloudy:
             inherited = ("global", None, "")
+        if inherited[0] is None and frame.cloudy:
+            # the market of the research the article reports ('Canalys's numbers for China … Tencent is second')
+            sources = [s for s in _sources(ctx) if s.start < ctx.sent.start and s.market is not None]
+            if sources and not _other_source(ctx.sent, ctx.mentions):
+                inherited = (sources[-1].market, None, "")
         if inherited[0] is None and frame.cloudy and any(k == "share" for a in frame.anchors for k, _, _ in a.cues):
             inherited = (_context_market(ctx), None, "")  # "45% of the market": the one just described
+        if inherited[0] is None and frame.cloudy and any(a.cues for a in frame.anchors):
+            # a research firm's share or rank that names no geography is a world one
+            sources = [s for s in _sources(ctx) if s.start < ctx.sent.start]
+            if (firm is not None or sources) and not _other_source(ctx.sent, ctx.mentions):
+                inherited = ("global", None, "")
         market, firm, period = inherited[0], firm or inherited[1], period or inherited[2]
     elif not frame.cloudy:
         return []
     if market is None:
         return []
-    if firm is None and any(kind == "share" for a in frame.anchors for kind, _, _ in a.cues):
-        firm = _only_firm(ctx)  # percentages come from somebody's figures; a bare 'largest' may be the writer's
+    if firm is None and (source := _research(ctx, market, frame)) is not None:
+        firm, period = source.firm, period or source.period
     if firm is not None and not period:
         period = _firm_period(ctx, firm)
     by_org: dict[str, tuple[Entity, list[tuple[str, object, Token]]]] = {}
@@ -508,8 +753,9 @@ def extract(ctx: Context) -> list[Event]:
     events = []
     for entity, cues in by_org.values():
         trigger = next((t for t in [cues[0][2], *cues[0][2].ancestors] if t.pos_ in ("VERB", "AUX")), cues[0][2])
-        if assertion(ctx, trigger) != "" or any(a.lemma_.lower() in FORECAST for a in trigger.ancestors):
+        if assertion(ctx, trigger) != "" or _forecast(trigger):
             continue
+        cues = [c for c in cues if c[0] != "share" or c[2].lower_ not in FRACTIONS or not _precise(ctx, entity)]
         shares = [value for kind, value, _ in cues if kind == "share"]
         ranks = [value for kind, value, _ in cues if kind == "rank"]
         segment = SEGMENTS.search(ctx.text)

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
 from pipelines.entities import to_entity
-from pipelines.extractors.common import Context, assertion, confidence, span_text, span_tokens
+from pipelines.extractors.common import (
+    Context,
+    assertion,
+    confidence,
+    doc_ents,
+    doc_tokens,
+    per_doc,
+    span_text,
+    span_tokens,
+)
 from pipelines.extractors.share import named_before
 from pipelines.normalize import NUMBER_WORDS, SCALES, plain_decimal
 
@@ -23,14 +32,19 @@ SYNONYMS = {"staff": "employees", "workers": "employees"}
 MODIFIERS = {"monthly", "daily", "weekly", "active", "registered", "paying", "paid", "meeting", "unique", "premium"}
 CHANGES = {"new", "more", "additional", "fewer", "other", "former", "potential", "affected"}
 CHANGE_VERBS = {"add", "gain", "lose", "cut", "lay", "hire", "fire", "shed", "sign", "attract", "win", "target"}
-LEVEL_VERBS = r"reached|totall?ed|topped|passed|exceeded|surpassed|hit|stood\s+at|numbered|(?:rose|grew|climbed)\s+to"
+LEVEL_VERBS = r"reached|totall?ed|topped|passed|exceeded|surpassed|hit|stood\s+at|numbered"
+LEVEL_VERBS += r"|(?:rose|grew|climbed|increased|jumped)\s+to"
+RETRACTIONS = {"correct", "retract", "withdraw"}
 UNIT_NOUNS = {"business", "unit", "division", "arm"}
 PRONOUNS = {"it", "its", "they", "their", "them"}
 REFERENCES = UNIT_NOUNS | PRONOUNS | {"company", "firm", "service", "app", "platform", "group"}
 SUBJECT_CLASSES = {"Company", "CloudProvider", "Product"}
 
 _WORDS = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
-_NUM = rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORDS})(?:\s+(?P<scale>thousand|million|billion|mn|bn))?"
+_NUM = (
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORDS})"
+    r"(?:\s+(?P<scale>thousand|million|billion|mn|bn)|(?P<k>K)\b)?"
+)
 _MODS = "|".join(MODIFIERS)
 _METRIC = rf"(?P<mods>(?:(?:{_MODS})[\s-]+)*)(?:(?P<extra>[a-z]+)\s+)?(?P<noun>{'|'.join(NOUNS)})\b"
 _NUMBER_FIRST = re.compile(rf"(?<![$€£¥\w.,])\b{_NUM}\s+{_METRIC}", re.IGNORECASE)
@@ -46,6 +60,20 @@ _METRIC_FIRST = re.compile(
     rf"\b{_METRIC}\s+(?:\w+\s+)?(?:{LEVEL_VERBS})\s+(?:(?:more\s+than|about|nearly|almost|over|some)\s+)?{_NUM}\b",
     re.IGNORECASE,
 )
+# a report's line: "Total customers of approximately 60K"
+_TOTAL_OF = re.compile(
+    rf"\btotal\s+{_METRIC}\s+of\s+(?:(?:more\s+than|about|approximately|nearly|almost|over|some)\s+)?{_NUM}\b",
+    re.IGNORECASE,
+)
+
+
+# "its annual active consumer base totaling 960 million": the base is the count of its users
+_BASE = re.compile(
+    rf"\b(?P<mods>(?:(?:{_MODS}|annual)[\s-]+)*)(?P<noun>user|customer|consumer|subscriber|member)\s+base\s+"
+    rf"(?:of|totall?ing|reaching|at|stood\s+at|reached|totall?ed|topped)\s+"
+    rf"(?:(?:more\s+than|about|approximately|nearly|almost|over|some)\s+)?{_NUM}\b",
+    re.IGNORECASE,
+)
 
 
 def _quantity(match: re.Match[str]) -> Decimal | None:
@@ -53,7 +81,7 @@ def _quantity(match: re.Match[str]) -> Decimal | None:
         text, scale = "1", match.group("ascale").lower()
     else:
         text = match.group("num").lower().replace(",", "")
-        scale = (match.group("scale") or "").lower()
+        scale = (match.group("scale") or ("thousand" if match.groupdict().get("k") else "")).lower()
     value = Decimal(NUMBER_WORDS[text]) if text in NUMBER_WORDS else Decimal(text)
     value *= SCALES.get(scale, 1)
     if value < 100 and not scale or value != value.to_integral():
@@ -73,6 +101,32 @@ def _entity_in(ctx: Context, tokens: list[Token]) -> Entity | None:
     return None
 
 
+_NOT_NAMES = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"}
+
+
+def _last_actor(ctx: Context) -> Entity | None:
+    """What a pronoun most likely names: the last organisation or product named before the sentence, skipping
+    names that only modify a noun ('a Facebook game'); "Alibaba's cloud business" names the cloud unit."""
+    tokens = doc_tokens(ctx.sent.doc)
+    spans = per_doc(
+        ctx.sent.doc,
+        "cvkg_usermetric_named",
+        lambda d: [(s.start, s.end, ctx.resolver.resolve(s)) for s in doc_ents(d) if s.label_ not in _NOT_NAMES],
+    )
+    for start, end, entity in reversed(spans):
+        root = tokens[end - 1]
+        if start >= ctx.sent.start or root.dep_ == "compound":
+            continue
+        if entity is None or entity.cls not in SUBJECT_CLASSES:
+            if root.dep_ in ("nsubj", "nsubjpass"):
+                return None  # "When Zapster launched, it grew": the pronoun names what cvkg does not know
+            continue
+        if root.dep_ == "poss" and root.head.lemma_.lower() in UNIT_NOUNS and ctx.resolver.is_provider(entity):
+            return ctx.resolver.provider(entity)
+        return entity
+    return None
+
+
 def _antecedent(ctx: Context, noun: str) -> Entity | None:
     """'The business counts 2m customers': the organisation or product named last before the sentence."""
     named = [e for e in named_before(ctx, ctx.sent) if e.cls in SUBJECT_CLASSES]
@@ -80,8 +134,10 @@ def _antecedent(ctx: Context, noun: str) -> Entity | None:
         return None
     if noun in UNIT_NOUNS:
         return ctx.resolver.provider(named[-1])
-    # a pronoun stands for the last name; 'the service', 'the company' for the one the article is about
-    return named[-1] if noun in PRONOUNS else _topic(ctx)
+    if noun in PRONOUNS:
+        return _last_actor(ctx)
+    # 'the service' for the one the article is about; 'the company' for the organisation it is about
+    return _topic(ctx, organisations=noun in ("company", "firm", "group"))
 
 
 def _reference(tokens: list[Token]) -> str:
@@ -112,15 +168,18 @@ def _subject(ctx: Context, noun: Token) -> Entity | None:
             reference = reference or _reference(subtree)
     if reference:
         return _antecedent(ctx, reference)
-    bare = noun.dep_ == "nsubj" and not any(c.dep_ in ("det", "poss") for c in noun.children)
+    bare = noun.dep_ in ("nsubj", "ROOT") and not any(c.dep_ in ("det", "poss") for c in noun.children)
     return _topic(ctx) if bare else None
 
 
-def _topic(ctx: Context) -> Entity | None:
+def _topic(ctx: Context, *, organisations: bool = False) -> Entity | None:
     """'Monthly active users reached 265 million': the organisation or product the article names most."""
-    named = [e for e in named_before(ctx, ctx.sent) if e.cls in SUBJECT_CLASSES]
+    classes = SUBJECT_CLASSES - {"Product"} if organisations else SUBJECT_CLASSES
+    named = [e for e in named_before(ctx, ctx.sent) if e.cls in classes]
     counts = Counter(e.id for e in named)
-    return max(reversed(named), key=lambda e: counts[e.id], default=None)
+    # an acronym cvkg does not know is more often a term than a company ('ARR', 'NYSE', 'GAAP' tagged as ORG)
+    known = [e for e in named if e.id in ctx.resolver.gazetteer or not (e.label.isupper() and len(e.label) <= 5)]
+    return max(reversed(known), key=lambda e: (counts[e.id], e.id in ctx.resolver.gazetteer), default=None)
 
 
 def metric_name(mods: str, noun: str) -> str:
@@ -183,6 +242,75 @@ def _usage(ctx: Context) -> list[Event]:
     return events
 
 
+USE_NOUNS = NOUNS | {"students", "enterprises", "businesses", "teachers", "schools"}
+_USED_BY = re.compile(
+    rf"(?<![$€£¥\w.,])\b{_NUM}\s+(?:[a-z]+\s+){{0,2}}?(?P<noun>{'|'.join(USE_NOUNS)})\b", re.IGNORECASE
+)
+_OBJECT_END = {",", ".", ";", "and", "for", "to", "in", "every", "each", "a", "per"}
+
+
+def _use_after(ctx: Context, noun: Token) -> Token | None:
+    """'200 million workers (from 10,000 firms) use X': the 'use' the counted noun is the user in, if any."""
+    for token in ctx.sent.doc[noun.i + 1 : min(noun.i + 8, ctx.sent.end)]:
+        if token.lemma_.lower() == "use" and token.pos_ == "VERB":
+            return token
+        if token.pos_ in ("VERB", "AUX") or token.is_punct or token.tag_ in ("WDT", "WP"):
+            return None  # "1,700 customers, 350 of which used X": the use is another count's
+    return None
+
+
+def _used(ctx: Context, use: Token, earlier: list[Entity]) -> Entity | None:
+    """What is used: the last name of the object phrase ('… use Acme-backed chat app Talko'), or the app named."""
+    phrase = []
+    for token in ctx.sent.doc[use.i + 1 : ctx.sent.end]:
+        if token.lower_ in _OBJECT_END or token.is_punct and token.text != "-":
+            break
+        phrase.append(token)
+    if not phrase:
+        return None
+    head = phrase[-1]  # the phrase's last word names what is used; a name before it only modifies it
+    mention = ctx.mention_of(head)
+    if mention is not None:
+        return mention.entity if mention.entity.cls in SUBJECT_CLASSES else None
+    if head.lower_ in REFERENCES and head.pos_ in ("NOUN", "PRON"):
+        named = ctx.mention_of(phrase[-2]) if len(phrase) > 1 else None
+        if named is not None and named.entity.cls in SUBJECT_CLASSES:
+            return named.entity  # "use the Talko app"
+        # "… use Talko, and 5 million students use the app": what the sentence said was used before
+        return earlier[-1] if earlier else None
+    return None
+
+
+def _users_of(ctx: Context) -> tuple[list[Event], set[int]]:
+    """'N workers use the Talko app': the count of a product's users of that kind, and the nouns read so."""
+    events, nouns = [], set()
+    found: list[Entity] = []
+    for match in _USED_BY.finditer(span_text(ctx.sent)):
+        noun = _token_at(ctx, match.start("noun"))
+        use = _use_after(ctx, noun)
+        if use is None:
+            continue
+        nouns.add(noun.i)
+        quantity = _quantity(match)
+        subject = _used(ctx, use, found)
+        if subject is not None:
+            found.append(subject)
+        if quantity is None or subject is None or assertion(ctx, use) != "":
+            continue
+        metric = match.group("noun").lower()
+        roles = {"subject": (_full_name(ctx, subject),), "metric": (metric,), "quantity": (quantity,)}
+        events.append(
+            Event(
+                type="UserMetric",
+                roles=roles,  # type: ignore[arg-type]
+                evidence=ctx.text,
+                confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=False),
+                reported_by=ctx.reported_by(),
+            )
+        )
+    return events, nouns
+
+
 def _full_name(ctx: Context, entity: Entity) -> Entity:
     """'Microsoft said its Teams app…': an unknown product name completed by its maker's ('Microsoft Teams')."""
     if entity.id in ctx.resolver.gazetteer:
@@ -198,14 +326,20 @@ def _full_name(ctx: Context, entity: Entity) -> Entity:
 def extract(ctx: Context) -> list[Event]:
     """User, customer and staff counts stated in the sentence."""
     text = span_text(ctx.sent)
-    events = []
-    for pattern in (_NUMBER_FIRST, _METRIC_FIRST):
+    if any(t.lemma_.lower() in RETRACTIONS and t.pos_ == "VERB" for t in span_tokens(ctx.sent)):
+        return []  # "X, which had claimed 300 million daily users, corrected the figure": no standing count
+    events, used = _users_of(ctx)
+    for pattern in (_NUMBER_FIRST, _METRIC_FIRST, _TOTAL_OF, _BASE):
         for match in pattern.finditer(text):
-            extra = (match.group("extra") or "").lower()
+            extra = (match.groupdict().get("extra") or "").lower()
             if extra in CHANGES or extra in MODIFIERS or extra.isdigit():
                 continue
             quantity = _quantity(match)
             noun = _token_at(ctx, match.start("noun"))
+            if pattern is _BASE and noun.i + 1 < ctx.sent.end:
+                noun = noun.nbor()  # "its consumer base": the base is what is possessed
+            if noun.i in used:
+                continue  # "N workers use X": read by _users_of
             if quantity is None or any(a.lemma_.lower() in CHANGE_VERBS for a in list(noun.ancestors)[:3]):
                 continue
             if assertion(ctx, noun) != "":
@@ -215,6 +349,8 @@ def extract(ctx: Context) -> list[Event]:
                 continue
             subject = _full_name(ctx, subject)
             word = match.group("noun").lower()
+            if pattern is _BASE:
+                word = f"{word}s"
             mods = " ".join(m for m in re.split(r"[\s-]+", (match.group("mods") or "").lower()) if m)
             metric = metric_name(mods, word)
             roles = {"subject": (subject,), "metric": (metric,), "quantity": (quantity,)}
