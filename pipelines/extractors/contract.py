@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
@@ -13,9 +14,11 @@ from pipelines.extractors.common import (
     confidence,
     path_avoids_other_clauses,
     span_lowers,
+    span_text,
     span_tokens,
     subject_entity,
 )
+from pipelines.normalize import find_terms
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -191,26 +194,71 @@ def _customers_provider(ctx: Context, noun: Token, verb: Token) -> Entity | None
     return ctx.resolver.provider(salient[0]) if salient else None
 
 
-def _values(ctx: Context, providers: list[tuple[int, Entity]], trigger: Token) -> dict[Entity, Amount]:
-    """Pair amounts with providers: one each in order, or a single amount for a single provider."""
-    amounts = ctx.deal_amounts()
+SAME_TERM = re.compile(r"\bsame (?:period|term|(?:\w+ )?(?:years?|months?))\b", re.IGNORECASE)
+RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
+
+
+def _foreign_clause(verb: Token, allowed: set[int]) -> bool:
+    """Whether a verb on the way up from an amount states something else: it has a subject of its own
+    ('… and Google invested $300m in it') or is coordinated with the deal's verb ('… and added a $1bn pledge')."""
+    if verb.i in allowed or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if verb.dep_ == "conj" and verb.head.i in allowed:
+        return True
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in RELATIVE_PRONOUNS for c in verb.children)
+
+
+def _in_clause(ctx: Context, index: int, allowed: set[int]) -> bool:
+    """Whether the token at `index` belongs to the clause of `allowed`, not to another statement of the sentence."""
+    node = ctx.sent.doc[index]
+    while node.i not in allowed and node.head.i != node.i and not _foreign_clause(node.head, allowed):
+        node = node.head
+    return node.i in allowed or node.head.i == node.i  # the trigger's clause, or a root that states nothing else
+
+
+def _clause_amounts(ctx: Context, trigger: Token) -> list[tuple[int, Amount]]:
+    """The sentence's deal amounts that belong to the trigger's clause."""
+    allowed = clause_heads(trigger)
+    return [(i, a) for i, a in ctx.deal_amounts() if _in_clause(ctx, i, allowed)]
+
+
+def _clause_terms(ctx: Context, trigger: Token) -> list[str]:
+    """The contract lengths that belong to the trigger's clause."""
+    allowed = clause_heads(trigger)
+    found = []
+    for term in find_terms(span_text(ctx.sent)):
+        char = ctx.sent.start_char + term.start
+        index = next((t.i for t in span_tokens(ctx.sent) if t.idx + len(t.text) > char), ctx.sent.end - 1)
+        if _in_clause(ctx, index, allowed):
+            found.append(str(term.value))
+    return found
+
+
+def _values(ctx: Context, providers: list[tuple[int, Entity]], trigger: Token, used: set[int]) -> dict[Entity, Amount]:
+    """Pair the clause's amounts with providers: one each in order, or a single amount for a single provider."""
+    amounts = [(i, a) for i, a in _clause_amounts(ctx, trigger) if i not in used]
     if not amounts:
         return {}
     if len(providers) == 1:
         index, amount = min(amounts, key=lambda pair: abs(pair[0] - trigger.i))
+        used.add(index)
         return {providers[0][1]: amount}
     if len(amounts) == len(providers) and not any(w in ctx.text.lower() for w in COMBINED_WORDS):
+        used.update(i for i, _ in amounts)
         return {p: a for (_, p), (_, a) in zip(providers, amounts, strict=True)}
     return {}
 
 
-def _terms(ctx: Context, providers: list[tuple[int, Entity]]) -> dict[Entity, str]:
-    terms = ctx.terms()
+def _terms(ctx: Context, providers: list[tuple[int, Entity]], trigger: Token, first: bool) -> dict[Entity, str]:
+    """Contract lengths of the trigger's clause (of the whole sentence for its first deal), paired with providers."""
+    terms = ctx.terms() if first else _clause_terms(ctx, trigger)
+    if not terms and not first and len(set(ctx.terms())) == 1 and SAME_TERM.search(ctx.text):
+        terms = ctx.terms()[:1]  # "… and a $1bn pledge to B over the same five years": the term stated before
     if len(terms) == 1 and len(providers) == 1:
         return {providers[0][1]: terms[0]}
     if terms and len(terms) == len(providers):
         return {p: t for (_, p), t in zip(providers, terms, strict=True)}
-    if len(terms) == 1 and "same period" in ctx.text.lower():
+    if len(terms) == 1 and SAME_TERM.search(ctx.text):
         return {p: terms[0] for _, p in providers}
     return {}
 
@@ -249,6 +297,7 @@ def extract(ctx: Context) -> list[Event]:
     if customers and listed_provider is not None:
         return [_event(ctx, c, listed_provider, {}, ctx.sent.root, "") for c in customers]
     events: list[Event] = []
+    used: set[int] = set()  # amounts an earlier deal of the sentence took
     for trigger in _triggers(ctx):
         status = assertion(ctx, trigger)
         if status is None or any(
@@ -262,8 +311,8 @@ def extract(ctx: Context) -> list[Event]:
         paired = {(e.roles["customer"][0], e.roles["provider"][0]) for e in events}
         if not providers or all((c, p) in paired for c in customers for _, p in providers):
             continue
-        values = _values(ctx, providers, trigger) if len(customers) == 1 and not events else {}
-        terms = _terms(ctx, providers) if len(customers) == 1 and not events else {}
+        values = _values(ctx, providers, trigger, used) if len(customers) == 1 else {}
+        terms = _terms(ctx, providers, trigger, not events) if len(customers) == 1 else {}
         for customer in customers:
             for _, provider in providers:
                 if (customer, provider) in paired:
