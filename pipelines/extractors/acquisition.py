@@ -128,12 +128,37 @@ def _possessor(ctx: Context, noun: Token) -> Entity | None:
             if clause.dep_ == "relcl" and (mention := ctx.mention_of(clause.head)) is not None:
                 return mention.entity
         if child.dep_ == "poss" and child.lower_ in ("its", "their"):
-            return next((e for e in reversed(ctx.salient) if is_org(e)), None)
+            # an organisation named earlier in the sentence first ("every Acme deal but its 2012 purchase of Y"),
+            # then the one the text is about; news outlets and analysts are sources, not actors
+            verb = noun
+            while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+                verb = verb.head
+            subject = [m.entity for m in _subject_mentions(ctx, verb)]
+            before = [m.entity for m in ctx.mentions if m.end <= child.i]
+            return next((e for e in [*subject, *reversed(before), *reversed(ctx.salient)] if _actor(e)), None)
         if child.dep_ == "poss":
             found = _entities(ctx, list(child.subtree), TARGET_CLASSES | {"GovernmentBody", "Person"})
             if found and _party(found[0][1]):
                 return found[0][1]
     return None
+
+
+def _holders_subject(verb: Token) -> bool:
+    """Whether the verb's subject is a company's holders ('Acme shareholders', 'its stockholders')."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in INVESTOR_NOUNS | {"holder", "stockholder"}
+        for c in verb.children
+    )
+
+
+def _subject_mentions(ctx: Context, verb: Token) -> list:
+    """The names in the verb's subject, without its relative clauses and appositions."""
+    heads = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return [m for h in heads for t in core_subtree(h) if (m := ctx.mention_of(t)) is not None]
+
+
+def _actor(entity: Entity) -> bool:
+    return is_org(entity) and entity.cls not in ("MediaOutlet", "ResearchFirm")
 
 
 def _is_stake(token: Token) -> bool:
@@ -176,11 +201,13 @@ def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[
         objects = _object_phrases(token, set())
         if any(_is_stake(o) for o in objects):
             return None  # buying a stake is an investment
-        first = subject_entity(ctx, token, exclude_providers=False)
+        first = subject_entity(ctx, token, exclude_providers=False) or _headline_subject(ctx, token)
         if first is None:
             first = next((e for _, e in _entities(ctx, _agents(token), parties)), None)
             objects = objects or [c for c in token.children if c.dep_ == "nsubjpass"]
         objects = objects or _relative_head(ctx, token)
+        if objects and not _entities(ctx, [t for o in objects for t in core_subtree(o)], TARGET_CLASSES):
+            objects += _loose_object(ctx, token)
         if any(o.lower_ == "it" for o in objects):  # "Musk bought it": the organisation in focus
             target = _salient_org(ctx, exclude=(first,))
             return first, [o for o in objects if o.lower_ != "it"] + ([] if target is None else [target])  # type: ignore[list-item]
@@ -199,8 +226,42 @@ def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[
     return None
 
 
+def _headline_subject(ctx: Context, verb: Token) -> Entity | None:
+    """'Acme to buy Widgetco in $2bn deal': a headline's infinitive hangs from the buyer's name itself."""
+    if verb.dep_ not in ("xcomp", "relcl", "advcl", "acl") or verb.head.dep_ != "ROOT":
+        return None  # the parser hangs the infinitive any of these ways from a sentence that is just a name
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    mention = ctx.mention_of(verb.head)
+    return mention.entity if mention is not None and _party(mention.entity) else None
+
+
+def _loose_object(ctx: Context, verb: Token) -> list[Token]:
+    """The first company named after the verb inside its own clause, when the parser hung it off a wrong word
+    ('buy messaging app Slack', with 'messaging' read as a verb): no preposition but 'of', no clause of its own."""
+    for mention in ctx.mentions:
+        if mention.start <= verb.i or mention.entity.cls not in TARGET_CLASSES:
+            continue
+        node = ctx.sent.doc[mention.end - 1]
+        while node.i != verb.i and node.head.i != node.i:
+            node = node.head
+            if node.i == verb.i:
+                break
+            if node.pos_ == "ADP" and node.lower_ != "of" or any(c.dep_ == "nsubj" for c in node.children):
+                break
+        if node.i == verb.i:
+            return [ctx.sent.doc[mention.end - 1]]
+        return []
+    return []
+
+
 def _named_object(noun: Token) -> list[Token]:
-    """'the endpoint-security company Carbon Black': the name in apposition to a generic object."""
+    """'the endpoint-security company Carbon Black': the name in apposition to a generic object.
+
+    Also "of Springfield, IL-based Acme", which the parser reads as the place with the company in apposition.
+    """
+    if noun.ent_type_ == "GPE" and any(t.lower_ == "based" for t in noun.subtree):
+        return [t for c in noun.children if c.dep_ == "appos" for t in core_subtree(c)]
     if noun.lemma_.lower() not in ("company", "firm", "start-up", "startup", "business", "maker", "provider"):
         return []
     return [t for c in noun.children if c.dep_ == "appos" for t in core_subtree(c)]
@@ -397,6 +458,8 @@ def _stated_investments(ctx: Context) -> list[Event]:
             while _is_stake(token) and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
                 head = head.head  # "will receive $350 million worth of Y shares"
             if _is_stake(token) and head.pos_ == "VERB":  # "took a stake in Y", "received shares of Y"
+                if _holders_subject(head):
+                    continue  # "X's shareholders will receive Y shares": payment for a takeover, not X investing
                 first = subject_entity(ctx, head, exclude_providers=False)
             else:
                 first = _possessor(ctx, token)

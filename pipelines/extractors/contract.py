@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
+from pipelines.extractors.acquisition import extract_acquisitions
 from pipelines.extractors.common import (
     CUSTOMER_CLASSES,
     Context,
@@ -289,8 +290,8 @@ def extract(ctx: Context) -> list[Event]:
     'X signed a five-year, $2bn deal with Google Cloud'; "a $2bn commitment to Google and $1bn to AWS";
     'AWS customers include A, B and C'. Takeovers are not contracts.
     """
-    if any(t.lemma_.lower() in TAKEOVER_LEMMAS for t in span_tokens(ctx.sent)):
-        return []
+    if any(t.lemma_.lower() in TAKEOVER_LEMMAS for t in span_tokens(ctx.sent)) or extract_acquisitions(ctx):
+        return []  # "X will buy Y in a $2bn deal": the deal is the takeover
     customers, listed_provider = _customer_list(ctx)
     if not customers:
         customers, listed_provider = _among_customers(ctx)

@@ -69,3 +69,55 @@ def test_a_second_deal_of_the_sentence_keeps_its_own_value_and_shared_term(nlp):
     assert _value(contracts["Google Cloud"]) == Decimal(800_000_000)
     assert _value(contracts["Amazon Web Services"]) == Decimal(300_000_000)
     assert _label(contracts["Amazon Web Services"].roles["term"]) == "P4Y"
+
+
+def test_a_takeover_deal_is_an_acquisition_not_a_contract(nlp):
+    # the parser reads 'messaging' as a verb and hangs the target off it
+    text = (
+        "Pellucid Corp said on Monday it would buy workplace chat app Threadly Inc in a $3.1 billion "
+        "cash-and-stock deal, as the software maker widens its offerings."
+    )
+    (acquisition,) = _events(nlp, text, "Acquisition")
+    assert (_label(acquisition.roles["acquirer"]), _label(acquisition.roles["target"])) == ("Pellucid", "Threadly")
+    assert _value(acquisition) == Decimal(3_100_000_000)
+    assert _events(nlp, text, "Contract") == []
+
+
+def test_a_headline_infinitive_names_the_buyer(nlp):
+    (acquisition,) = _events(nlp, "Oracle to buy data firm Quorra in $3 bln deal", "Acquisition")
+    assert (_label(acquisition.roles["acquirer"]), _label(acquisition.roles["target"])) == ("Oracle", "Quorra")
+
+
+def test_shares_paid_to_a_targets_holders_are_no_investment(nlp):
+    text = (
+        "Pellucid Corp agreed to buy Threadly Inc. Threadly shareholders will receive $20 in cash and "
+        "0.05 shares of Pellucid common stock for each Threadly share."
+    )
+    assert _events(nlp, text, "Investment") == []
+
+
+def test_its_purchase_is_the_clause_subjects_then_the_company_named_before_it(nlp):
+    text = (
+        "Analysts said the deal would top every earlier Pellucid Systems transaction except its 2015 "
+        "purchase of Orbix Labs for $9 billion."
+    )
+    (acquisition,) = _events(nlp, text, "Acquisition")
+    assert _label(acquisition.roles["acquirer"]) == "Pellucid Systems"
+    text = (
+        "Harbor Holdings, which controls Orbix Labs and Tessel Inc, will keep its stake. Harbor Holdings became "
+        "Orbix Labs' controlling shareholder through its $12 billion purchase of Vantor Systems, completed in 2017."
+    )
+    (acquisition,) = _events(nlp, text, "Acquisition")
+    assert _label(acquisition.roles["acquirer"]).startswith("Harbor")
+    assert _label(acquisition.roles["target"]) == "Vantor Systems"
+
+
+def test_a_place_based_target_is_the_company_not_the_place(nlp):
+    text = (
+        "Pellucid Systems has made many acquisitions. Its other notable deals include the $2.2 billion "
+        "acquisition of Springfield, IL-based Quorra Analytics in 2016."
+    )
+    (acquisition,) = _events(nlp, text, "Acquisition")
+    assert _label(acquisition.roles["acquirer"]) == "Pellucid Systems"
+    assert _label(acquisition.roles["target"]) == "Quorra Analytics"
+    assert _value(acquisition) == Decimal(2_200_000_000)
