@@ -18,6 +18,8 @@ from pipelines.extractors.common import (
     span_text,
     span_tokens,
     subject_entity,
+    subject_of,
+    verb_chain,
 )
 from pipelines.normalize import find_terms
 
@@ -36,6 +38,11 @@ PREFER_VERBS = {"name", "make", "designate"}
 PREFER_WORDS = {"preferred", "primary", "main", "strategic", "exclusive"}
 CUSTOMER_NOUNS = {"customer", "client", "user"}
 TAKEOVER_LEMMAS = {"acquire", "acquisition", "takeover", "merger", "merge", "buyout"}
+PERSON_NOUNS = {
+    "exec", "executive", "veteran", "engineer", "official", "manager", "chief", "leader", "alum", "alumnus",
+    "employee", "staffer", "founder", "president", "head", "director", "boss", "researcher", "scientist",
+}  # fmt: skip
+CONTEST_LEMMAS = {"compete", "vie", "bid", "battle", "fight", "contend", "protest", "challenge", "lose", "chase"}
 ENDING_LEMMAS = {"stop", "end", "cease", "terminate", "cancel", "halt", "abandon", "phase", "quit", "leave"}
 COMBINED_WORDS = ("combined", "in total", "between them", "shared", "split among", "collectively")
 
@@ -75,8 +82,11 @@ def _providers(ctx: Context, customers: list[Entity], trigger: Token) -> list[tu
     for mention in ctx.mentions:
         if mention.entity in customers or not ctx.resolver.is_provider(mention.entity):
             continue
-        if not path_avoids_other_clauses(ctx.sent.doc[mention.end - 1], allowed):
+        last = ctx.sent.doc[mention.end - 1]
+        if not path_avoids_other_clauses(last, allowed):
             continue
+        if last.dep_ in ("compound", "poss") and last.head.lemma_.lower() in PERSON_NOUNS:
+            continue  # "taps a former Oracle executive": a person, not the provider
         provider = ctx.resolver.provider(mention.entity)
         if any(provider == ctx.resolver.provider(c) or c.id in _ancestors(ctx, provider) for c in customers):
             continue
@@ -84,9 +94,83 @@ def _providers(ctx: Context, customers: list[Entity], trigger: Token) -> list[tu
     return sorted(((i, p) for p, i in found.items()), key=lambda pair: pair[0])
 
 
+def _deal_noun(trigger: Token) -> Token | None:
+    """The deal noun a trigger is or describes: 'contract', or 'the contract awarded to X' (also when the parser
+    hangs the participle from the clause: 'over the CIA contract – awarded to AWS')."""
+    if trigger.pos_ == "NOUN" and trigger.lemma_.lower() in DEAL_NOUNS:
+        return trigger
+    if not _bare_participle(trigger):
+        return None
+    if trigger.dep_ == "acl" and trigger.head.lemma_.lower() in DEAL_NOUNS:
+        return trigger.head
+    before = [t for t in ctx_tokens_before(trigger, 3) if not t.is_punct]
+    return before[0] if before and before[0].lemma_.lower() in DEAL_NOUNS else None
+
+
+def _contested(trigger: Token) -> bool:
+    """A deal competed or bid for, protested or lost ('competes with Azure for every deal') is no one's contract."""
+    return any(v.lemma_.lower() in CONTEST_LEMMAS for v in verb_chain(trigger)[:4])
+
+
+def _bare_participle(verb: Token) -> bool:
+    """A past participle with no subject or auxiliary of its own: 'the contract awarded to X'."""
+    return verb.tag_ == "VBN" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children)
+
+
+def ctx_tokens_before(token: Token, count: int) -> list[Token]:
+    """Up to `count` tokens before `token` in its sentence, nearest first."""
+    start = max(token.sent.start, token.i - count)
+    return [token.doc[i] for i in range(token.i - 1, start - 1, -1)]
+
+
+def _owner(ctx: Context, deal: Token) -> Entity | None:
+    """The customer a deal noun names itself: "the agency's contract", 'the CIA contract' (not a provider)."""
+    if any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our") for c in deal.children):
+        return None  # "awarded its Acme Program contract": the subject's, and the name is the programme's
+    for child in deal.children:
+        if child.dep_ not in ("poss", "compound"):
+            continue
+        mention = ctx.mention_of(child)
+        # a possessor buys ("the agency's contract"); a modifying name does when it is a public body
+        # ("the CIA contract"), while a company's ("the Acme deals") may as well be the seller's
+        wanted = ("Company", "GovernmentBody") if child.dep_ == "poss" else ("GovernmentBody",)
+        if mention is not None and mention.entity.cls in wanted and not ctx.resolver.is_provider(mention.entity):
+            return mention.entity
+    return None
+
+
+def _between(ctx: Context, deal: Token) -> tuple[list[Entity], list[tuple[int, Entity]]] | None:
+    """'a contract between AWS and the agency': (customers, providers) when the phrase names both."""
+    for prep in (c for c in deal.children if c.dep_ == "prep" and c.lower_ == "between"):
+        customers: list[Entity] = []
+        providers: dict[Entity, int] = {}
+        for token in prep.subtree:
+            mention = ctx.mention_of(token)
+            if mention is None or mention.entity.cls not in CUSTOMER_CLASSES:
+                continue
+            if ctx.resolver.is_provider(mention.entity):
+                providers.setdefault(ctx.resolver.provider(mention.entity), mention.start)
+            elif mention.entity not in customers:
+                customers.append(mention.entity)
+        if customers and providers:
+            return customers, sorted(((i, p) for p, i in providers.items()), key=lambda pair: pair[0])
+    return None
+
+
+def _appositive_subject(ctx: Context, verb: Token) -> Entity | None:
+    """ "The country's signals agency, Acme, has signed …": the name in apposition to a described subject."""
+    subject = subject_of(verb)
+    for appos in (c for c in subject.children if c.dep_ == "appos") if subject is not None else ():
+        mention = ctx.mention_of(appos)
+        if mention is not None and mention.entity.cls in ("Company", "GovernmentBody"):
+            return mention.entity
+    return None
+
+
 def _customers(ctx: Context, verb: Token) -> list[Entity]:
     """The subject organisation and organisations coordinated with it ('Snap and Lyft signed …')."""
-    first = subject_entity(ctx, verb)
+    # a cloud business buys from another too ("Salesforce cut a deal with Alibaba Cloud"): _providers drops its own
+    first = subject_entity(ctx, verb, exclude_providers=False) or _appositive_subject(ctx, verb)
     if first is None:
         return []
     found = [first]
@@ -301,13 +385,29 @@ def extract(ctx: Context) -> list[Event]:
     used: set[int] = set()  # amounts an earlier deal of the sentence took
     for trigger in _triggers(ctx):
         status = assertion(ctx, trigger)
-        if status is None or any(
+        if status is None or _contested(trigger) or any(
             t.lemma_.lower() in ENDING_LEMMAS for t in span_tokens(ctx.sent) if t.i in clause_heads(trigger)
         ):
             continue
         verb = trigger if trigger.pos_ == "VERB" else trigger.head
-        customers = _customers(ctx, verb)
+        deal = _deal_noun(trigger)
+        between = _between(ctx, deal) if deal is not None else None
+        owner = _owner(ctx, deal) if deal is not None else None
+        if between is not None:
+            customers = between[0]  # "the $600m contract between AWS and the agency"
+        elif owner is not None:
+            customers = [owner]  # "the agency's contract", "the Acme contract", not the subject of the clause
+        elif trigger.lemma_.lower() == "award" and _bare_participle(trigger):
+            continue  # "(the contract) awarded to X": the awarder is not the subject of the clause around it
+        else:
+            customers = _customers(ctx, verb)
         providers = _providers(ctx, customers, trigger) if customers else []
+        if owner is not None and between is None:
+            # the clause's subject is no party of a deal the noun names ("IBM protested the agency's contract")
+            subjects = {t.i for c in verb_chain(verb) for s in c.children if s.dep_ == "nsubj" for t in s.subtree}
+            providers = [(i, p) for i, p in providers if i not in subjects]
+        if between is not None:
+            providers = [(i, p) for i, p in between[1]]
         # a provider another trigger of the sentence already paired belongs to that deal
         paired = {(e.roles["customer"][0], e.roles["provider"][0]) for e in events}
         if not providers or all((c, p) in paired for c in customers for _, p in providers):

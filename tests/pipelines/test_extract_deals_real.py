@@ -121,3 +121,44 @@ def test_a_place_based_target_is_the_company_not_the_place(nlp):
     assert _label(acquisition.roles["acquirer"]) == "Pellucid Systems"
     assert _label(acquisition.roles["target"]) == "Quorra Analytics"
     assert _value(acquisition) == Decimal(2_200_000_000)
+
+
+def _pairs(events) -> set[tuple[str, str]]:
+    return {(_label(e.roles["customer"]), _label(e.roles["provider"])) for e in events}
+
+
+def test_a_contract_between_a_provider_and_a_customer(nlp):
+    text = "The seven-year, $450 million hosting contract between Microsoft Azure and the Home Office is under review."
+    (contract,) = _events(nlp, text, "Contract")
+    assert _pairs([contract]) == {("Home Office", "Microsoft Azure")}
+    assert _value(contract) == Decimal(450_000_000)
+    assert _label(contract.roles["term"]) == "P7Y"
+
+
+def test_a_protester_is_not_the_customer_of_the_agency_contract_it_protests(nlp):
+    text = (
+        "Zentrix Systems filed a protest last month over the NASA contract – awarded to Google Cloud in March – "
+        "and has amended it twice."
+    )
+    assert _pairs(_events(nlp, text, "Contract")) == {("NASA", "Google Cloud")}
+
+
+def test_a_programme_named_before_contract_is_not_the_customer(nlp):
+    text = "The Department of Homeland Security awarded its Harbor Data Platform contract to Oracle on Tuesday."
+    assert _pairs(_events(nlp, text, "Contract")) == {("U.S. Department of Homeland Security", "Oracle Cloud")}
+
+
+def test_a_subject_described_then_named_in_apposition(nlp):
+    text = "Britain's health service, the National Health Service, has signed a deal with AWS to store patient records."
+    assert _pairs(_events(nlp, text, "Contract")) == {("National Health Service", "Amazon Web Services")}
+
+
+def test_a_cloud_business_can_buy_from_another_provider(nlp):
+    text = "Last spring Rackspace signed a deal with Google Cloud to resell its capacity in Europe."
+    assert _pairs(_events(nlp, text, "Contract")) == {("Rackspace", "Google Cloud")}
+
+
+def test_deals_competed_for_and_hired_executives_are_no_contracts(nlp):
+    text = "For Oracle, which competes with AWS for nearly every large government deal, the award is a relief."
+    assert _events(nlp, text, "Contract") == []
+    assert _events(nlp, "Google Cloud taps a former Oracle executive as its new chief.", "Contract") == []
