@@ -306,11 +306,15 @@ def _investor_list(ctx: Context) -> list[Event]:
         if token.lemma_.lower() not in INVESTOR_NOUNS:
             continue
         investee = _possessor(ctx, token)
+        if investee is None and token.head.lemma_.lower() == "include" and token.dep_ == "nsubj":
+            investee = ctx.sent.doc.user_data.get(LAST_INVESTEE)  # "Other investors include …": the one just told
         if investee is None:
             continue
         scope = list(token.head.subtree) if token.head.lemma_.lower() == "include" else list(token.subtree)
         investors = [
-            (i, e) for i, e in _entities(ctx, scope, TARGET_CLASSES | {"Person"}) if e != investee and _party(e)
+            (i, e)
+            for i, e in _entities(ctx, scope, TARGET_CLASSES | {"Person"})
+            if e != investee and _party(e) and not _modifies_person(ctx, i) and not _part_of_longer_name(ctx, i)
         ]
         if investors:
             trigger = token.head if token.head.pos_ == "VERB" else token
@@ -318,6 +322,28 @@ def _investor_list(ctx: Context) -> list[Event]:
                 ev for _, investor in investors for ev in _events(ctx, trigger, "Investment", investor, [(0, investee)])
             ]
     return []
+
+
+def _modifies_person(ctx: Context, start: int) -> bool:
+    """Whether the name starting at `start` only modifies a person ('FTX founder Sam Bankman-Fried')."""
+    mention = ctx.mention_of(ctx.sent.doc[start])
+    last = ctx.sent.doc[mention.end - 1] if mention is not None else ctx.sent.doc[start]
+    if last.dep_ not in ("compound", "poss"):
+        return False
+    head = last.head
+    person = ctx.mention_of(head)
+    return person is not None and person.entity.cls == "Person" or head.lemma_.lower() in PERSON_HEADS
+
+
+def _part_of_longer_name(ctx: Context, start: int) -> bool:
+    """Whether the name starting at `start` is only the first part of a longer unknown name ('Acme Ventures',
+    the venture arm, when only 'Acme' was recognised)."""
+    mention = ctx.mention_of(ctx.sent.doc[start])
+    last = ctx.sent.doc[mention.end - 1] if mention is not None else ctx.sent.doc[start]
+    return last.dep_ == "compound" and last.head.pos_ == "PROPN" and ctx.mention_of(last.head) is None
+
+
+PERSON_HEADS = {"founder", "chief", "executive", "ceo", "president", "chairman", "boss", "co-founder", "cofounder"}
 
 
 def _investor_in(ctx: Context) -> list[Event]:
@@ -425,10 +451,76 @@ def _round_participants(ctx: Context) -> list[Event]:
 
 def extract_investments(ctx: Context) -> list[Event]:
     """Investments in a company (not in a country or in infrastructure), one per investor and investee."""
-    specials = (_investor_list, _investor_in, _commitment, _round_participants)
-    found = [event for special in specials for event in special(ctx)]
+    specials = (_investor_list, _investor_in, _commitment, _round_participants, _backed_by, _raised_from)
+    found: list[Event] = []
+    for special in specials:
+        pairs = {(e.roles["investor"], e.roles["investee"]) for e in found}
+        found += [e for e in special(ctx) if (e.roles["investor"], e.roles["investee"]) not in pairs]
     pairs = {(e.roles["investor"], e.roles["investee"]) for e in found}
-    return found + [e for e in _stated_investments(ctx) if (e.roles["investor"], e.roles["investee"]) not in pairs]
+    found += [e for e in _stated_investments(ctx) if (e.roles["investor"], e.roles["investee"]) not in pairs]
+    if found:  # "Other investors include …" in a later sentence means this investee
+        ctx.sent.doc.user_data[LAST_INVESTEE] = found[-1].roles["investee"][0]
+    return found
+
+
+LAST_INVESTEE = "cvkg_last_investee"
+RAISE_VERBS = {"raise", "secure", "receive", "get", "obtain", "land", "draw", "attract", "take"}
+FUNDING_NOUNS = {"funding", "financing", "investment", "capital", "backing", "money", "cash"}
+LOAN_NOUNS = {"loan", "debt", "credit", "grant", "subsidy", "contract", "deal", "order", "revenue", "sale"}
+
+
+def _described(ctx: Context, noun: Token) -> Entity | None:
+    """The organisation a noun phrase is or describes: 'Acme', or 'a Boston start-up' in apposition to Acme."""
+    for token in (noun.head, noun) if noun.dep_ == "appos" else (noun,):  # the name the description is set beside
+        mention = ctx.mention_of(token)
+        if mention is not None and mention.entity.cls in ("Company", "CloudProvider", "Product"):
+            return mention.entity
+    return None
+
+
+def _backed_by(ctx: Context) -> list[Event]:
+    """'Acme, a start-up backed by investors like A and B': the participle describes the investee."""
+    for token in span_tokens(ctx.sent):
+        if token.pos_ != "VERB" or token.lemma_.lower() not in INVEST_VERBS or token.dep_ != "acl":
+            continue
+        investee = _described(ctx, token.head)
+        investors = [(i, e) for i, e in _entities(ctx, _agents(token), TARGET_CLASSES | {"Person"}) if _party(e)]
+        if investee is not None and investors:
+            return [e for _, inv in investors for e in _events(ctx, token, "Investment", inv, [(0, investee)])]
+    return []
+
+
+def _raised_from(ctx: Context) -> list[Event]:
+    """'Acme raised $4bn from B', 'a start-up that secured $4bn from B': B invested in Acme (not a loan or a sale)."""
+    amounts = {i for i, _ in ctx.deal_amounts()}
+    for token in span_tokens(ctx.sent):
+        if token.pos_ != "VERB" or token.lemma_.lower() not in RAISE_VERBS:
+            continue
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        money = [
+            o
+            for o in objects
+            if o.lemma_.lower() not in LOAN_NOUNS
+            and (o.lemma_.lower() in FUNDING_NOUNS or any(t.i in amounts for t in o.subtree))
+            and not any(t.lemma_.lower() in LOAN_NOUNS for t in o.subtree)
+        ]
+        sources = _object_phrases(token, {"from"})
+        investors = [
+            (i, e)
+            for i, e in _entities(ctx, [t for o in sources for t in core_subtree(o)], TARGET_CLASSES | {"Person"})
+            if _party(e) and e.cls != "CloudProvider"
+        ]
+        if not money or not investors:
+            continue
+        subject = subject_of(token)
+        investee = None
+        if subject is not None and subject.lower_ in ("that", "which", "who") and token.dep_ in ("relcl", "acl"):
+            investee = _described(ctx, token.head)
+        elif subject is not None:
+            investee = subject_entity(ctx, token, exclude_providers=False)
+        if investee is not None and investee.cls != "GovernmentBody":
+            return [e for _, inv in investors for e in _events(ctx, token, "Investment", inv, [(0, investee)])]
+    return []
 
 
 def _stated_investments(ctx: Context) -> list[Event]:

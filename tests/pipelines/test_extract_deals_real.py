@@ -162,3 +162,51 @@ def test_deals_competed_for_and_hired_executives_are_no_contracts(nlp):
     text = "For Oracle, which competes with AWS for nearly every large government deal, the award is a relief."
     assert _events(nlp, text, "Contract") == []
     assert _events(nlp, "Google Cloud taps a former Oracle executive as its new chief.", "Contract") == []
+
+
+def _investments(events) -> dict[str, Decimal | None]:
+    return {f"{_label(e.roles['investor'])}>{_label(e.roles['investee'])}": _value(e) for e in events}
+
+
+def test_a_company_backed_by_investors_like_a_and_b(nlp):
+    text = (
+        "Veridian Robotics Inc, a Boston company backed by investors like Nvidia and Sequoia Capital, "
+        "will open an office in Austin."
+    )
+    assert set(_investments(_events(nlp, text, "Investment"))) == {
+        "Nvidia>Veridian Robotics",
+        "Sequoia Capital>Veridian Robotics",
+    }
+
+
+def test_money_secured_from_an_investor_is_its_investment_a_loan_is_not(nlp):
+    text = (
+        "Google will invest $1 billion in Veridian Robotics Inc, a Boston start-up that recently secured "
+        "$3 billion from Amazon."
+    )
+    assert _investments(_events(nlp, text, "Investment")) == {
+        "Amazon>Veridian Robotics": Decimal(3_000_000_000),
+        "Google>Veridian Robotics": Decimal(1_000_000_000),
+    }
+    assert _events(nlp, "Veridian Robotics Inc secured a $500 million loan from Barclays.", "Investment") == []
+
+
+def test_other_investors_are_investors_in_the_company_just_named(nlp):
+    text = (
+        "Nvidia invested $50 million in Quillon AI, the chatbot maker. Other investors include Sequoia Capital, "
+        "Orbis Ventures and FTX founder Sam Bankman-Fried."
+    )
+    assert set(_investments(_events(nlp, text, "Investment"))) == {
+        "Nvidia>Quillon AI",
+        "Sequoia Capital>Quillon AI",
+        "Orbis Ventures>Quillon AI",
+        "Sam Bankman-Fried>Quillon AI",
+    }
+
+
+def test_a_venture_arm_recognised_only_by_its_parents_name_is_left_out(nlp):
+    text = (
+        "Nvidia invested $50 million in Quillon AI, the chatbot maker. "
+        "Other investors include Salesforce Ventures and Zoom Ventures."
+    )
+    assert set(_investments(_events(nlp, text, "Investment"))) == {"Nvidia>Quillon AI"}
