@@ -210,3 +210,19 @@ def test_a_venture_arm_recognised_only_by_its_parents_name_is_left_out(nlp):
         "Other investors include Salesforce Ventures and Zoom Ventures."
     )
     assert set(_investments(_events(nlp, text, "Investment"))) == {"Nvidia>Quillon AI"}
+
+
+def test_a_shift_to_the_cloud_that_closes_its_data_centres_is_a_migration_without_providers(nlp):
+    text = "Next spring, Harlow Bank will complete its shift to the cloud by shutting down its last two data centers."
+    (migration,) = _events(nlp, text, "Migration")
+    assert _label(migration.roles["customer"]) == "Harlow Bank"
+    assert "toProvider" not in migration.roles and "fromProvider" not in migration.roles
+    # without closing its own data centres, 'to the cloud' says too little
+    assert _events(nlp, "Harlow Bank is moving its apps to the cloud this year.", "Migration") == []
+
+
+def test_the_company_whose_customers_a_provider_moves_onto_its_own_cloud(nlp):
+    text = "Oracle said it has moved most of its Pelham Health customers to its cloud infrastructure."
+    (migration,) = _events(nlp, text, "Migration")
+    assert _label(migration.roles["customer"]) == "Pelham Health"
+    assert _label(migration.roles["toProvider"]) == "Oracle Cloud"
