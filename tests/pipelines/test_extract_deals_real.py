@@ -226,3 +226,25 @@ def test_the_company_whose_customers_a_provider_moves_onto_its_own_cloud(nlp):
     (migration,) = _events(nlp, text, "Migration")
     assert _label(migration.roles["customer"]) == "Pelham Health"
     assert _label(migration.roles["toProvider"]) == "Oracle Cloud"
+
+
+def _partner_sets(events) -> list[set[str]]:
+    return [{v.label for v in e.roles["partner"]} for e in events]
+
+
+def test_partnered_with_firms_including_a_named_one_keeps_the_unit_that_said_it(nlp):
+    text = (
+        "Alibaba Cloud said on Monday that it had partnered with several firms, including the online lender "
+        "Kestrel Bank."
+    )
+    assert _partner_sets(_events(nlp, text, "Partnership")) == [{"Alibaba Cloud", "Kestrel Bank"}]
+
+
+def test_its_partner_named_beside_the_noun(nlp):
+    text = (
+        "Microsoft launched the service last year, which the company — through its local partner 21Vianet — "
+        "has run since May."
+    )
+    assert _partner_sets(_events(nlp, text, "Partnership")) == [{"Microsoft", "21Vianet"}]
+    text = "Huawei said it would expand in Brazil through its local partner Quorra Analytics Inc."
+    assert _partner_sets(_events(nlp, text, "Partnership")) == [{"Huawei", "Quorra Analytics"}]
