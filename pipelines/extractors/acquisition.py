@@ -218,7 +218,15 @@ def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[
         return subject_entity(ctx, token, exclude_providers=False), _object_phrases(token, {"for", "on"})
     if token.pos_ == "VERB" and lemma in SELL_VERBS:  # "sold its X business to Y for $1.2bn"
         buyers = _entities(ctx, [t for o in _object_phrases(token, {"to"}) for t in core_subtree(o)], parties)
-        return (buyers[0][1] if buyers else None), _object_phrases(token, set())
+        objects = _object_phrases(token, set())
+        if not objects:  # "X, the rival, was sold to Y": the passive subject, or the name set beside it
+            objects = [
+                t
+                for c in token.children
+                if c.dep_ == "nsubjpass"
+                for t in (c, *(a for a in c.children if a.dep_ == "appos"))
+            ]
+        return (buyers[0][1] if buyers else None), objects
     if token.pos_ == "NOUN" and lemma in ACQUIRE_NOUNS:
         objects = _object_phrases(token, {"of"})
         first = _possessor(ctx, token) or next((e for _, e in _entities(ctx, _by_phrase(token), parties)), None)

@@ -34,6 +34,7 @@ DEAL_VERBS = {
 # verbs that state use only with the provider after "on": "runs on AWS", "built on Azure"
 ON_VERBS = {"run", "build", "rely", "host", "depend", "operate", "base"}
 # verbs that make a provider "preferred"/"primary": "named Microsoft its preferred cloud provider"
+RELY_NOUNS = {"reliance", "dependence", "dependency"}
 PREFER_VERBS = {"name", "make", "designate"}
 PREFER_WORDS = {"preferred", "primary", "main", "strategic", "exclusive"}
 CUSTOMER_NOUNS = {"customer", "client", "user"}
@@ -57,13 +58,18 @@ def _triggers(ctx: Context) -> list[Token]:
         elif (
             token.pos_ == "VERB"
             and lemma in ON_VERBS
-            and any(c.dep_ == "prep" and c.lower_ in ("on", "onto") for c in token.children)
+            and any(
+                c.dep_ == "prep" and c.lower_ in ("on", "onto")
+                for c in (*token.children, *(g for o in token.children if o.dep_ == "dobj" for g in o.children))
+            )  # "runs on AWS", and "runs its service on AWS" with 'on' hung from the object
         ):
             found.append(token)
         elif token.pos_ == "VERB" and lemma in PREFER_VERBS and lowered & PREFER_WORDS:
             found.append(token)
         elif token.pos_ == "NOUN" and lemma in DEAL_NOUNS:
             found.append(token)
+        elif token.pos_ == "NOUN" and lemma in RELY_NOUNS and any(c.lower_ == "on" for c in token.children):
+            found.append(token)  # "its reliance on AWS": a customer relationship that stands
     return found
 
 

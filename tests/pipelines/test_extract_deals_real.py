@@ -248,3 +248,23 @@ def test_its_partner_named_beside_the_noun(nlp):
     assert _partner_sets(_events(nlp, text, "Partnership")) == [{"Microsoft", "21Vianet"}]
     text = "Huawei said it would expand in Brazil through its local partner Quorra Analytics Inc."
     assert _partner_sets(_events(nlp, text, "Partnership")) == [{"Huawei", "Quorra Analytics"}]
+
+
+def test_a_company_sold_to_a_buyer_in_the_passive(nlp):
+    text = "Its closest rival, Quorra Analytics, was sold to Pellucid Systems for $900 million last year."
+    (acquisition,) = _events(nlp, text, "Acquisition")
+    assert (_label(acquisition.roles["acquirer"]), _label(acquisition.roles["target"])) == (
+        "Pellucid Systems",
+        "Quorra Analytics",
+    )
+    assert _value(acquisition) == Decimal(900_000_000)
+
+
+def test_reliance_on_providers_is_a_standing_customer_relationship(nlp):
+    text = "The move lets Harlow Bank reduce its reliance on cloud suppliers such as CoreWeave and Oracle."
+    assert _pairs(_events(nlp, text, "Contract")) == {("Harlow Bank", "CoreWeave"), ("Harlow Bank", "Oracle Cloud")}
+
+
+def test_running_a_service_on_a_provider_with_on_hung_from_the_object(nlp):
+    text = "Reports claim that Harlow Bank was running its payment service on Microsoft Azure."
+    assert _pairs(_events(nlp, text, "Contract")) == {("Harlow Bank", "Microsoft Azure")}
