@@ -13,6 +13,7 @@ from pipelines.extractors.common import (
     assertion,
     clause_heads,
     confidence,
+    core_subtree,
     path_avoids_other_clauses,
     span_lowers,
     span_text,
@@ -44,7 +45,11 @@ PERSON_NOUNS = {
     "employee", "staffer", "founder", "president", "head", "director", "boss", "researcher", "scientist",
 }  # fmt: skip
 CONTEST_LEMMAS = {"compete", "vie", "bid", "battle", "fight", "contend", "protest", "challenge", "lose", "chase"}
-ENDING_LEMMAS = {"stop", "end", "cease", "terminate", "cancel", "halt", "abandon", "phase", "quit", "leave"}
+ENDING_LEMMAS = {
+    "stop", "end", "cease", "terminate", "cancel", "halt", "abandon", "phase", "quit", "leave", "scrap", "rescind",
+    "revoke", "annul", "void", "withdraw", "kill", "ditch", "drop", "overturn",
+}  # fmt: skip
+BID_NOUNS = {"bid", "proposal", "tender", "offer", "pitch", "bidder", "rfp", "quote"}
 COMBINED_WORDS = ("combined", "in total", "between them", "shared", "split among", "collectively")
 
 
@@ -93,11 +98,51 @@ def _providers(ctx: Context, customers: list[Entity], trigger: Token) -> list[tu
             continue
         if last.dep_ in ("compound", "poss") and last.head.lemma_.lower() in PERSON_NOUNS:
             continue  # "taps a former Oracle executive": a person, not the provider
+        if any(a.lemma_.lower() in BID_NOUNS for a in _path_up(last, allowed)):
+            continue  # "asked for bids from AWS and Google": bidders, not the winners
         provider = ctx.resolver.provider(mention.entity)
         if any(provider == ctx.resolver.provider(c) or c.id in _ancestors(ctx, provider) for c in customers):
             continue
         found.setdefault(provider, mention.start)
     return sorted(((i, p) for p, i in found.items()), key=lambda pair: pair[0])
+
+
+def _path_up(token: Token, allowed: set[int]) -> list[Token]:
+    """The tokens above `token` up to the first of `allowed` (or the root)."""
+    path = []
+    while token.i not in allowed and token.head.i != token.i:
+        token = token.head
+        path.append(token)
+    return path
+
+
+WIN_VERBS = {"win", "land", "secure", "clinch", "bag", "snag", "capture", "scoop", "receive", "get", "nab"}
+
+
+def _winner(ctx: Context, deal: Token) -> tuple[int, Entity] | None:
+    """The provider that won the deal: the subject of 'win/land/secure' whose object is the deal noun."""
+    if deal.dep_ != "dobj" or deal.head.lemma_.lower() not in WIN_VERBS:
+        return None
+    subject = subject_of(deal.head)
+    for token in core_subtree(subject) if subject is not None else ():
+        mention = ctx.mention_of(token)
+        if mention is not None and ctx.resolver.is_provider(mention.entity):
+            return mention.start, ctx.resolver.provider(mention.entity)
+    return None
+
+
+def _awarders(ctx: Context, deal: Token) -> list[Entity]:
+    """Who gave a won deal: 'a contract from/with Acme', on the noun or on the winning verb."""
+    found: list[Entity] = []
+    for head in (deal, deal.head):
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "with", "by")):
+            for token in prep.subtree:
+                mention = ctx.mention_of(token)
+                entity = mention.entity if mention is not None else None
+                if entity is not None and entity.cls in ("Company", "GovernmentBody") and entity not in found:
+                    if not ctx.resolver.is_provider(entity):
+                        found.append(entity)
+    return found
 
 
 def _deal_noun(trigger: Token) -> Token | None:
@@ -195,8 +240,10 @@ def _customer_list(ctx: Context) -> tuple[list[Entity], Entity | None]:
         if token.lemma_.lower() not in CUSTOMER_NOUNS or token.pos_ != "NOUN":
             continue
         provider = None
-        for child in token.children:
-            mention = ctx.mention_of(child) if child.dep_ in ("poss", "compound") else None
+        named = [c for c in token.children if c.dep_ in ("poss", "compound")]
+        named += [o for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children]
+        for child in named:  # "AWS customers", "AWS's customers", "a customer of AWS"
+            mention = ctx.mention_of(child)
             if mention and ctx.resolver.is_provider(mention.entity):
                 provider = ctx.resolver.provider(mention.entity)
         if provider is None:
@@ -391,14 +438,21 @@ def extract(ctx: Context) -> list[Event]:
     used: set[int] = set()  # amounts an earlier deal of the sentence took
     for trigger in _triggers(ctx):
         status = assertion(ctx, trigger)
-        if status is None or _contested(trigger) or any(
-            t.lemma_.lower() in ENDING_LEMMAS for t in span_tokens(ctx.sent) if t.i in clause_heads(trigger)
-        ):
+        heads = clause_heads(trigger)
+        if trigger.dep_ in ("relcl", "acl"):  # "the contract it had awarded to X", as the noun's own clause says
+            heads |= clause_heads(trigger.head)
+        if status is None or _contested(trigger) or any(ctx.sent.doc[i].lemma_.lower() in ENDING_LEMMAS for i in heads):
             continue
         verb = trigger if trigger.pos_ == "VERB" else trigger.head
         deal = _deal_noun(trigger)
         between = _between(ctx, deal) if deal is not None else None
         owner = _owner(ctx, deal) if deal is not None else None
+        winner = _winner(ctx, deal) if deal is not None and between is None else None
+        if winner is not None:
+            # "Oracle won a $40m contract from Acme", "AWS landed the NSA contract": the provider is the subject
+            customers = [owner] if owner is not None else _awarders(ctx, deal)
+            if customers:
+                between = (customers, [winner])
         if between is not None:
             customers = between[0]  # "the $600m contract between AWS and the agency"
         elif owner is not None:

@@ -268,3 +268,25 @@ def test_reliance_on_providers_is_a_standing_customer_relationship(nlp):
 def test_running_a_service_on_a_provider_with_on_hung_from_the_object(nlp):
     text = "Reports claim that Harlow Bank was running its payment service on Microsoft Azure."
     assert _pairs(_events(nlp, text, "Contract")) == {("Harlow Bank", "Microsoft Azure")}
+
+
+def test_bidders_and_scrapped_awards_are_no_contracts(nlp):
+    text = "Harlow Bank asked for bids from AWS, Microsoft and Google for its new cloud contract."
+    assert _events(nlp, text, "Contract") == []
+    text = "The Pentagon scrapped the $10 billion JEDI contract it had awarded to Microsoft."
+    assert _events(nlp, text, "Contract") == []
+
+
+def test_a_provider_that_won_a_contract_from_a_customer(nlp):
+    (contract,) = _events(nlp, "Oracle landed a $40 million contract from Harlow Bank.", "Contract")
+    assert _pairs([contract]) == {("Harlow Bank", "Oracle Cloud")}
+    assert _value(contract) == Decimal(40_000_000)
+    assert _pairs(_events(nlp, "AWS won the NSA contract last year.", "Contract")) == {
+        ("National Security Agency", "Amazon Web Services")
+    }
+
+
+def test_a_customer_of_a_provider(nlp):
+    assert _pairs(_events(nlp, "Quorra Analytics is a customer of AWS.", "Contract")) == {
+        ("Quorra Analytics", "Amazon Web Services")
+    }
