@@ -166,6 +166,9 @@ def _is_stake(token: Token) -> bool:
 
 
 PAY_VERBS = {"pay", "spend"}
+MAKE_VERBS = {"make", "complete", "finalize", "finalise", "announce", "close", "lead"}
+OUT_VERBS = {"shell", "fork", "cough", "splash"}  # "shell out $1bn for Y"
+HOLD_VERBS = {"get", "take", "gain", "seize", "grab", "acquire"}
 SELL_VERBS = {"sell", "divest"}
 
 
@@ -212,7 +215,14 @@ def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[
             target = _salient_org(ctx, exclude=(first,))
             return first, [o for o in objects if o.lower_ != "it"] + ([] if target is None else [target])  # type: ignore[list-item]
         return first, objects
-    if token.pos_ == "VERB" and lemma in PAY_VERBS:  # "paid $26.2bn for LinkedIn"
+    if token.pos_ == "VERB" and lemma in HOLD_VERBS:  # "got hold of Y", "took control of Y", "gained control of Y"
+        held = [o for o in token.children if o.dep_ == "dobj" and o.lemma_.lower() in ("hold", "control", "ownership")]
+        objects = [p for o in held for p in _object_phrases(o, {"of"})] + _object_phrases(token, {"of"})
+        if not held or not objects:
+            return None
+        return subject_entity(ctx, token, exclude_providers=False), objects
+    if token.pos_ == "VERB" and (lemma in PAY_VERBS or lemma in OUT_VERBS and "out" in particles(token)):
+        # "paid $26.2bn for LinkedIn", "shelled out $1bn for Y"
         if not ctx.deal_amounts():
             return None
         return subject_entity(ctx, token, exclude_providers=False), _object_phrases(token, {"for", "on"})
@@ -308,11 +318,26 @@ def _by_phrase(noun: Token) -> list[Token]:
     return [t for child in noun.children if child.dep_ == "prep" and child.lower_ == "by" for t in child.subtree]
 
 
+def _among_investors(ctx: Context, noun: Token) -> list[Event]:
+    """ "Y counts A and B among its investors": the subject is the investee, the objects the investors."""
+    verb = noun.head.head
+    if noun.head.lower_ != "among" or verb.pos_ != "VERB":
+        return []
+    investee = subject_entity(ctx, verb, exclude_providers=False)
+    tokens = [t for c in verb.children if c.dep_ in ("dobj", "oprd") for t in c.subtree]
+    investors = [(i, e) for i, e in _entities(ctx, tokens, TARGET_CLASSES | {"Person"}) if _party(e) and e != investee]
+    if investee is None or not investors:
+        return []
+    return [ev for _, inv in investors for ev in _events(ctx, verb, "Investment", inv, [(0, investee)])]
+
+
 def _investor_list(ctx: Context) -> list[Event]:
     """ "Y's investors include A, B and C" / 'backers such as A and B'."""
     for token in span_tokens(ctx.sent):
         if token.lemma_.lower() not in INVESTOR_NOUNS:
             continue
+        if among := _among_investors(ctx, token):
+            return among
         investee = _possessor(ctx, token)
         if investee is None and token.head.lemma_.lower() == "include" and token.dep_ == "nsubj":
             investee = ctx.sent.doc.user_data.get(LAST_INVESTEE)  # "Other investors include …": the one just told
@@ -374,7 +399,7 @@ def _investor_in(ctx: Context) -> list[Event]:
 def _commitment(ctx: Context) -> list[Event]:
     """'X committed $1bn to Y' where Y is a company, not a cloud provider (that would be a contract)."""
     for token in span_tokens(ctx.sent):
-        if token.pos_ != "VERB" or token.lemma_.lower() not in ("commit", "pledge", "inject", "pour"):
+        if token.pos_ != "VERB" or token.lemma_.lower() not in INJECT_VERBS:
             continue
         if not ctx.deal_amounts():
             continue
@@ -388,6 +413,8 @@ def _commitment(ctx: Context) -> list[Event]:
     return []
 
 
+# "committed/poured/pumped/put $1bn into Y" (Y a company; a provider would make it a contract)
+INJECT_VERBS = {"commit", "pledge", "inject", "pour", "pump", "put", "plow", "plough", "sink", "funnel", "channel"}
 ROUND_NOUNS = {"round", "financing", "funding", "fundraising", "raise"}
 JOIN_VERBS = {"participate", "join", "co-lead", "colead", "lead", "contribute"}
 
@@ -563,6 +590,8 @@ def _stated_investments(ctx: Context) -> list[Event]:
                 first = subject_entity(ctx, head, exclude_providers=False)
             else:
                 first = _possessor(ctx, token)
+                if first is None and token.dep_ == "dobj" and token.head.lemma_.lower() in MAKE_VERBS:
+                    first = subject_entity(ctx, token.head, exclude_providers=False)  # "X made an investment in Y"
             objects = _object_phrases(token, {"in", "of", "into"})
             if _is_stake(token):
                 objects += [c for c in token.children if c.dep_ in ("compound", "poss")]

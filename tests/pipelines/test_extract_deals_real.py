@@ -290,3 +290,21 @@ def test_a_customer_of_a_provider(nlp):
     assert _pairs(_events(nlp, "Quorra Analytics is a customer of AWS.", "Contract")) == {
         ("Quorra Analytics", "Amazon Web Services")
     }
+
+
+def test_takeover_and_investment_phrasings(nlp):
+    cases = [
+        ("Pellucid Systems got hold of Quorra Analytics for $400 million in 2019.", "Acquisition", 400_000_000),
+        ("Pellucid Systems agreed to shell out $1.1 billion for Quorra Analytics.", "Acquisition", 1_100_000_000),
+        ("Nvidia pumped $300 million into Quorra Analytics last year.", "Investment", 300_000_000),
+        ("Nvidia made a $40 million investment in Quorra Analytics.", "Investment", 40_000_000),
+    ]
+    for text, kind, value in cases:
+        (event,) = _events(nlp, text, kind)
+        assert _value(event) == Decimal(value), text
+    text = "Quorra Analytics counts Nvidia and Sequoia Capital among its backers."
+    assert set(_investments(_events(nlp, text, "Investment"))) == {
+        "Nvidia>Quorra Analytics",
+        "Sequoia Capital>Quorra Analytics",
+    }
+    assert _events(nlp, "Pellucid Systems put Quorra Analytics up for sale.", "Investment") == []
