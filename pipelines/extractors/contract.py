@@ -15,6 +15,7 @@ from pipelines.extractors.common import (
     confidence,
     core_subtree,
     path_avoids_other_clauses,
+    span_lemmas,
     span_lowers,
     span_text,
     span_tokens,
@@ -35,6 +36,8 @@ DEAL_VERBS = {
 # verbs that state use only with the provider after "on": "runs on AWS", "built on Azure"
 ON_VERBS = {"run", "build", "rely", "host", "depend", "operate", "base"}
 # verbs that make a provider "preferred"/"primary": "named Microsoft its preferred cloud provider"
+BUY_VERBS = {"buy", "purchase", "rent", "lease", "procure", "source"}
+LEGAL_WORDS = {"settle", "settlement", "fine", "penalty", "damages", "lawsuit", "suit", "court", "tax", "taxes"}
 RELY_NOUNS = {"reliance", "dependence", "dependency"}
 PREFER_VERBS = {"name", "make", "designate"}
 PREFER_WORDS = {"preferred", "primary", "main", "strategic", "exclusive"}
@@ -56,6 +59,7 @@ COMBINED_WORDS = ("combined", "in total", "between them", "shared", "split among
 def _triggers(ctx: Context) -> list[Token]:
     found = []
     lowered = span_lowers(ctx.sent)
+    lemmas = span_lemmas(ctx.sent)
     for token in span_tokens(ctx.sent):
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" and lemma in DEAL_VERBS:
@@ -71,11 +75,26 @@ def _triggers(ctx: Context) -> list[Token]:
             found.append(token)
         elif token.pos_ == "VERB" and lemma in PREFER_VERBS and lowered & PREFER_WORDS:
             found.append(token)
+        elif token.pos_ == "VERB" and lemma in BUY_VERBS and _provider_after(ctx, token, ("from",)):
+            found.append(token)  # "bought $300m of computing capacity from Oracle"
+        elif token.pos_ == "VERB" and lemma == "pay" and _provider_after(ctx, token, ()) and not lemmas & LEGAL_WORDS:
+            found.append(token)  # "will pay Microsoft $200m for Azure capacity" (not a settlement)
         elif token.pos_ == "NOUN" and lemma in DEAL_NOUNS:
             found.append(token)
         elif token.pos_ == "NOUN" and lemma in RELY_NOUNS and any(c.lower_ == "on" for c in token.children):
             found.append(token)  # "its reliance on AWS": a customer relationship that stands
     return found
+
+
+def _provider_after(ctx: Context, verb: Token, preps: tuple[str, ...]) -> bool:
+    """Whether a provider is the verb's object (no `preps`) or the object of one of `preps` ('from Oracle')."""
+    heads = [c for c in verb.children if c.dep_ in ("dobj", "dative") and not preps]
+    heads += [o for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ in preps for o in c.children]
+    for head in heads:
+        mention = ctx.mention_of(head)
+        if mention is not None and ctx.resolver.is_provider(mention.entity):
+            return True
+    return False
 
 
 def _ancestors(ctx: Context, entity: Entity) -> set[str]:

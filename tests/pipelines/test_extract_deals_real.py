@@ -308,3 +308,15 @@ def test_takeover_and_investment_phrasings(nlp):
         "Sequoia Capital>Quorra Analytics",
     }
     assert _events(nlp, "Pellucid Systems put Quorra Analytics up for sale.", "Investment") == []
+
+
+def test_paying_a_provider_and_buying_capacity_from_one_are_contracts_a_settlement_is_not(nlp):
+    text = "Harlow Bank will pay Microsoft $200 million over five years for Azure capacity."
+    (contract,) = _events(nlp, text, "Contract")
+    assert _pairs([contract]) == {("Harlow Bank", "Microsoft Azure")}
+    assert (_value(contract), _label(contract.roles["term"])) == (Decimal(200_000_000), "P5Y")
+    text = "Harlow Bank agreed to buy $300 million of computing capacity from Oracle."
+    (contract,) = _events(nlp, text, "Contract")
+    assert _pairs([contract]) == {("Harlow Bank", "Oracle Cloud")}
+    assert _value(contract) == Decimal(300_000_000)
+    assert _events(nlp, "Harlow Bank paid Microsoft $20 million to settle the lawsuit.", "Contract") == []
