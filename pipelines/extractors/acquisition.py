@@ -70,6 +70,8 @@ def _pair_values(
     amounts = ctx.deal_amounts()
     if not amounts:
         return {}
+    if len(targets) == 1 and len(amounts) > 1 and (totals := _totals(ctx, amounts)):
+        return {targets[0][1]: totals[0][1]}  # "$1.25bn, the first tranche of up to $4bn": the total
     if len(targets) == 1:
         # an amount in the trigger's own phrase first ('take over Y … valuing Y at $2.7bn'), else the nearest
         own = {t.i for t in trigger.subtree if not (t.dep_ == "conj" and t.head.i == trigger.i)}
@@ -82,6 +84,29 @@ def _pair_values(
     if len(amounts) == len(targets):
         return {t: a for (_, t), (_, a) in zip(targets, amounts, strict=True)}
     return {}
+
+
+TOTAL_WORDS = {"total", "full", "overall", "entire", "whole", "aggregate"}
+PART_WORDS = {"tranche", "instalment", "installment", "first", "initial", "upfront", "up-front", "part", "portion"}
+
+
+def _totals(ctx: Context, amounts: list[tuple[int, Amount]]) -> list[tuple[int, Amount]]:
+    """Amounts stated as a total ('a total of', 'the full $4bn', 'up to $4bn') when others are stated as parts
+    (a first tranche, an initial or upfront sum): the total is recorded, not its instalments."""
+    doc = ctx.sent.doc
+
+    def near(index: int, words: set[str], after: int) -> bool:
+        window = doc[max(ctx.sent.start, index - 5) : min(ctx.sent.end, index + after)]
+        return any(t.lower_ in words for t in window)
+
+    # "$1.25bn, the first tranche of …": the description may follow the amount by a few words
+    parts = [pair for pair in amounts if near(pair[0], PART_WORDS, 10)]
+    totals = [
+        pair
+        for pair in amounts
+        if pair not in parts and (pair[1].qualifier == "up to" or near(pair[0], TOTAL_WORDS, 4))
+    ]
+    return totals if parts and len(totals) == 1 else []
 
 
 def _events(

@@ -36,6 +36,7 @@ DEAL_VERBS = {
 # verbs that state use only with the provider after "on": "runs on AWS", "built on Azure"
 ON_VERBS = {"run", "build", "rely", "host", "depend", "operate", "base"}
 # verbs that make a provider "preferred"/"primary": "named Microsoft its preferred cloud provider"
+GAIN_VERBS = {"sign", "win", "add", "attract", "land", "serve", "count", "have", "boast", "gain", "onboard"}
 BUY_VERBS = {"buy", "purchase", "rent", "lease", "procure", "source"}
 LEGAL_WORDS = {"settle", "settlement", "fine", "penalty", "damages", "lawsuit", "suit", "court", "tax", "taxes"}
 RELY_NOUNS = {"reliance", "dependence", "dependency"}
@@ -262,8 +263,17 @@ def _customer_list(ctx: Context) -> tuple[list[Entity], Entity | None]:
         named = [c for c in token.children if c.dep_ in ("poss", "compound")]
         named += [o for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children]
         for child in named:  # "AWS customers", "AWS's customers", "a customer of AWS"
+            if child.lower_ == "whose":  # "AWS, whose customers include …": the name the clause describes
+                clause = next((a for a in child.ancestors if a.dep_ == "relcl"), None)
+                child = clause.head if clause is not None else child
             mention = ctx.mention_of(child)
             if mention and ctx.resolver.is_provider(mention.entity):
+                provider = ctx.resolver.provider(mention.entity)
+        if provider is None and not named and token.dep_ == "dobj" and token.head.lemma_.lower() in GAIN_VERBS:
+            # "Google Cloud has signed customers including A and B": the provider is the subject
+            subject = subject_of(token.head)
+            mention = ctx.mention_of(subject) if subject is not None else None
+            if mention is not None and ctx.resolver.is_provider(mention.entity):
                 provider = ctx.resolver.provider(mention.entity)
         if provider is None:
             continue
@@ -417,7 +427,31 @@ def _terms(ctx: Context, providers: list[tuple[int, Entity]], trigger: Token, fi
         return {p: t for (_, p), t in zip(providers, terms, strict=True)}
     if len(terms) == 1 and SAME_TERM.search(ctx.text):
         return {p: terms[0] for _, p in providers}
+    if len(terms) == 1 and _coordinated(ctx, providers) and _deal_term(ctx, trigger):
+        return {p: terms[0] for _, p in providers}  # "five-year deals with AWS and Google": each deal's length
     return {}
+
+
+def _deal_term(ctx: Context, trigger: Token) -> bool:
+    """Whether a contract length modifies the deal noun itself ('five-year deals'), not something else."""
+    nouns = [trigger] if trigger.pos_ == "NOUN" else [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    words = {t.i for n in nouns if n.lemma_.lower() in DEAL_NOUNS for t in n.subtree}
+    for term in find_terms(span_text(ctx.sent)):
+        char = ctx.sent.start_char + term.start
+        if any(t.idx <= char < t.idx + len(t.text) + 1 and t.i in words for t in span_tokens(ctx.sent)):
+            return True
+    return False
+
+
+def _coordinated(ctx: Context, providers: list[tuple[int, Entity]]) -> bool:
+    """Whether the providers are named in one coordinated phrase ('with AWS and Google Cloud')."""
+    heads = set()
+    for index, _ in providers:
+        token = ctx.sent.doc[index]
+        while token.dep_ in ("compound", "conj", "appos") and token.head.i != token.i:
+            token = token.head
+        heads.add(token.i)
+    return len(providers) > 1 and len(heads) == 1
 
 
 def _event(

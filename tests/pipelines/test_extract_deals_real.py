@@ -320,3 +320,37 @@ def test_paying_a_provider_and_buying_capacity_from_one_are_contracts_a_settleme
     assert _pairs([contract]) == {("Harlow Bank", "Oracle Cloud")}
     assert _value(contract) == Decimal(300_000_000)
     assert _events(nlp, "Harlow Bank paid Microsoft $20 million to settle the lawsuit.", "Contract") == []
+
+
+def test_customer_lists_whose_and_signed_customers_including(nlp):
+    text = "AWS, whose customers include Harlow Bank and Kestrel Bank, said revenue rose."
+    assert _pairs(_events(nlp, text, "Contract")) == {
+        ("Harlow Bank", "Amazon Web Services"),
+        ("Kestrel Bank", "Amazon Web Services"),
+    }
+    text = "Google Cloud has signed customers including Harlow Bank, Kestrel Bank and Pellucid Systems."
+    assert _pairs(_events(nlp, text, "Contract")) == {
+        ("Harlow Bank", "Google Cloud"),
+        ("Kestrel Bank", "Google Cloud"),
+        ("Pellucid Systems", "Google Cloud"),
+    }
+
+
+def test_one_term_of_deals_with_two_providers_is_each_deals_term_a_fights_length_is_not(nlp):
+    contracts = _events(nlp, "Harlow Bank signed five-year deals with AWS and Google Cloud.", "Contract")
+    assert {_label(c.roles["term"]) for c in contracts} == {"P5Y"} and len(contracts) == 2
+    text = (
+        "The Home Office awarded its records contract to AWS, Google and Oracle, closing a four-year fight "
+        "over how it buys cloud computing."
+    )
+    contracts = _events(nlp, text, "Contract")
+    assert len(contracts) == 3 and all("term" not in c.roles for c in contracts)
+
+
+def test_the_total_of_an_investment_not_its_first_tranche(nlp):
+    text = (
+        "Amazon invested $1.25 billion in Quorra Analytics, the first tranche of a total investment of up to "
+        "$4 billion."
+    )
+    (investment,) = _events(nlp, text, "Investment")
+    assert _value(investment) == Decimal(4_000_000_000)
