@@ -501,6 +501,23 @@ def extract(ctx: Context) -> list[Event]:
         between = _between(ctx, deal) if deal is not None else None
         owner = _owner(ctx, deal) if deal is not None else None
         winner = _winner(ctx, deal) if deal is not None and between is None else None
+        if trigger.lemma_.lower() == "award" and any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children):
+            # "the contract was awarded to X by the agency" / "X was awarded a contract by the agency": the agent
+            subject = next((c for c in trigger.children if c.dep_ == "nsubjpass"), None)
+            by = [c for c in trigger.children if c.dep_ == "agent"]
+            by += [p for o in trigger.children if o.dep_ == "dobj" for p in o.children if p.lower_ == "by"]
+            agents = [
+                m.entity
+                for t in by
+                for s in t.subtree
+                if (m := ctx.mention_of(s)) is not None and m.entity.cls in ("Company", "GovernmentBody")
+            ]
+            owned = _owner(ctx, subject) if subject is not None and subject.lemma_.lower() in DEAL_NOUNS else None
+            customers = list(dict.fromkeys(agents)) or ([owned] if owned is not None else [])
+            if not customers:
+                continue
+            owner = customers[0]
+            deal = None
         if winner is not None:
             # "Oracle won a $40m contract from Acme", "AWS landed the NSA contract": the provider is the subject
             customers = [owner] if owner is not None else _awarders(ctx, deal)
@@ -512,12 +529,15 @@ def extract(ctx: Context) -> list[Event]:
             customers = [owner]  # "the agency's contract", "the Acme contract", not the subject of the clause
         elif trigger.lemma_.lower() == "award" and _bare_participle(trigger):
             continue  # "(the contract) awarded to X": the awarder is not the subject of the clause around it
+        elif trigger is deal and deal.dep_ in ("nsubj", "nsubjpass"):
+            continue  # "The Acme Program contract was awarded to X": the subject names the deal, not its buyer
         else:
             customers = _customers(ctx, verb)
         providers = _providers(ctx, customers, trigger) if customers else []
         if owner is not None and between is None:
             # the clause's subject is no party of a deal the noun names ("IBM protested the agency's contract")
             subjects = {t.i for c in verb_chain(verb) for s in c.children if s.dep_ == "nsubj" for t in s.subtree}
+            subjects -= {t.i for t in deal.subtree} if deal is not None else set()  # "Snap's deal with Google runs …"
             providers = [(i, p) for i, p in providers if i not in subjects]
         if between is not None:
             providers = [(i, p) for i, p in between[1]]

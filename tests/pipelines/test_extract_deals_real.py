@@ -354,3 +354,16 @@ def test_the_total_of_an_investment_not_its_first_tranche(nlp):
     )
     (investment,) = _events(nlp, text, "Investment")
     assert _value(investment) == Decimal(4_000_000_000)
+
+
+def test_a_passive_award_takes_the_agent_as_customer_not_the_programme_named_in_the_subject(nlp):
+    text = "The Orion Data Platform contract was awarded to Microsoft by the Department of Homeland Security in May."
+    assert _pairs(_events(nlp, text, "Contract")) == {("U.S. Department of Homeland Security", "Microsoft Azure")}
+    (contract,) = _events(nlp, "AWS was awarded a $50 million contract by the Home Office.", "Contract")
+    assert _pairs([contract]) == {("Home Office", "Amazon Web Services")}
+    assert _value(contract) == Decimal(50_000_000)
+
+
+def test_a_deal_named_as_the_subject_keeps_its_own_provider(nlp):
+    (contract,) = _events(nlp, "Snap's contract with Google Cloud runs for five years.", "Contract")
+    assert _pairs([contract]) == {("Snap", "Google Cloud")}
