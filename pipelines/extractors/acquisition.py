@@ -199,7 +199,8 @@ SELL_VERBS = {"sell", "divest"}
 
 def _salient_org(ctx: Context, *, exclude: tuple[Entity | None, ...] = ()) -> Entity | None:
     """The organisation the text is about at this point ('it', an unowned 'the $5bn purchase of Y')."""
-    return next((e for e in reversed(ctx.salient) if e.cls in ("Company", "CloudProvider") and e not in exclude), None)
+    skip = set(exclude) | ctx.sent.doc.user_data.get(BOUGHT, set())
+    return next((e for e in reversed(ctx.salient) if e.cls in ("Company", "CloudProvider") and e not in skip), None)
 
 
 def _focus_company(ctx: Context, *, exclude: Entity | None) -> Entity | None:
@@ -331,7 +332,12 @@ def extract_acquisitions(ctx: Context) -> list[Event]:
             known = {e.roles["target"] for e in found}
             targets = [(i, t) for i, t in targets if (t,) not in known]
             found += _events(ctx, token, "Acquisition", first, targets, own_values=bool(found))  # type: ignore[arg-type]
+    bought = ctx.sent.doc.user_data.setdefault(BOUGHT, set())
+    bought.update(e.roles["target"][0] for e in found)
     return found
+
+
+BOUGHT = "cvkg_bought"  # the companies the article has told were bought: no buyers of the next unowned purchase
 
 
 def _agents(verb: Token) -> list[Token]:

@@ -367,3 +367,13 @@ def test_a_passive_award_takes_the_agent_as_customer_not_the_programme_named_in_
 def test_a_deal_named_as_the_subject_keeps_its_own_provider(nlp):
     (contract,) = _events(nlp, "Snap's contract with Google Cloud runs for five years.", "Contract")
     assert _pairs([contract]) == {("Snap", "Google Cloud")}
+
+
+def test_an_unowned_purchase_is_not_credited_to_a_company_just_told_as_bought(nlp):
+    text = (
+        "Pellucid Systems agreed to buy Quorra Analytics for $2 billion. Until now, Pellucid's largest purchase "
+        "was the $900 million acquisition of chip designer Vantor Systems. Another deal, the $300 million "
+        "purchase of the analytics company Kestrel Labs in 2017, came a year later."
+    )
+    buyers = {_label(e.roles["target"]): _label(e.roles["acquirer"]) for e in _events(nlp, text, "Acquisition")}
+    assert buyers["Kestrel Labs"] == "Pellucid Systems"
