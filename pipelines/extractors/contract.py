@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING
 from graph.records import Amount, Entity, Event
 from pipelines.extractors.acquisition import extract_acquisitions
 from pipelines.extractors.common import (
+    CONDITIONALS,
     CUSTOMER_CLASSES,
+    DENIAL_LEMMAS,
+    HYPOTHETICAL,
+    REPORT_LEMMAS,
     Context,
     assertion,
     clause_heads,
@@ -178,6 +182,29 @@ def _deal_noun(trigger: Token) -> Token | None:
     return before[0] if before and before[0].lemma_.lower() in DEAL_NOUNS else None
 
 
+def _status(ctx: Context, trigger: Token) -> str | None:
+    """`assertion`, except that a modal or negation of a clause this one is coordinated with does not scope over
+    it ('X may seem unlikely, but reports claim that Y runs on Azure')."""
+    status = assertion(ctx, trigger)
+    chain = verb_chain(trigger)
+    cut = next((i for i, v in enumerate(chain) if v.dep_ == "conj"), None)
+    if status is not None or cut is None:
+        return status
+    own = chain[: cut + 1]
+    for verb in own:
+        for child in verb.children:
+            if child.dep_ == "neg" or child.dep_ == "aux" and child.lower_ in HYPOTHETICAL:
+                return None
+            if child.dep_ == "mark" and child.lower_ in CONDITIONALS:
+                return None
+        if verb.lemma_.lower() in DENIAL_LEMMAS:
+            return None
+    lowered = ctx.text.lower()
+    if any(w in lowered for w in ("denied", "denies", "rumour", "rumor", "speculation")) or lowered.endswith("?"):
+        return None
+    return "Reported" if any(v.lemma_.lower() in REPORT_LEMMAS for v in own) else ""
+
+
 def _contested(trigger: Token) -> bool:
     """A deal competed or bid for, protested or lost ('competes with Azure for every deal') is no one's contract."""
     return any(v.lemma_.lower() in CONTEST_LEMMAS for v in verb_chain(trigger)[:4])
@@ -245,11 +272,14 @@ def _customers(ctx: Context, verb: Token) -> list[Entity]:
     if first is None:
         return []
     found = [first]
+    subject = subject_of(verb)
+    # only names coordinated with the subject itself (not with another mention of the same company elsewhere)
+    heads = {t.i for t in subject.subtree} if subject is not None else set()
     for mention in ctx.mentions:
         token = ctx.sent.doc[mention.end - 1]
         if token.dep_ == "conj" and mention.entity.cls in CUSTOMER_CLASSES and mention.entity.cls != "CloudProvider":
             head = ctx.mention_of(token.head)
-            if head is not None and head.entity in found and mention.entity not in found:
+            if head is not None and head.entity in found and mention.entity not in found and token.i in heads:
                 found.append(mention.entity)
     return found
 
@@ -490,7 +520,7 @@ def extract(ctx: Context) -> list[Event]:
     events: list[Event] = []
     used: set[int] = set()  # amounts an earlier deal of the sentence took
     for trigger in _triggers(ctx):
-        status = assertion(ctx, trigger)
+        status = _status(ctx, trigger)
         heads = clause_heads(trigger)
         if trigger.dep_ in ("relcl", "acl"):  # "the contract it had awarded to X", as the noun's own clause says
             heads |= clause_heads(trigger.head)

@@ -377,3 +377,12 @@ def test_an_unowned_purchase_is_not_credited_to_a_company_just_told_as_bought(nl
     )
     buyers = {_label(e.roles["target"]): _label(e.roles["acquirer"]) for e in _events(nlp, text, "Acquisition")}
     assert buyers["Kestrel Labs"] == "Pellucid Systems"
+
+
+def test_a_modal_of_the_coordinated_clause_does_not_scope_over_the_deal(nlp):
+    text = (
+        "Harlow Bank, Kestrel Bank and Pellucid Systems may look like odd company, but reports claim that "
+        "Harlow Bank was running its payment service on Microsoft Azure."
+    )
+    assert _pairs(_events(nlp, text, "Contract")) == {("Harlow Bank", "Microsoft Azure")}
+    assert _events(nlp, "Harlow Bank did not sign with AWS, and it may never pick Google Cloud.", "Contract") == []
