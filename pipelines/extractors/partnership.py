@@ -264,6 +264,26 @@ def _noun_partners(ctx: Context, noun: Token) -> list[Entity] | None:
     return found
 
 
+AGREEMENT_NOUNS = {"agreement", "pact", "accord", "memorandum", "mou"}
+
+
+def _mutual_agreement(ctx: Context, noun: Token) -> list[Entity] | None:
+    """ "X and Y signed an agreement (to work together)": an agreement the named parties sign with each other,
+    not one signed with someone else ('X and Y signed agreements with AWS' are two customers' deals)."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_.lower() not in FORM_VERBS:
+        return None
+    around = (*noun.children, *verb.children)
+    if _with(ctx, noun) or _with(ctx, verb) or any(c.lower_ in ("to", "from") for c in around):
+        return None
+    if ctx.deal_amounts():
+        return None  # a priced agreement is a purchase (a Contract), not a partnership
+    members = _subject_members(ctx, verb)
+    if any(m.cls == "CloudProvider" for m in members):
+        return None  # a customer signing with a cloud unit buys from it
+    return members if len(members) >= 2 else None
+
+
 def _named_partner(ctx: Context, noun: Token) -> list[Entity] | None:
     """ "its local partner Acme", "X's partner Acme": the possessor and the partner named beside the noun."""
     names = [e for c in noun.children if c.dep_ == "appos" for e in orgs_in(ctx, list(c.subtree))[:1]]
@@ -286,6 +306,8 @@ def _partners(ctx: Context, token: Token) -> list[Entity] | None:
     lemma = token.lemma_.lower()
     if token.pos_ == "NOUN" and lemma == "partner":
         return _named_partner(ctx, token)
+    if token.pos_ == "NOUN" and lemma in AGREEMENT_NOUNS:
+        return _mutual_agreement(ctx, token)
     if token.pos_ == "NOUN" and lemma in PARTNER_NOUNS:
         return _noun_partners(ctx, token)
     if token.pos_ != "VERB":

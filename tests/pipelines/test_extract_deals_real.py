@@ -386,3 +386,12 @@ def test_a_modal_of_the_coordinated_clause_does_not_scope_over_the_deal(nlp):
     )
     assert _pairs(_events(nlp, text, "Contract")) == {("Harlow Bank", "Microsoft Azure")}
     assert _events(nlp, "Harlow Bank did not sign with AWS, and it may never pick Google Cloud.", "Contract") == []
+
+
+def test_two_companies_signing_an_agreement_with_each_other_are_partners(nlp):
+    text = "Nokia and Ericsson signed an agreement under which the rivals will share patents."
+    assert _partner_sets(_events(nlp, text, "Partnership")) == [{"Nokia", "Ericsson"}]
+    # with someone else, or priced, or with a cloud unit: purchases, not partnerships
+    assert _events(nlp, "Harlow Bank and Kestrel Bank signed agreements with AWS.", "Partnership") == []
+    text = "Harlow Bank and AWS signed a five-year agreement worth $50 million."
+    assert _events(nlp, text, "Partnership") == []
