@@ -255,6 +255,20 @@ def _between(ctx: Context, deal: Token) -> tuple[list[Entity], list[tuple[int, E
     return None
 
 
+def _described_subject(ctx: Context, verb: Token) -> Entity | None:
+    """ "The San Jose-based company already runs on AWS": the company the description stands for (never a provider)."""
+    from pipelines.extractors.reference import ORG_NOUNS, described
+
+    subject = subject_of(verb)
+    if subject is None or subject.lemma_.lower() not in ORG_NOUNS:
+        return None
+    if not any(c.lower_ == "the" for c in subject.children):
+        return None
+    providers = frozenset(m.entity.id for m in ctx.mentions if ctx.resolver.is_provider(m.entity))
+    found = described(ctx, subject, classes=("Company", "GovernmentBody"), exclude=providers)
+    return found if found is not None and not ctx.resolver.is_provider(found) else None
+
+
 def _appositive_subject(ctx: Context, verb: Token) -> Entity | None:
     """ "The country's signals agency, Acme, has signed …": the name in apposition to a described subject."""
     subject = subject_of(verb)
@@ -268,7 +282,11 @@ def _appositive_subject(ctx: Context, verb: Token) -> Entity | None:
 def _customers(ctx: Context, verb: Token) -> list[Entity]:
     """The subject organisation and organisations coordinated with it ('Snap and Lyft signed …')."""
     # a cloud business buys from another too ("Salesforce cut a deal with Alibaba Cloud"): _providers drops its own
-    first = subject_entity(ctx, verb, exclude_providers=False) or _appositive_subject(ctx, verb)
+    first = (
+        subject_entity(ctx, verb, exclude_providers=False)
+        or _appositive_subject(ctx, verb)
+        or _described_subject(ctx, verb)
+    )
     if first is None:
         return []
     found = [first]
