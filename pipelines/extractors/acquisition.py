@@ -312,7 +312,17 @@ def _named_object(noun: Token) -> list[Token]:
 
 
 def extract_acquisitions(ctx: Context) -> list[Event]:
-    """Acquisitions stated in the sentence, one per target ('buy X for $2bn and take over Y')."""
+    """Acquisitions stated in the sentence, one per target ('buy X for $2bn and take over Y').
+
+    Found once per sentence: the contract rules ask first (a takeover is no contract), the run asks again.
+    """
+    done = ctx.sent.doc.user_data.setdefault("cvkg_acquisitions", {})
+    if ctx.sent.start not in done:
+        done[ctx.sent.start] = _acquisitions(ctx)
+    return list(done[ctx.sent.start])
+
+
+def _acquisitions(ctx: Context) -> list[Event]:
     found: list[Event] = []
     for token in span_tokens(ctx.sent):
         parts = _acquisition_parts(ctx, token)
