@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 _DEAL_REFERENCE = re.compile(r"\b(contract|deal|agreement|commitment|move|migration)\b", re.IGNORECASE)
 _VALUED = re.compile(r"\b(valued|worth|value|for|at)\b", re.IGNORECASE)
+# an amount for several parties together ("the combined ceiling", "in total") is no one party's value
+_COMBINED = re.compile(r"\b(combined|in total|together|collectively|between them|shared by)\b", re.IGNORECASE)
 
 
 def _merge(events: list[Event]) -> list[Event]:
@@ -119,8 +121,11 @@ def _attach_value(ctx: Context, events: list[Event], last_index: int, sent_index
     if not _VALUED.search(ctx.text):
         return
     amounts = ctx.amounts()
-    if len(amounts) != 1:
+    if len(amounts) != 1 or _COMBINED.search(ctx.text):
         return
+    deals = [e for e in events if e.type in ("Migration", "Contract")]
+    if deals and sum(e.evidence == deals[-1].evidence for e in deals) > 1:
+        return  # an award shared by several providers: a later amount is no one provider's value
     for i in range(len(events) - 1, -1, -1):
         event = events[i]
         if event.type in ("Migration", "Contract") and "value" not in event.roles:

@@ -70,6 +70,8 @@ def _pair_values(
     amounts = ctx.deal_amounts()
     if not amounts:
         return {}
+    if len(targets) == 1 and len(amounts) > 1 and (totals := _totals(ctx, amounts)):
+        return {targets[0][1]: totals[0][1]}  # "$1.25bn, the first tranche of up to $4bn": the total
     if len(targets) == 1:
         # an amount in the trigger's own phrase first ('take over Y … valuing Y at $2.7bn'), else the nearest
         own = {t.i for t in trigger.subtree if not (t.dep_ == "conj" and t.head.i == trigger.i)}
@@ -82,6 +84,29 @@ def _pair_values(
     if len(amounts) == len(targets):
         return {t: a for (_, t), (_, a) in zip(targets, amounts, strict=True)}
     return {}
+
+
+TOTAL_WORDS = {"total", "full", "overall", "entire", "whole", "aggregate"}
+PART_WORDS = {"tranche", "instalment", "installment", "first", "initial", "upfront", "up-front", "part", "portion"}
+
+
+def _totals(ctx: Context, amounts: list[tuple[int, Amount]]) -> list[tuple[int, Amount]]:
+    """Amounts stated as a total ('a total of', 'the full $4bn', 'up to $4bn') when others are stated as parts
+    (a first tranche, an initial or upfront sum): the total is recorded, not its instalments."""
+    doc = ctx.sent.doc
+
+    def near(index: int, words: set[str], after: int) -> bool:
+        window = doc[max(ctx.sent.start, index - 5) : min(ctx.sent.end, index + after)]
+        return any(t.lower_ in words for t in window)
+
+    # "$1.25bn, the first tranche of …": the description may follow the amount by a few words
+    parts = [pair for pair in amounts if near(pair[0], PART_WORDS, 10)]
+    totals = [
+        pair
+        for pair in amounts
+        if pair not in parts and (pair[1].qualifier == "up to" or near(pair[0], TOTAL_WORDS, 4))
+    ]
+    return totals if parts and len(totals) == 1 else []
 
 
 def _events(
@@ -128,7 +153,14 @@ def _possessor(ctx: Context, noun: Token) -> Entity | None:
             if clause.dep_ == "relcl" and (mention := ctx.mention_of(clause.head)) is not None:
                 return mention.entity
         if child.dep_ == "poss" and child.lower_ in ("its", "their"):
-            return next((e for e in reversed(ctx.salient) if is_org(e)), None)
+            # an organisation named earlier in the sentence first ("every Acme deal but its 2012 purchase of Y"),
+            # then the one the text is about; news outlets and analysts are sources, not actors
+            verb = noun
+            while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+                verb = verb.head
+            subject = [m.entity for m in _subject_mentions(ctx, verb)]
+            before = [m.entity for m in ctx.mentions if m.end <= child.i]
+            return next((e for e in [*subject, *reversed(before), *reversed(ctx.salient)] if _actor(e)), None)
         if child.dep_ == "poss":
             found = _entities(ctx, list(child.subtree), TARGET_CLASSES | {"GovernmentBody", "Person"})
             if found and _party(found[0][1]):
@@ -136,17 +168,39 @@ def _possessor(ctx: Context, noun: Token) -> Entity | None:
     return None
 
 
+def _holders_subject(verb: Token) -> bool:
+    """Whether the verb's subject is a company's holders ('Acme shareholders', 'its stockholders')."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in INVESTOR_NOUNS | {"holder", "stockholder"}
+        for c in verb.children
+    )
+
+
+def _subject_mentions(ctx: Context, verb: Token) -> list:
+    """The names in the verb's subject, without its relative clauses and appositions."""
+    heads = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return [m for h in heads for t in core_subtree(h) if (m := ctx.mention_of(t)) is not None]
+
+
+def _actor(entity: Entity) -> bool:
+    return is_org(entity) and entity.cls not in ("MediaOutlet", "ResearchFirm")
+
+
 def _is_stake(token: Token) -> bool:
     return token.lemma_.lower() in STAKE_NOUNS or token.lower_ in STAKE_NOUNS
 
 
 PAY_VERBS = {"pay", "spend"}
+MAKE_VERBS = {"make", "complete", "finalize", "finalise", "announce", "close", "lead"}
+OUT_VERBS = {"shell", "fork", "cough", "splash"}  # "shell out $1bn for Y"
+HOLD_VERBS = {"get", "take", "gain", "seize", "grab", "acquire"}
 SELL_VERBS = {"sell", "divest"}
 
 
 def _salient_org(ctx: Context, *, exclude: tuple[Entity | None, ...] = ()) -> Entity | None:
     """The organisation the text is about at this point ('it', an unowned 'the $5bn purchase of Y')."""
-    return next((e for e in reversed(ctx.salient) if e.cls in ("Company", "CloudProvider") and e not in exclude), None)
+    skip = set(exclude) | ctx.sent.doc.user_data.get(BOUGHT, set())
+    return next((e for e in reversed(ctx.salient) if e.cls in ("Company", "CloudProvider") and e not in skip), None)
 
 
 def _focus_company(ctx: Context, *, exclude: Entity | None) -> Entity | None:
@@ -176,22 +230,39 @@ def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[
         objects = _object_phrases(token, set())
         if any(_is_stake(o) for o in objects):
             return None  # buying a stake is an investment
-        first = subject_entity(ctx, token, exclude_providers=False)
+        first = subject_entity(ctx, token, exclude_providers=False) or _headline_subject(ctx, token)
         if first is None:
             first = next((e for _, e in _entities(ctx, _agents(token), parties)), None)
             objects = objects or [c for c in token.children if c.dep_ == "nsubjpass"]
         objects = objects or _relative_head(ctx, token)
+        if objects and not _entities(ctx, [t for o in objects for t in core_subtree(o)], TARGET_CLASSES):
+            objects += _loose_object(ctx, token)
         if any(o.lower_ == "it" for o in objects):  # "Musk bought it": the organisation in focus
             target = _salient_org(ctx, exclude=(first,))
             return first, [o for o in objects if o.lower_ != "it"] + ([] if target is None else [target])  # type: ignore[list-item]
         return first, objects
-    if token.pos_ == "VERB" and lemma in PAY_VERBS:  # "paid $26.2bn for LinkedIn"
+    if token.pos_ == "VERB" and lemma in HOLD_VERBS:  # "got hold of Y", "took control of Y", "gained control of Y"
+        held = [o for o in token.children if o.dep_ == "dobj" and o.lemma_.lower() in ("hold", "control", "ownership")]
+        objects = [p for o in held for p in _object_phrases(o, {"of"})] + _object_phrases(token, {"of"})
+        if not held or not objects:
+            return None
+        return subject_entity(ctx, token, exclude_providers=False), objects
+    if token.pos_ == "VERB" and (lemma in PAY_VERBS or lemma in OUT_VERBS and "out" in particles(token)):
+        # "paid $26.2bn for LinkedIn", "shelled out $1bn for Y"
         if not ctx.deal_amounts():
             return None
         return subject_entity(ctx, token, exclude_providers=False), _object_phrases(token, {"for", "on"})
     if token.pos_ == "VERB" and lemma in SELL_VERBS:  # "sold its X business to Y for $1.2bn"
         buyers = _entities(ctx, [t for o in _object_phrases(token, {"to"}) for t in core_subtree(o)], parties)
-        return (buyers[0][1] if buyers else None), _object_phrases(token, set())
+        objects = _object_phrases(token, set())
+        if not objects:  # "X, the rival, was sold to Y": the passive subject, or the name set beside it
+            objects = [
+                t
+                for c in token.children
+                if c.dep_ == "nsubjpass"
+                for t in (c, *(a for a in c.children if a.dep_ == "appos"))
+            ]
+        return (buyers[0][1] if buyers else None), objects
     if token.pos_ == "NOUN" and lemma in ACQUIRE_NOUNS:
         objects = _object_phrases(token, {"of"})
         first = _possessor(ctx, token) or next((e for _, e in _entities(ctx, _by_phrase(token), parties)), None)
@@ -199,15 +270,59 @@ def _acquisition_parts(ctx: Context, token: Token) -> tuple[Entity | None, list[
     return None
 
 
+def _headline_subject(ctx: Context, verb: Token) -> Entity | None:
+    """'Acme to buy Widgetco in $2bn deal': a headline's infinitive hangs from the buyer's name itself."""
+    if verb.dep_ not in ("xcomp", "relcl", "advcl", "acl") or verb.head.dep_ != "ROOT":
+        return None  # the parser hangs the infinitive any of these ways from a sentence that is just a name
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    mention = ctx.mention_of(verb.head)
+    return mention.entity if mention is not None and _party(mention.entity) else None
+
+
+def _loose_object(ctx: Context, verb: Token) -> list[Token]:
+    """The first company named after the verb inside its own clause, when the parser hung it off a wrong word
+    ('buy messaging app Slack', with 'messaging' read as a verb): no preposition but 'of', no clause of its own."""
+    for mention in ctx.mentions:
+        if mention.start <= verb.i or mention.entity.cls not in TARGET_CLASSES:
+            continue
+        node = ctx.sent.doc[mention.end - 1]
+        while node.i != verb.i and node.head.i != node.i:
+            node = node.head
+            if node.i == verb.i:
+                break
+            if node.pos_ == "ADP" and node.lower_ != "of" or any(c.dep_ == "nsubj" for c in node.children):
+                break
+        if node.i == verb.i:
+            return [ctx.sent.doc[mention.end - 1]]
+        return []
+    return []
+
+
 def _named_object(noun: Token) -> list[Token]:
-    """'the endpoint-security company Carbon Black': the name in apposition to a generic object."""
+    """'the endpoint-security company Carbon Black': the name in apposition to a generic object.
+
+    Also "of Springfield, IL-based Acme", which the parser reads as the place with the company in apposition.
+    """
+    if noun.ent_type_ == "GPE" and any(t.lower_ == "based" for t in noun.subtree):
+        return [t for c in noun.children if c.dep_ == "appos" for t in core_subtree(c)]
     if noun.lemma_.lower() not in ("company", "firm", "start-up", "startup", "business", "maker", "provider"):
         return []
     return [t for c in noun.children if c.dep_ == "appos" for t in core_subtree(c)]
 
 
 def extract_acquisitions(ctx: Context) -> list[Event]:
-    """Acquisitions stated in the sentence, one per target ('buy X for $2bn and take over Y')."""
+    """Acquisitions stated in the sentence, one per target ('buy X for $2bn and take over Y').
+
+    Found once per sentence: the contract rules ask first (a takeover is no contract), the run asks again.
+    """
+    done = ctx.sent.doc.user_data.setdefault("cvkg_acquisitions", {})
+    if ctx.sent.start not in done:
+        done[ctx.sent.start] = _acquisitions(ctx)
+    return list(done[ctx.sent.start])
+
+
+def _acquisitions(ctx: Context) -> list[Event]:
     found: list[Event] = []
     for token in span_tokens(ctx.sent):
         parts = _acquisition_parts(ctx, token)
@@ -227,7 +342,12 @@ def extract_acquisitions(ctx: Context) -> list[Event]:
             known = {e.roles["target"] for e in found}
             targets = [(i, t) for i, t in targets if (t,) not in known]
             found += _events(ctx, token, "Acquisition", first, targets, own_values=bool(found))  # type: ignore[arg-type]
+    bought = ctx.sent.doc.user_data.setdefault(BOUGHT, set())
+    bought.update(e.roles["target"][0] for e in found)
     return found
+
+
+BOUGHT = "cvkg_bought"  # the companies the article has told were bought: no buyers of the next unowned purchase
 
 
 def _agents(verb: Token) -> list[Token]:
@@ -239,17 +359,36 @@ def _by_phrase(noun: Token) -> list[Token]:
     return [t for child in noun.children if child.dep_ == "prep" and child.lower_ == "by" for t in child.subtree]
 
 
+def _among_investors(ctx: Context, noun: Token) -> list[Event]:
+    """ "Y counts A and B among its investors": the subject is the investee, the objects the investors."""
+    verb = noun.head.head
+    if noun.head.lower_ != "among" or verb.pos_ != "VERB":
+        return []
+    investee = subject_entity(ctx, verb, exclude_providers=False)
+    tokens = [t for c in verb.children if c.dep_ in ("dobj", "oprd") for t in c.subtree]
+    investors = [(i, e) for i, e in _entities(ctx, tokens, TARGET_CLASSES | {"Person"}) if _party(e) and e != investee]
+    if investee is None or not investors:
+        return []
+    return [ev for _, inv in investors for ev in _events(ctx, verb, "Investment", inv, [(0, investee)])]
+
+
 def _investor_list(ctx: Context) -> list[Event]:
     """ "Y's investors include A, B and C" / 'backers such as A and B'."""
     for token in span_tokens(ctx.sent):
         if token.lemma_.lower() not in INVESTOR_NOUNS:
             continue
+        if among := _among_investors(ctx, token):
+            return among
         investee = _possessor(ctx, token)
+        if investee is None and token.head.lemma_.lower() == "include" and token.dep_ == "nsubj":
+            investee = ctx.sent.doc.user_data.get(LAST_INVESTEE)  # "Other investors include …": the one just told
         if investee is None:
             continue
         scope = list(token.head.subtree) if token.head.lemma_.lower() == "include" else list(token.subtree)
         investors = [
-            (i, e) for i, e in _entities(ctx, scope, TARGET_CLASSES | {"Person"}) if e != investee and _party(e)
+            (i, e)
+            for i, e in _entities(ctx, scope, TARGET_CLASSES | {"Person"})
+            if e != investee and _party(e) and not _modifies_person(ctx, i) and not _part_of_longer_name(ctx, i)
         ]
         if investors:
             trigger = token.head if token.head.pos_ == "VERB" else token
@@ -257,6 +396,28 @@ def _investor_list(ctx: Context) -> list[Event]:
                 ev for _, investor in investors for ev in _events(ctx, trigger, "Investment", investor, [(0, investee)])
             ]
     return []
+
+
+def _modifies_person(ctx: Context, start: int) -> bool:
+    """Whether the name starting at `start` only modifies a person ('FTX founder Sam Bankman-Fried')."""
+    mention = ctx.mention_of(ctx.sent.doc[start])
+    last = ctx.sent.doc[mention.end - 1] if mention is not None else ctx.sent.doc[start]
+    if last.dep_ not in ("compound", "poss"):
+        return False
+    head = last.head
+    person = ctx.mention_of(head)
+    return person is not None and person.entity.cls == "Person" or head.lemma_.lower() in PERSON_HEADS
+
+
+def _part_of_longer_name(ctx: Context, start: int) -> bool:
+    """Whether the name starting at `start` is only the first part of a longer unknown name ('Acme Ventures',
+    the venture arm, when only 'Acme' was recognised)."""
+    mention = ctx.mention_of(ctx.sent.doc[start])
+    last = ctx.sent.doc[mention.end - 1] if mention is not None else ctx.sent.doc[start]
+    return last.dep_ == "compound" and last.head.pos_ == "PROPN" and ctx.mention_of(last.head) is None
+
+
+PERSON_HEADS = {"founder", "chief", "executive", "ceo", "president", "chairman", "boss", "co-founder", "cofounder"}
 
 
 def _investor_in(ctx: Context) -> list[Event]:
@@ -279,7 +440,7 @@ def _investor_in(ctx: Context) -> list[Event]:
 def _commitment(ctx: Context) -> list[Event]:
     """'X committed $1bn to Y' where Y is a company, not a cloud provider (that would be a contract)."""
     for token in span_tokens(ctx.sent):
-        if token.pos_ != "VERB" or token.lemma_.lower() not in ("commit", "pledge", "inject", "pour"):
+        if token.pos_ != "VERB" or token.lemma_.lower() not in INJECT_VERBS:
             continue
         if not ctx.deal_amounts():
             continue
@@ -293,6 +454,8 @@ def _commitment(ctx: Context) -> list[Event]:
     return []
 
 
+# "committed/poured/pumped/put $1bn into Y" (Y a company; a provider would make it a contract)
+INJECT_VERBS = {"commit", "pledge", "inject", "pour", "pump", "put", "plow", "plough", "sink", "funnel", "channel"}
 ROUND_NOUNS = {"round", "financing", "funding", "fundraising", "raise"}
 JOIN_VERBS = {"participate", "join", "co-lead", "colead", "lead", "contribute"}
 
@@ -364,10 +527,76 @@ def _round_participants(ctx: Context) -> list[Event]:
 
 def extract_investments(ctx: Context) -> list[Event]:
     """Investments in a company (not in a country or in infrastructure), one per investor and investee."""
-    specials = (_investor_list, _investor_in, _commitment, _round_participants)
-    found = [event for special in specials for event in special(ctx)]
+    specials = (_investor_list, _investor_in, _commitment, _round_participants, _backed_by, _raised_from)
+    found: list[Event] = []
+    for special in specials:
+        pairs = {(e.roles["investor"], e.roles["investee"]) for e in found}
+        found += [e for e in special(ctx) if (e.roles["investor"], e.roles["investee"]) not in pairs]
     pairs = {(e.roles["investor"], e.roles["investee"]) for e in found}
-    return found + [e for e in _stated_investments(ctx) if (e.roles["investor"], e.roles["investee"]) not in pairs]
+    found += [e for e in _stated_investments(ctx) if (e.roles["investor"], e.roles["investee"]) not in pairs]
+    if found:  # "Other investors include …" in a later sentence means this investee
+        ctx.sent.doc.user_data[LAST_INVESTEE] = found[-1].roles["investee"][0]
+    return found
+
+
+LAST_INVESTEE = "cvkg_last_investee"
+RAISE_VERBS = {"raise", "secure", "receive", "get", "obtain", "land", "draw", "attract", "take"}
+FUNDING_NOUNS = {"funding", "financing", "investment", "capital", "backing", "money", "cash"}
+LOAN_NOUNS = {"loan", "debt", "credit", "grant", "subsidy", "contract", "deal", "order", "revenue", "sale"}
+
+
+def _described(ctx: Context, noun: Token) -> Entity | None:
+    """The organisation a noun phrase is or describes: 'Acme', or 'a Boston start-up' in apposition to Acme."""
+    for token in (noun.head, noun) if noun.dep_ == "appos" else (noun,):  # the name the description is set beside
+        mention = ctx.mention_of(token)
+        if mention is not None and mention.entity.cls in ("Company", "CloudProvider", "Product"):
+            return mention.entity
+    return None
+
+
+def _backed_by(ctx: Context) -> list[Event]:
+    """'Acme, a start-up backed by investors like A and B': the participle describes the investee."""
+    for token in span_tokens(ctx.sent):
+        if token.pos_ != "VERB" or token.lemma_.lower() not in INVEST_VERBS or token.dep_ != "acl":
+            continue
+        investee = _described(ctx, token.head)
+        investors = [(i, e) for i, e in _entities(ctx, _agents(token), TARGET_CLASSES | {"Person"}) if _party(e)]
+        if investee is not None and investors:
+            return [e for _, inv in investors for e in _events(ctx, token, "Investment", inv, [(0, investee)])]
+    return []
+
+
+def _raised_from(ctx: Context) -> list[Event]:
+    """'Acme raised $4bn from B', 'a start-up that secured $4bn from B': B invested in Acme (not a loan or a sale)."""
+    amounts = {i for i, _ in ctx.deal_amounts()}
+    for token in span_tokens(ctx.sent):
+        if token.pos_ != "VERB" or token.lemma_.lower() not in RAISE_VERBS:
+            continue
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        money = [
+            o
+            for o in objects
+            if o.lemma_.lower() not in LOAN_NOUNS
+            and (o.lemma_.lower() in FUNDING_NOUNS or any(t.i in amounts for t in o.subtree))
+            and not any(t.lemma_.lower() in LOAN_NOUNS for t in o.subtree)
+        ]
+        sources = _object_phrases(token, {"from"})
+        investors = [
+            (i, e)
+            for i, e in _entities(ctx, [t for o in sources for t in core_subtree(o)], TARGET_CLASSES | {"Person"})
+            if _party(e) and e.cls != "CloudProvider"
+        ]
+        if not money or not investors:
+            continue
+        subject = subject_of(token)
+        investee = None
+        if subject is not None and subject.lower_ in ("that", "which", "who") and token.dep_ in ("relcl", "acl"):
+            investee = _described(ctx, token.head)
+        elif subject is not None:
+            investee = subject_entity(ctx, token, exclude_providers=False)
+        if investee is not None and investee.cls != "GovernmentBody":
+            return [e for _, inv in investors for e in _events(ctx, token, "Investment", inv, [(0, investee)])]
+    return []
 
 
 def _stated_investments(ctx: Context) -> list[Event]:
@@ -397,9 +626,13 @@ def _stated_investments(ctx: Context) -> list[Event]:
             while _is_stake(token) and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
                 head = head.head  # "will receive $350 million worth of Y shares"
             if _is_stake(token) and head.pos_ == "VERB":  # "took a stake in Y", "received shares of Y"
+                if _holders_subject(head):
+                    continue  # "X's shareholders will receive Y shares": payment for a takeover, not X investing
                 first = subject_entity(ctx, head, exclude_providers=False)
             else:
                 first = _possessor(ctx, token)
+                if first is None and token.dep_ == "dobj" and token.head.lemma_.lower() in MAKE_VERBS:
+                    first = subject_entity(ctx, token.head, exclude_providers=False)  # "X made an investment in Y"
             objects = _object_phrases(token, {"in", "of", "into"})
             if _is_stake(token):
                 objects += [c for c in token.children if c.dep_ in ("compound", "poss")]

@@ -29,6 +29,7 @@ LEAVE_LEMMAS = {"leave", "ditch", "drop", "abandon", "quit", "exit", "dump", "de
 MOVE_NOUNS = {"migration", "move", "switch", "shift", "transition"}
 RUN_LEMMAS = {"run", "host", "operate"}  # a move only when the sentence closes data centres
 EXIT_LEMMAS = {"close", "shut", "decommission", "exit", "quit", "leave"}
+PORTIONS = {"most", "all", "some", "part", "much", "many", "half", "rest", "bulk", "majority", "remainder"}
 FROM_PREPS = {"from", "off"}
 TO_PREPS = {"to", "onto", "into", "toward", "towards"}
 # what a provider's name may stand in front of: "onto Google's cloud", "off Amazon's servers"
@@ -72,6 +73,15 @@ def _provider_roles(ctx: Context, trigger: Token) -> tuple[list[Entity], list[En
     if (own := _onto_its_own(ctx, trigger)) is not None:
         targets.append(own)
     return list(dict.fromkeys(sources)), list(dict.fromkeys(targets))
+
+
+def _to_the_cloud(trigger: Token) -> bool:
+    """Whether the move goes 'to the cloud' / 'to public cloud' (a generic destination, no provider named)."""
+    for prep in trigger.children:
+        if prep.dep_ == "prep" and prep.lower_ in TO_PREPS:
+            if any(o.dep_ == "pobj" and o.lemma_.lower() == "cloud" for o in prep.children):
+                return True
+    return False
 
 
 def _closes_data_centres(ctx: Context) -> bool:
@@ -145,8 +155,11 @@ def _owner_of_workload(ctx: Context, trigger: Token) -> Entity | None:
             ]
             earlier = [e for e in earlier if not ctx.resolver.is_provider(e)]
             return earlier[-1] if earlier else None
+        if obj.lemma_.lower() in PORTIONS:  # "most of its Cerner customers": what the portion is of
+            obj = next((o for p in obj.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"), obj)
         for poss in obj.children:
-            mention = ctx.mention_of(poss) if poss.dep_ == "poss" else None
+            # "Cerner's systems", and "its Cerner customers": the name modifying what is moved
+            mention = ctx.mention_of(poss) if poss.dep_ in ("poss", "compound") else None
             if mention is not None and mention.entity.cls in ("Company", "GovernmentBody"):
                 if ctx.resolver.is_provider(mention.entity):
                     continue
@@ -158,7 +171,9 @@ def extract(ctx: Context) -> list[Event]:
     """Migrations stated in the sentence: 'X moved its servers from A to B', 'X left A for B'."""
     for trigger in _triggers(ctx):
         sources, targets = _provider_roles(ctx, trigger)
-        if not sources and not targets:
+        # "its shift to the cloud, shutting its last data centres": a move off its own servers to no named provider
+        to_cloud = not sources and not targets and _to_the_cloud(trigger) and _closes_data_centres(ctx)
+        if not sources and not targets and not to_cloud:
             continue
         status = assertion(ctx, trigger)
         if status is None:
@@ -172,7 +187,7 @@ def extract(ctx: Context) -> list[Event]:
             continue
         sources = [p for p in sources if ctx.resolver.provider(customer) != p]
         targets = [p for p in targets if ctx.resolver.provider(customer) != p]
-        if not sources and not targets:
+        if not sources and not targets and not (to_cloud and customer.cls == "Company"):
             continue  # a provider moving onto its own cloud is no customer's move
         roles: dict[str, tuple[object, ...]] = {"customer": (customer,)}
         workloads = [

@@ -142,10 +142,28 @@ def _members(ctx: Context, token: Token) -> list[Entity]:
     for head in heads:
         names = [head, *(t for c in head.children if c.dep_ in ("compound", "nmod") for t in c.subtree)]
         found.extend(e for e in orgs_in(ctx, names)[:1] if e not in found)
+    if not found and ctx.mention_of(token) is None:
+        # "several companies from various sectors, including A and B": the names the generic phrase lists
+        found = [e for e in _listed(ctx, token) if e not in found]
     if not found and token.lower_ in ("its", "their", "it", "they"):
         earlier = antecedent(ctx, token)
         parent = ctx.resolver.parent_of(earlier) if earlier and earlier.cls == "CloudProvider" else None
         found = [parent or earlier] if earlier else []
+    return found
+
+
+LIST_PREPS = {"including", "like", "as"}  # 'including A', 'like A', 'such as A'
+
+
+def _listed(ctx: Context, token: Token) -> list[Entity]:
+    """Organisations an 'including …' / 'such as …' / 'like …' phrase inside the noun phrase names."""
+    found: list[Entity] = []
+    for prep in (t for t in token.subtree if t.dep_ == "prep" and t.lower_ in LIST_PREPS):
+        such = any(c.lower_ == "such" for c in prep.children) or prep.nbor(-1).lower_ == "such"
+        if prep.lower_ == "as" and not such:
+            continue
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            found.extend(e for e in orgs_in(ctx, list(obj.subtree)) if e not in found)
     return found
 
 
@@ -169,6 +187,10 @@ def _subject_members(ctx: Context, verb: Token) -> list[Entity]:
         if subject.lower_ in ("they", "we") and verb.dep_ == "ccomp" and verb.head.i != verb.i:
             if found := _subject_members(ctx, verb.head):
                 return found  # "X and Y said they had formed a partnership"
+        if subject.lower_ == "it" and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_VERBS:
+            found = _subject_members(ctx, verb.head)
+            if len(found) == 1:
+                return found  # "Acme Cloud said it had partnered with B": the one named, a cloud unit as named
         found = _members(ctx, subject)
         if len(found) > 1 or found and subject.lower_ != "they":
             return found
@@ -242,8 +264,50 @@ def _noun_partners(ctx: Context, noun: Token) -> list[Entity] | None:
     return found
 
 
+AGREEMENT_NOUNS = {"agreement", "pact", "accord", "memorandum", "mou"}
+
+
+def _mutual_agreement(ctx: Context, noun: Token) -> list[Entity] | None:
+    """ "X and Y signed an agreement (to work together)": an agreement the named parties sign with each other,
+    not one signed with someone else ('X and Y signed agreements with AWS' are two customers' deals)."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_.lower() not in FORM_VERBS:
+        return None
+    around = (*noun.children, *verb.children)
+    if _with(ctx, noun) or _with(ctx, verb) or any(c.lower_ in ("to", "from") for c in around):
+        return None
+    if ctx.deal_amounts():
+        return None  # a priced agreement is a purchase (a Contract), not a partnership
+    members = _subject_members(ctx, verb)
+    if any(m.cls == "CloudProvider" for m in members):
+        return None  # a customer signing with a cloud unit buys from it
+    return members if len(members) >= 2 else None
+
+
+def _named_partner(ctx: Context, noun: Token) -> list[Entity] | None:
+    """ "its local partner Acme", "X's partner Acme": the possessor and the partner named beside the noun."""
+    names = [e for c in noun.children if c.dep_ == "appos" for e in orgs_in(ctx, list(c.subtree))[:1]]
+    poss = [c for c in noun.children if c.dep_ == "poss"]
+    named = ctx.mention_of(noun.head) if noun.dep_ == "compound" else None
+    if named is not None and is_org(named.entity):  # "its partner Acme Inc" read as one name with a modifier
+        names = [named.entity]
+        poss += [c for c in noun.head.children if c.dep_ == "poss"]
+    if len(names) != 1 or len(poss) != 1:
+        return None
+    if poss[0].lower_ in ("its", "their"):
+        owner = antecedent(ctx, noun, skip=noun)  # not the phrase the partner is named in
+    else:
+        owners = orgs_in(ctx, list(poss[0].subtree))
+        owner = owners[0] if owners else None
+    return [owner, names[0]] if owner is not None and owner != names[0] else None
+
+
 def _partners(ctx: Context, token: Token) -> list[Entity] | None:
     lemma = token.lemma_.lower()
+    if token.pos_ == "NOUN" and lemma == "partner":
+        return _named_partner(ctx, token)
+    if token.pos_ == "NOUN" and lemma in AGREEMENT_NOUNS:
+        return _mutual_agreement(ctx, token)
     if token.pos_ == "NOUN" and lemma in PARTNER_NOUNS:
         return _noun_partners(ctx, token)
     if token.pos_ != "VERB":

@@ -390,7 +390,8 @@ def test_samples_projection_and_analytics(samples_graph, record_store):
     assert edge["evidence"] and edge["sources"][0].startswith("https://w3id.org/cvkg/article/")
     aws = {r.provider: r for r in provider_flows(g)}["Amazon Web Services"]
     assert {"Lyft", "Apple"} <= set(aws.gained_customers)
-    assert ("Amazon Web Services", "2019", "USD", Decimal(300_000_000)) in [
+    # Lyft's $300m and Snap's $1bn commitment to AWS (samples/lyft-aws-300m-2019.txt)
+    assert ("Amazon Web Services", "2019", "USD", Decimal(1_300_000_000)) in [
         (r.provider, r.year, r.currency, r.total) for r in contract_values(g)
     ]
     assert top_organisations(g, limit=1)[0].entity == "Amazon Web Services"

@@ -183,7 +183,7 @@ def test_customers_and_contract_values_on_the_samples(samples_store):
     assert ("Google Cloud", "gained", "Apple") in changes
     totals = rows(samples_store, "contract-value-by-year", provider_name="AWS")
     assert [(r["provider"], r["year"], r["currency"], r["total"]) for r in totals] == [
-        ("Amazon Web Services", "2019", "USD", "300000000")
+        ("Amazon Web Services", "2019", "USD", "1300000000")  # Lyft's $300m and Snap's $1bn commitment
     ]
 
 
