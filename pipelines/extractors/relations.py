@@ -20,7 +20,7 @@ from pipelines.extractors.reference import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 # words that make a phrase a job title
 TITLE_WORDS = frozenset(
@@ -64,16 +64,25 @@ def _named(ctx: Context, token: Token) -> list[Entity]:
     return found
 
 
+def _family(ctx: Context, first: Entity, second: Entity) -> bool:
+    """Whether the gazetteer puts two entities under one owner: a unit is no rival of its parent or sibling."""
+    parents = [ctx.resolver.parent_of(e) for e in (first, second)]
+    ids = {first.id, second.id}
+    return any(p is not None and p.id in ids for p in parents) or (
+        parents[0] is not None and parents[1] is not None and parents[0].id == parents[1].id
+    )
+
+
 def _compete(ctx: Context, subject: Entity | None, rivals: list[Entity]) -> list[Relation]:
     found = []
     cloudy = "cloud" in ctx.text.lower()
     for rival in rivals:
-        if subject is None or rival.id == subject.id:
+        if subject is None or rival.id == subject.id or _family(ctx, subject, rival):
             continue
         first, second = subject, rival
         if ctx.resolver.is_provider(first) and ctx.resolver.is_provider(second) and cloudy:
             first, second = ctx.resolver.provider(first), ctx.resolver.provider(second)
-        if first.id != second.id:
+        if first.id != second.id and not _family(ctx, first, second):
             found.append(Relation(subject=first, prop="competesWith", object=second))
     return found
 
@@ -149,17 +158,26 @@ def _place_before(ctx: Context, token: Token) -> tuple[Entity | None, int]:
         i = mention.start - 1
         if i >= ctx.sent.start and ctx.sent.doc[i].text == ",":
             i -= 1
+            before = ctx.sent.doc[i]
+            known = entity_of(ctx, before)
+            if i >= ctx.sent.start and before.pos_ == "PROPN" and (known is None or known.cls != "Place"):
+                return None, start  # "Smalltown, NC-based": the city is not known, the state is not the seat
     return place, start
 
 
 def _holder(ctx: Context, noun: Token, start: int) -> Entity | None:
     """The organisation an HQ phrase describes: the noun itself, its apposition head, or what 'the …' means."""
+    doc = ctx.sent.doc
+    if start - 3 >= ctx.sent.start and doc[start - 1].lower_ in ("a", "an") and doc[start - 2].text == ",":
+        # "X, a Denver-based software startup": the named company, whatever the noun after resolves to
+        named = org_of(ctx, doc[start - 3])
+        if named is not None:
+            return named
     entity = org_of(ctx, noun)
     if entity is not None:
         return entity
     if noun.dep_ == "compound":
         return org_of(ctx, noun.head)
-    doc = ctx.sent.doc
     if noun_word(noun) not in ORG_NOUNS:
         return None
     det = doc[start - 1] if start > ctx.sent.start else None
@@ -253,9 +271,19 @@ def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool) 
     if not bare_ok or not {w.lower() for w in title.replace("-", " - ").split()} & CORPORATE_TITLES:
         return found
     anchor = tokens[0]
-    nearest = [e for i, e in prior_orgs(ctx, anchor.i) if i >= ctx.sent.start and e.cls == "Company"]
+    doc = ctx.sent.doc
+    in_sent = [(i, e) for i, e in prior_orgs(ctx, anchor.i) if i >= ctx.sent.start and e.cls == "Company"]
+    nearest = [e for i, e in in_sent if not _former(doc, i)]
+    if in_sent and not nearest:
+        return []  # "ex-Oracle man X replaces current CEO Y": the only company named is someone's former one
     topic = nearest[-1] if nearest else described(ctx, anchor, classes=("Company",))
     return [topic] if topic is not None else []
+
+
+def _former(doc: Doc, i: int) -> bool:
+    """Whether the name at token `i` is qualified as a past one ('ex Oracle', 'ex-Oracle', 'former Google')."""
+    before = [t.lower_ for t in doc[max(0, i - 2) : i] if t.text not in ("-", "–")]
+    return bool(before) and before[-1].rstrip("-") in FORMER
 
 
 def _after(ctx: Context, start: int) -> list[Token]:

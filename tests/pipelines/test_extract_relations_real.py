@@ -1,0 +1,34 @@
+"""Relations on the wording of real reporting: appositive HQ phrases, rivals in one family, former employers."""
+
+from __future__ import annotations
+
+from graph.records import Article
+from pipelines.run import process
+
+
+def _relations(nlp, text: str, prop: str | None = None) -> set[tuple[str, str, str]]:
+    (result,) = process([Article(text=text)], nlp)
+    found = {(r.subject.label, r.prop, r.object.label) for r in result.relations}
+    return {f for f in found if prop is None or f[1] == prop}
+
+
+def test_headquarters_of_an_apposition_is_the_named_company(nlp):
+    text = "Datadog, a New York-based monitoring company that recently raised money from Sequoia, said strong sales."
+    assert _relations(nlp, text, "headquarteredIn") == {("Datadog", "headquarteredIn", "New York")}
+
+
+def test_no_headquarters_in_the_state_when_the_city_is_unknown(nlp):
+    text = "IBM said it will buy Smallville, NC-based Red Hat for cash."
+    assert ("Red Hat", "headquarteredIn", "NC") not in _relations(nlp, text, "headquarteredIn")
+
+
+def test_a_unit_is_no_rival_of_its_parent_or_sibling(nlp):
+    text = "Microsoft said GitHub competes with Azure and with rival Bitbucket."
+    found = _relations(nlp, text, "competesWith")
+    assert not any({s, o} & {"Microsoft", "Microsoft Azure"} for s, _, o in found)
+
+
+def test_a_bare_title_does_not_go_to_a_former_employer(nlp):
+    text = "Snowflake hired ex-Oracle engineer Maria Lopez to succeed the current CEO Daniel Park."
+    found = _relations(nlp, text, "worksFor")
+    assert ("Daniel Park", "worksFor", "Oracle") not in found
