@@ -245,11 +245,11 @@ def _title_text(ctx: Context, tokens: list[Token]) -> str:
     return ctx.sent.doc[first.i : last.i + 1].text
 
 
-def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool) -> list[Entity]:
+def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool, units: bool = False) -> list[Entity]:
     """The organisation a title phrase names (with one coordinated: 'of Google and its parent Alphabet').
 
     'its' and "the company's" are resolved when no organisation is named; a bare corporate title
-    ('the chief executive') goes to the organisation the article is about.
+    ('the chief executive') goes to the organisation the article is about (`units`: a cloud provider may be it).
     """
     found: list[Entity] = []
     for token in tokens:
@@ -260,6 +260,39 @@ def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool) 
             break
     if found:
         return found
+    if any(t.dep_ == "poss" for t in tokens):
+        return _described_owner(ctx, tokens)
+    if not bare_ok or not {w.lower() for w in title.replace("-", " - ").split()} & CORPORATE_TITLES:
+        return found
+    anchor = tokens[0]
+    doc = ctx.sent.doc
+    employers = ("Company", "CloudProvider") if units else ("Company",)
+    in_sent = [(i, e) for i, e in prior_orgs(ctx, anchor.i) if i >= ctx.sent.start and e.cls == "Company"]
+    nearest = [e for i, e in in_sent if not _former(doc, i)]
+    if in_sent and not nearest:
+        return []  # "ex-Oracle man X replaces current CEO Y": the only company named is someone's former one
+    topic = nearest[-1] if nearest else described(ctx, anchor, classes=employers)
+    return [topic] if topic is not None else []
+
+
+def _trailing_org(ctx: Context, comma: Token) -> Entity | None:
+    """An organisation named alone after a title's comma, ending the sentence: ', Chairman and CEO, Snowflake.'."""
+    doc = ctx.sent.doc
+    mention = ctx.mention_of(doc[comma.i + 1]) if comma.i + 1 < ctx.sent.end else None
+    if mention is None or not org_of(ctx, doc[mention.start]) or mention.start != comma.i + 1:
+        return None
+    end = doc[mention.end] if mention.end < ctx.sent.end else None
+    return mention.entity if end is None or end.is_punct and end.text not in ("-", "–", "'s") else None
+
+
+def _former(doc: Doc, i: int) -> bool:
+    """Whether the name at token `i` is qualified as a past one ('ex Oracle', 'ex-Oracle', 'former Google')."""
+    before = [t.lower_ for t in doc[max(0, i - 2) : i] if t.text not in ("-", "–")]
+    return bool(before) and before[-1].rstrip("-") in FORMER
+
+
+def _described_owner(ctx: Context, tokens: list[Token]) -> list[Entity]:
+    """The organisation a possessive stands for: 'its', "the company's", "the banking giant's"."""
     for token in tokens:
         if token.dep_ == "poss" and token.lower_ in ("its", "their"):
             entity = antecedent(ctx, token, set(), False)
@@ -268,22 +301,7 @@ def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool) 
         else:
             continue
         return [entity] if entity is not None else []
-    if not bare_ok or not {w.lower() for w in title.replace("-", " - ").split()} & CORPORATE_TITLES:
-        return found
-    anchor = tokens[0]
-    doc = ctx.sent.doc
-    in_sent = [(i, e) for i, e in prior_orgs(ctx, anchor.i) if i >= ctx.sent.start and e.cls == "Company"]
-    nearest = [e for i, e in in_sent if not _former(doc, i)]
-    if in_sent and not nearest:
-        return []  # "ex-Oracle man X replaces current CEO Y": the only company named is someone's former one
-    topic = nearest[-1] if nearest else described(ctx, anchor, classes=("Company",))
-    return [topic] if topic is not None else []
-
-
-def _former(doc: Doc, i: int) -> bool:
-    """Whether the name at token `i` is qualified as a past one ('ex Oracle', 'ex-Oracle', 'former Google')."""
-    before = [t.lower_ for t in doc[max(0, i - 2) : i] if t.text not in ("-", "–")]
-    return bool(before) and before[-1].rstrip("-") in FORMER
+    return []
 
 
 def _after(ctx: Context, start: int) -> list[Token]:
@@ -323,16 +341,21 @@ def _works_for(ctx: Context) -> list[Relation]:
         current = ctx.resolver.seen.get(person.label.lower(), person)
         if person.cls != "Person" or current.cls != "Person":
             continue
-        phrases: list[tuple[list[Token], bool]] = []
+        phrases: list[tuple[list[Token], bool, bool]] = []
         if mention.end < ctx.sent.end and doc[mention.end].text == ",":
             after = _after(ctx, mention.end + 1)
-            phrases.append((after, bool(after) and after[0].lower_ == "the"))
             nxt = doc[mention.end + 1 + len(after)] if mention.end + 1 + len(after) < ctx.sent.end else None
+            # "X, chief financial officer." / "X, chief executive, said": a title standing alone
+            alone = nxt is None or nxt.text in (".", ",") and not any(t.pos_ in ("ADP", "DET") for t in after)
+            trailing = _trailing_org(ctx, nxt) if after and nxt is not None and nxt.text == "," else None
+            if trailing is not None and not any(org_of(ctx, t) for t in after):
+                after = [*after, nxt, doc[nxt.i + 1]]  # "X, chairman and chief executive, Snowflake."
+            phrases.append((after, bool(after) and (after[0].lower_ == "the" or alone), alone))
             if not after and nxt is not None and nxt.lower_ == "who":
                 verb = doc[nxt.i + 1] if nxt.i + 1 < ctx.sent.end else None
                 if verb is not None and verb.lemma_.lower() in LEAD_VERBS and verb.tag_ in ("VBZ", "VBP"):
                     rest = _after(ctx, verb.i + 1)
-                    orgs = [e for t in rest if (e := org_of(ctx, t))]
+                    orgs = [e for t in rest if (e := org_of(ctx, t))] or _described_owner(ctx, rest)
                     tail = [t for t in rest if t.i > max((t.i for t in rest if t.lower_ == "as"), default=rest[-1].i)]
                     title = _title_text(ctx, tail) or verb.lemma_.lower()
                     found += [Relation(person, "worksFor", org, title) for org in dict.fromkeys(orgs)]
@@ -345,17 +368,23 @@ def _works_for(ctx: Context) -> list[Relation]:
                 before = ([by_verb.head] if owner else []) + before
             lowercase = all(not t.is_title for t in before if ctx.mention_of(t) is None)
             if before[-1].lemma_.lower() not in PORTFOLIO_TITLES:
-                phrases.append((before, lowercase))
+                phrases.append((before, lowercase, False))
         root = doc[mention.end - 1]
+        # "Oracle's Jane Doe said": an organisation's possessive on a person is the employer
+        for poss in (c for c in root.children if c.dep_ == "poss" and c.i < mention.start):
+            owner = org_of(ctx, poss)
+            full_name = mention.end - mention.start > 1  # "Salesforce's Mulesoft" taken for a person is no one
+            if owner and full_name and owner.cls != "MediaOutlet" and not _former(doc, ctx.mention_of(poss).start):
+                found.append(Relation(subject=person, prop="worksFor", object=owner))
         if root.dep_ == "appos" and root.head.i < mention.start and _is_title_word(root.head):
-            phrases.append(([t for t in root.head.subtree if t.i < mention.start], False))
-        for tokens, bare_ok in phrases:
+            phrases.append(([t for t in root.head.subtree if t.i < mention.start], False, False))
+        for tokens, bare_ok, units in phrases:
             if not tokens or any(t.lower_.rstrip("-") in FORMER for t in tokens):
                 continue
             title = _title_text(ctx, tokens)
             if not title:
                 continue
-            for org in _employers(ctx, tokens, title, bare_ok=bare_ok):
+            for org in _employers(ctx, tokens, title, bare_ok=bare_ok, units=units):
                 found.append(Relation(subject=person, prop="worksFor", object=org, job_title=title))
     return found
 

@@ -32,3 +32,30 @@ def test_a_bare_title_does_not_go_to_a_former_employer(nlp):
     text = "Snowflake hired ex-Oracle engineer Maria Lopez to succeed the current CEO Daniel Park."
     found = _relations(nlp, text, "worksFor")
     assert ("Daniel Park", "worksFor", "Oracle") not in found
+
+
+def test_possessive_organisation_on_a_person_is_the_employer(nlp):
+    text = "Dropbox's Laura Bennett and Zoom's Eric Yuan said the two companies would work together."
+    found = _relations(nlp, text, "worksFor")
+    assert {("Laura Bennett", "worksFor", "Dropbox"), ("Eric Yuan", "worksFor", "Zoom")} <= found
+
+
+def test_title_then_organisation_after_commas(nlp):
+    text = "Subscriptions rose 30% in the quarter, said Laura Kim, chairman and CEO, Snowflake."
+    assert ("Laura Kim", "worksFor", "Snowflake") in _relations(nlp, text, "worksFor")
+
+
+def test_who_leads_a_described_company(nlp):
+    text = (
+        "Capital One said it would close its data centres. "
+        "George Brown, who leads the bank's technology strategy, said the move was done."
+    )
+    assert ("George Brown", "worksFor", "Capital One") in _relations(nlp, text, "worksFor")
+
+
+def test_a_title_standing_alone_goes_to_the_provider_the_article_is_about(nlp):
+    text = (
+        "Rackspace reported higher fourth-quarter revenue on Tuesday. Rackspace said demand for hosting grew. "
+        "Margins will improve next year, said Karl Weber, chief financial officer."
+    )
+    assert ("Karl Weber", "worksFor", "Rackspace") in _relations(nlp, text, "worksFor")
