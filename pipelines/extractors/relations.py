@@ -112,6 +112,13 @@ def _competes(ctx: Context) -> list[Relation]:
                     continue
         elif token.pos_ == "NOUN" and (lemma in RIVAL_NOUNS or lemma in CONTEST_NOUNS):
             subject_token = next((c for c in token.children if c.dep_ == "poss"), None)
+            if lemma in CONTEST_NOUNS:
+                # "the race between X and Y", "the competition among X, Y and Z": each against each
+                for child in token.children:
+                    if child.dep_ == "prep" and child.lower_ in ("between", "among", "amongst"):
+                        members = [e for pobj in child.children if pobj.dep_ == "pobj" for e in _named(ctx, pobj)]
+                        for k, member in enumerate(members):
+                            found += _compete(ctx, member, members[k + 1 :])
             for child in token.children:
                 if child.dep_ in ("appos", "conj", "compound") or (
                     child.dep_ == "prep" and child.lower_ in ("with", "against", "as", "including", "like")

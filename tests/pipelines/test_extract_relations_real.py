@@ -59,3 +59,9 @@ def test_a_title_standing_alone_goes_to_the_provider_the_article_is_about(nlp):
         "Margins will improve next year, said Karl Weber, chief financial officer."
     )
     assert ("Karl Weber", "worksFor", "Rackspace") in _relations(nlp, text, "worksFor")
+
+
+def test_a_contest_between_several_companies_links_each_pair(nlp):
+    text = "Analysts expect a fierce battle among Snowflake, Databricks and Oracle for data customers."
+    found = {frozenset((s, o)) for s, _, o in _relations(nlp, text, "competesWith")}
+    assert {frozenset(("Snowflake", "Databricks")), frozenset(("Databricks", "Oracle"))} <= found
