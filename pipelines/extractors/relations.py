@@ -127,6 +127,18 @@ def _competes(ctx: Context) -> list[Relation]:
             follow = token.doc[token.i + 2] if token.i + 2 < ctx.sent.end else None
             if not rivals and follow is not None and token.nbor().text == "," and org_of(ctx, follow):
                 rivals.append(org_of(ctx, follow))  # "its smaller rival, Google Cloud" however it parses
+            to_rivals = [
+                e
+                for prep in token.children
+                if prep.dep_ == "prep" and prep.lower_ == "to"
+                for pobj in prep.children
+                if pobj.dep_ == "pobj"
+                for e in _named(ctx, pobj) or _unit_owner(ctx, pobj)
+            ]
+            if lemma in RIVAL_NOUNS and to_rivals and token.dep_ == "appos" and org_of(ctx, token.head):
+                # "Azure, its main competitor to Amazon's cloud": the apposition's head against the 'to' object
+                found += _compete(ctx, org_of(ctx, token.head), to_rivals)
+                continue
             if lemma in RIVAL_NOUNS and token.dep_ in ("appos", "conj", "attr") and subject_token is not None:
                 rival_noun = token
                 while rival_noun.dep_ == "conj":
@@ -143,6 +155,14 @@ def _competes(ctx: Context) -> list[Relation]:
         subject = reference(ctx, subject_token, exclude=exclude, providers=providers)
         found += _compete(ctx, subject, rivals)
     return found
+
+
+def _unit_owner(ctx: Context, noun: Token) -> list[Entity]:
+    """The cloud business "Amazon's cloud" or "Google's cloud unit" stands for (the Provider rule)."""
+    if noun.lemma_.lower() not in UNIT_NOUNS:
+        return []
+    owners = [e for c in noun.children if c.dep_ == "poss" and (e := org_of(ctx, c))]
+    return [ctx.resolver.provider(e) for e in owners if ctx.resolver.is_provider(e)]
 
 
 def _ranked(verb: Token) -> bool:

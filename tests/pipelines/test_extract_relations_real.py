@@ -65,3 +65,14 @@ def test_a_contest_between_several_companies_links_each_pair(nlp):
     text = "Analysts expect a fierce battle among Snowflake, Databricks and Oracle for data customers."
     found = {frozenset((s, o)) for s, _, o in _relations(nlp, text, "competesWith")}
     assert {frozenset(("Snowflake", "Databricks")), frozenset(("Databricks", "Oracle"))} <= found
+
+
+def test_an_apposition_rival_to_a_company(nlp):
+    text = "Investors put $500 million into Databricks, a rival to Snowflake, on Monday."
+    found = {frozenset((s, o)) for s, _, o in _relations(nlp, text, "competesWith")}
+    assert frozenset(("Databricks", "Snowflake")) in found
+
+
+def test_a_competitor_to_a_parent_s_cloud_is_its_cloud_unit(nlp):
+    text = "IBM said that IBM Cloud, its main competitor to Google's cloud, grew 20 percent."
+    assert ("IBM Cloud", "competesWith", "Google Cloud") in _relations(nlp, text, "competesWith")
