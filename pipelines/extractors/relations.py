@@ -39,6 +39,7 @@ RIVAL_NOUNS = frozenset("rival competitor challenger".split())
 CONTEST_NOUNS = frozenset("competition race rivalry battle fight contest war".split())
 COMPETE_VERBS = frozenset("compete rival trail".split())
 RANK_PREPS = frozenset(("behind", "after"))
+CUSTOMER_NOUNS = frozenset("customer client user business account".split())
 RANK_WORDS = frozenset("second third fourth fifth sixth largest biggest distant no.".split())
 HQ_WORDS = frozenset(("based", "headquartered"))
 # words that may stand between two employers of one title ("of Google and its parent company Alphabet")
@@ -80,7 +81,8 @@ def _compete(ctx: Context, subject: Entity | None, rivals: list[Entity]) -> list
         if subject is None or rival.id == subject.id or _family(ctx, subject, rival):
             continue
         first, second = subject, rival
-        if ctx.resolver.is_provider(first) and ctx.resolver.is_provider(second) and cloudy:
+        unit = "CloudProvider" in (first.cls, second.cls)  # a cloud unit's rival is the other's cloud unit
+        if ctx.resolver.is_provider(first) and ctx.resolver.is_provider(second) and (cloudy or unit):
             first, second = ctx.resolver.provider(first), ctx.resolver.provider(second)
         if first.id != second.id and not _family(ctx, first, second):
             found.append(Relation(subject=first, prop="competesWith", object=second))
@@ -145,6 +147,17 @@ def _competes(ctx: Context) -> list[Relation]:
                     rival_noun = rival_noun.head
                 if rival_noun.dep_ == "appos":
                     rivals += [e for e in [org_of(ctx, rival_noun.head)] if e]
+        elif lemma in ("take", "win", "steal", "lure", "poach") and token.pos_ == "VERB" and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in CUSTOMER_NOUNS for c in token.children
+        ):
+            # "to take customers from X", "lure clients away from X"
+            for child in token.children:
+                for prep in [child, *(g for g in child.children if child.dep_ in ("advmod", "dobj"))]:
+                    if prep.dep_ == "prep" and prep.lower_ == "from":
+                        rivals += [e for pobj in prep.children if pobj.dep_ == "pobj" for e in _named(ctx, pobj)]
+            subject_token = subject_of(token)
+            if subject_token is None and token.dep_ == "xcomp" and token.head.dep_ == "acomp":
+                subject_token = subject_of(token.head.head)  # "X is big enough to take customers from Y"
         elif token.lower_ in RANK_PREPS and token.dep_ == "prep" and _ranked(token.head):
             rivals = [e for child in token.children if child.dep_ == "pobj" for e in _named(ctx, child)]
             subject_token = subject_of(token.head) if token.head.pos_ in ("VERB", "AUX") else None

@@ -76,3 +76,15 @@ def test_an_apposition_rival_to_a_company(nlp):
 def test_a_competitor_to_a_parent_s_cloud_is_its_cloud_unit(nlp):
     text = "IBM said that IBM Cloud, its main competitor to Google's cloud, grew 20 percent."
     assert ("IBM Cloud", "competesWith", "Google Cloud") in _relations(nlp, text, "competesWith")
+
+
+def test_taking_customers_from_a_company_is_rivalry(nlp):
+    text = "Snowflake hopes to lure customers away from Oracle with lower prices."
+    found = {frozenset((s, o)) for s, _, o in _relations(nlp, text, "competesWith")}
+    assert frozenset(("Snowflake", "Oracle")) in found
+
+
+def test_a_cloud_unit_s_rivals_are_the_other_cloud_units(nlp):
+    text = "Analysts said IBM Cloud is not big enough to win clients from Amazon and Google."
+    found = {frozenset((s, o)) for s, _, o in _relations(nlp, text, "competesWith")}
+    assert {frozenset(("IBM Cloud", "Amazon Web Services")), frozenset(("IBM Cloud", "Google Cloud"))} <= found
