@@ -42,6 +42,8 @@ RANK_PREPS = frozenset(("behind", "after"))
 CUSTOMER_NOUNS = frozenset("customer client user business account".split())
 RANK_WORDS = frozenset("second third fourth fifth sixth largest biggest distant no.".split())
 HQ_WORDS = frozenset(("based", "headquartered"))
+# headquarters that are not the seat today: 'its new headquarters in', 'a second headquarters'
+HQ_QUALIFIERS = frozenset("new planned future second regional european asian temporary".split())
 # words that may stand between two employers of one title ("of Google and its parent company Alphabet")
 LINK_WORDS = frozenset(("and", "its", "parent", "company", "the", ",", "&"))
 # a portfolio before these titles is no organisation ("Defense Secretary Mark Esper")
@@ -252,6 +254,15 @@ def _headquarters(ctx: Context) -> list[Relation]:
                 if place is not None and place.cls == "Place" and target is not None:
                     edge = target.left_edge
                     holder = org_of(ctx, target) or _holder(ctx, target, edge.i + (edge.dep_ == "det"))
+        elif token.lower_ in ("headquarters", "hq") and not any(
+            c.lower_ in HQ_QUALIFIERS or c.lower_.rstrip("-") in FORMER for c in token.children
+        ):
+            # "Alibaba's headquarters in Hangzhou", "from its headquarters in New York"
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            pobj = [g for c in token.children if c.lower_ == "in" for g in c.children if g.dep_ == "pobj"]
+            place = entity_of(ctx, pobj[0]) if pobj and owner is not None else None
+            if place is not None and owner is not None:
+                holder = org_of(ctx, owner) or (reference(ctx, owner, exclude=set()) if owner.lower_ == "its" else None)
         elif token.pos_ == "NOUN" and noun_word(token) in ORG_NOUNS and token.tag_ == "NN":
             # "the Redmond, Washington, company": the first place of the phrase is the city
             places = [entity_of(ctx, c) for c in token.children if c.dep_ in ("compound", "nmod")]

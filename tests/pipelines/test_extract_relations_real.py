@@ -88,3 +88,18 @@ def test_a_cloud_unit_s_rivals_are_the_other_cloud_units(nlp):
     text = "Analysts said IBM Cloud is not big enough to win clients from Amazon and Google."
     found = {frozenset((s, o)) for s, _, o in _relations(nlp, text, "competesWith")}
     assert {frozenset(("IBM Cloud", "Amazon Web Services")), frozenset(("IBM Cloud", "Google Cloud"))} <= found
+
+
+def test_headquarters_in_a_place(nlp):
+    text = (
+        "Datadog said on Monday it would hire more engineers. "
+        "Datadog runs its security business from its current headquarters in New York."
+    )
+    assert ("Datadog", "headquarteredIn", "New York") in _relations(nlp, text, "headquarteredIn")
+    text = "Visitors walked past Tencent's headquarters in Shenzhen on Monday."
+    assert _relations(nlp, text, "headquarteredIn") == {("Tencent", "headquarteredIn", "Shenzhen")}
+
+
+def test_a_second_headquarters_is_not_the_seat(nlp):
+    text = "Amazon is building its second headquarters in Arlington."
+    assert not _relations(nlp, text, "headquarteredIn")
