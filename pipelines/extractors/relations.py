@@ -20,7 +20,7 @@ from pipelines.extractors.reference import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 # words that make a phrase a job title
 TITLE_WORDS = frozenset(
@@ -39,8 +39,11 @@ RIVAL_NOUNS = frozenset("rival competitor challenger".split())
 CONTEST_NOUNS = frozenset("competition race rivalry battle fight contest war".split())
 COMPETE_VERBS = frozenset("compete rival trail".split())
 RANK_PREPS = frozenset(("behind", "after"))
+CUSTOMER_NOUNS = frozenset("customer client user business account".split())
 RANK_WORDS = frozenset("second third fourth fifth sixth largest biggest distant no.".split())
 HQ_WORDS = frozenset(("based", "headquartered"))
+# headquarters that are not the seat today: 'its new headquarters in', 'a second headquarters'
+HQ_QUALIFIERS = frozenset("new planned future second regional european asian temporary".split())
 # words that may stand between two employers of one title ("of Google and its parent company Alphabet")
 LINK_WORDS = frozenset(("and", "its", "parent", "company", "the", ",", "&"))
 # a portfolio before these titles is no organisation ("Defense Secretary Mark Esper")
@@ -64,16 +67,26 @@ def _named(ctx: Context, token: Token) -> list[Entity]:
     return found
 
 
+def _family(ctx: Context, first: Entity, second: Entity) -> bool:
+    """Whether the gazetteer puts two entities under one owner: a unit is no rival of its parent or sibling."""
+    parents = [ctx.resolver.parent_of(e) for e in (first, second)]
+    ids = {first.id, second.id}
+    return any(p is not None and p.id in ids for p in parents) or (
+        parents[0] is not None and parents[1] is not None and parents[0].id == parents[1].id
+    )
+
+
 def _compete(ctx: Context, subject: Entity | None, rivals: list[Entity]) -> list[Relation]:
     found = []
     cloudy = "cloud" in ctx.text.lower()
     for rival in rivals:
-        if subject is None or rival.id == subject.id:
+        if subject is None or rival.id == subject.id or _family(ctx, subject, rival):
             continue
         first, second = subject, rival
-        if ctx.resolver.is_provider(first) and ctx.resolver.is_provider(second) and cloudy:
+        unit = "CloudProvider" in (first.cls, second.cls)  # a cloud unit's rival is the other's cloud unit
+        if ctx.resolver.is_provider(first) and ctx.resolver.is_provider(second) and (cloudy or unit):
             first, second = ctx.resolver.provider(first), ctx.resolver.provider(second)
-        if first.id != second.id:
+        if first.id != second.id and not _family(ctx, first, second):
             found.append(Relation(subject=first, prop="competesWith", object=second))
     return found
 
@@ -103,6 +116,13 @@ def _competes(ctx: Context) -> list[Relation]:
                     continue
         elif token.pos_ == "NOUN" and (lemma in RIVAL_NOUNS or lemma in CONTEST_NOUNS):
             subject_token = next((c for c in token.children if c.dep_ == "poss"), None)
+            if lemma in CONTEST_NOUNS:
+                # "the race between X and Y", "the competition among X, Y and Z": each against each
+                for child in token.children:
+                    if child.dep_ == "prep" and child.lower_ in ("between", "among", "amongst"):
+                        members = [e for pobj in child.children if pobj.dep_ == "pobj" for e in _named(ctx, pobj)]
+                        for k, member in enumerate(members):
+                            found += _compete(ctx, member, members[k + 1 :])
             for child in token.children:
                 if child.dep_ in ("appos", "conj", "compound") or (
                     child.dep_ == "prep" and child.lower_ in ("with", "against", "as", "including", "like")
@@ -111,12 +131,35 @@ def _competes(ctx: Context) -> list[Relation]:
             follow = token.doc[token.i + 2] if token.i + 2 < ctx.sent.end else None
             if not rivals and follow is not None and token.nbor().text == "," and org_of(ctx, follow):
                 rivals.append(org_of(ctx, follow))  # "its smaller rival, Google Cloud" however it parses
+            to_rivals = [
+                e
+                for prep in token.children
+                if prep.dep_ == "prep" and prep.lower_ == "to"
+                for pobj in prep.children
+                if pobj.dep_ == "pobj"
+                for e in _named(ctx, pobj) or _unit_owner(ctx, pobj)
+            ]
+            if lemma in RIVAL_NOUNS and to_rivals and token.dep_ == "appos" and org_of(ctx, token.head):
+                # "Azure, its main competitor to Amazon's cloud": the apposition's head against the 'to' object
+                found += _compete(ctx, org_of(ctx, token.head), to_rivals)
+                continue
             if lemma in RIVAL_NOUNS and token.dep_ in ("appos", "conj", "attr") and subject_token is not None:
                 rival_noun = token
                 while rival_noun.dep_ == "conj":
                     rival_noun = rival_noun.head
                 if rival_noun.dep_ == "appos":
                     rivals += [e for e in [org_of(ctx, rival_noun.head)] if e]
+        elif lemma in ("take", "win", "steal", "lure", "poach") and token.pos_ == "VERB" and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in CUSTOMER_NOUNS for c in token.children
+        ):
+            # "to take customers from X", "lure clients away from X"
+            for child in token.children:
+                for prep in [child, *(g for g in child.children if child.dep_ in ("advmod", "dobj"))]:
+                    if prep.dep_ == "prep" and prep.lower_ == "from":
+                        rivals += [e for pobj in prep.children if pobj.dep_ == "pobj" for e in _named(ctx, pobj)]
+            subject_token = subject_of(token)
+            if subject_token is None and token.dep_ == "xcomp" and token.head.dep_ == "acomp":
+                subject_token = subject_of(token.head.head)  # "X is big enough to take customers from Y"
         elif token.lower_ in RANK_PREPS and token.dep_ == "prep" and _ranked(token.head):
             rivals = [e for child in token.children if child.dep_ == "pobj" for e in _named(ctx, child)]
             subject_token = subject_of(token.head) if token.head.pos_ in ("VERB", "AUX") else None
@@ -127,6 +170,14 @@ def _competes(ctx: Context) -> list[Relation]:
         subject = reference(ctx, subject_token, exclude=exclude, providers=providers)
         found += _compete(ctx, subject, rivals)
     return found
+
+
+def _unit_owner(ctx: Context, noun: Token) -> list[Entity]:
+    """The cloud business "Amazon's cloud" or "Google's cloud unit" stands for (the Provider rule)."""
+    if noun.lemma_.lower() not in UNIT_NOUNS:
+        return []
+    owners = [e for c in noun.children if c.dep_ == "poss" and (e := org_of(ctx, c))]
+    return [ctx.resolver.provider(e) for e in owners if ctx.resolver.is_provider(e)]
 
 
 def _ranked(verb: Token) -> bool:
@@ -149,17 +200,26 @@ def _place_before(ctx: Context, token: Token) -> tuple[Entity | None, int]:
         i = mention.start - 1
         if i >= ctx.sent.start and ctx.sent.doc[i].text == ",":
             i -= 1
+            before = ctx.sent.doc[i]
+            known = entity_of(ctx, before)
+            if i >= ctx.sent.start and before.pos_ == "PROPN" and (known is None or known.cls != "Place"):
+                return None, start  # "Smalltown, NC-based": the city is not known, the state is not the seat
     return place, start
 
 
 def _holder(ctx: Context, noun: Token, start: int) -> Entity | None:
     """The organisation an HQ phrase describes: the noun itself, its apposition head, or what 'the …' means."""
+    doc = ctx.sent.doc
+    if start - 3 >= ctx.sent.start and doc[start - 1].lower_ in ("a", "an") and doc[start - 2].text == ",":
+        # "X, a Denver-based software startup": the named company, whatever the noun after resolves to
+        named = org_of(ctx, doc[start - 3])
+        if named is not None:
+            return named
     entity = org_of(ctx, noun)
     if entity is not None:
         return entity
     if noun.dep_ == "compound":
         return org_of(ctx, noun.head)
-    doc = ctx.sent.doc
     if noun_word(noun) not in ORG_NOUNS:
         return None
     det = doc[start - 1] if start > ctx.sent.start else None
@@ -194,6 +254,15 @@ def _headquarters(ctx: Context) -> list[Relation]:
                 if place is not None and place.cls == "Place" and target is not None:
                     edge = target.left_edge
                     holder = org_of(ctx, target) or _holder(ctx, target, edge.i + (edge.dep_ == "det"))
+        elif token.lower_ in ("headquarters", "hq") and not any(
+            c.lower_ in HQ_QUALIFIERS or c.lower_.rstrip("-") in FORMER for c in token.children
+        ):
+            # "Alibaba's headquarters in Hangzhou", "from its headquarters in New York"
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            pobj = [g for c in token.children if c.lower_ == "in" for g in c.children if g.dep_ == "pobj"]
+            place = entity_of(ctx, pobj[0]) if pobj and owner is not None else None
+            if place is not None and owner is not None:
+                holder = org_of(ctx, owner) or (reference(ctx, owner, exclude=set()) if owner.lower_ == "its" else None)
         elif token.pos_ == "NOUN" and noun_word(token) in ORG_NOUNS and token.tag_ == "NN":
             # "the Redmond, Washington, company": the first place of the phrase is the city
             places = [entity_of(ctx, c) for c in token.children if c.dep_ in ("compound", "nmod")]
@@ -227,11 +296,11 @@ def _title_text(ctx: Context, tokens: list[Token]) -> str:
     return ctx.sent.doc[first.i : last.i + 1].text
 
 
-def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool) -> list[Entity]:
+def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool, units: bool = False) -> list[Entity]:
     """The organisation a title phrase names (with one coordinated: 'of Google and its parent Alphabet').
 
     'its' and "the company's" are resolved when no organisation is named; a bare corporate title
-    ('the chief executive') goes to the organisation the article is about.
+    ('the chief executive') goes to the organisation the article is about (`units`: a cloud provider may be it).
     """
     found: list[Entity] = []
     for token in tokens:
@@ -242,6 +311,39 @@ def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool) 
             break
     if found:
         return found
+    if any(t.dep_ == "poss" for t in tokens):
+        return _described_owner(ctx, tokens)
+    if not bare_ok or not {w.lower() for w in title.replace("-", " - ").split()} & CORPORATE_TITLES:
+        return found
+    anchor = tokens[0]
+    doc = ctx.sent.doc
+    employers = ("Company", "CloudProvider") if units else ("Company",)
+    in_sent = [(i, e) for i, e in prior_orgs(ctx, anchor.i) if i >= ctx.sent.start and e.cls == "Company"]
+    nearest = [e for i, e in in_sent if not _former(doc, i)]
+    if in_sent and not nearest:
+        return []  # "ex-Oracle man X replaces current CEO Y": the only company named is someone's former one
+    topic = nearest[-1] if nearest else described(ctx, anchor, classes=employers)
+    return [topic] if topic is not None else []
+
+
+def _trailing_org(ctx: Context, comma: Token) -> Entity | None:
+    """An organisation named alone after a title's comma, ending the sentence: ', Chairman and CEO, Snowflake.'."""
+    doc = ctx.sent.doc
+    mention = ctx.mention_of(doc[comma.i + 1]) if comma.i + 1 < ctx.sent.end else None
+    if mention is None or not org_of(ctx, doc[mention.start]) or mention.start != comma.i + 1:
+        return None
+    end = doc[mention.end] if mention.end < ctx.sent.end else None
+    return mention.entity if end is None or end.is_punct and end.text not in ("-", "–", "'s") else None
+
+
+def _former(doc: Doc, i: int) -> bool:
+    """Whether the name at token `i` is qualified as a past one ('ex Oracle', 'ex-Oracle', 'former Google')."""
+    before = [t.lower_ for t in doc[max(0, i - 2) : i] if t.text not in ("-", "–")]
+    return bool(before) and before[-1].rstrip("-") in FORMER
+
+
+def _described_owner(ctx: Context, tokens: list[Token]) -> list[Entity]:
+    """The organisation a possessive stands for: 'its', "the company's", "the banking giant's"."""
     for token in tokens:
         if token.dep_ == "poss" and token.lower_ in ("its", "their"):
             entity = antecedent(ctx, token, set(), False)
@@ -250,12 +352,7 @@ def _employers(ctx: Context, tokens: list[Token], title: str, *, bare_ok: bool) 
         else:
             continue
         return [entity] if entity is not None else []
-    if not bare_ok or not {w.lower() for w in title.replace("-", " - ").split()} & CORPORATE_TITLES:
-        return found
-    anchor = tokens[0]
-    nearest = [e for i, e in prior_orgs(ctx, anchor.i) if i >= ctx.sent.start and e.cls == "Company"]
-    topic = nearest[-1] if nearest else described(ctx, anchor, classes=("Company",))
-    return [topic] if topic is not None else []
+    return []
 
 
 def _after(ctx: Context, start: int) -> list[Token]:
@@ -295,16 +392,21 @@ def _works_for(ctx: Context) -> list[Relation]:
         current = ctx.resolver.seen.get(person.label.lower(), person)
         if person.cls != "Person" or current.cls != "Person":
             continue
-        phrases: list[tuple[list[Token], bool]] = []
+        phrases: list[tuple[list[Token], bool, bool]] = []
         if mention.end < ctx.sent.end and doc[mention.end].text == ",":
             after = _after(ctx, mention.end + 1)
-            phrases.append((after, bool(after) and after[0].lower_ == "the"))
             nxt = doc[mention.end + 1 + len(after)] if mention.end + 1 + len(after) < ctx.sent.end else None
+            # "X, chief financial officer." / "X, chief executive, said": a title standing alone
+            alone = nxt is None or nxt.text in (".", ",") and not any(t.pos_ in ("ADP", "DET") for t in after)
+            trailing = _trailing_org(ctx, nxt) if after and nxt is not None and nxt.text == "," else None
+            if trailing is not None and not any(org_of(ctx, t) for t in after):
+                after = [*after, nxt, doc[nxt.i + 1]]  # "X, chairman and chief executive, Snowflake."
+            phrases.append((after, bool(after) and (after[0].lower_ == "the" or alone), alone))
             if not after and nxt is not None and nxt.lower_ == "who":
                 verb = doc[nxt.i + 1] if nxt.i + 1 < ctx.sent.end else None
                 if verb is not None and verb.lemma_.lower() in LEAD_VERBS and verb.tag_ in ("VBZ", "VBP"):
                     rest = _after(ctx, verb.i + 1)
-                    orgs = [e for t in rest if (e := org_of(ctx, t))]
+                    orgs = [e for t in rest if (e := org_of(ctx, t))] or _described_owner(ctx, rest)
                     tail = [t for t in rest if t.i > max((t.i for t in rest if t.lower_ == "as"), default=rest[-1].i)]
                     title = _title_text(ctx, tail) or verb.lemma_.lower()
                     found += [Relation(person, "worksFor", org, title) for org in dict.fromkeys(orgs)]
@@ -317,17 +419,23 @@ def _works_for(ctx: Context) -> list[Relation]:
                 before = ([by_verb.head] if owner else []) + before
             lowercase = all(not t.is_title for t in before if ctx.mention_of(t) is None)
             if before[-1].lemma_.lower() not in PORTFOLIO_TITLES:
-                phrases.append((before, lowercase))
+                phrases.append((before, lowercase, False))
         root = doc[mention.end - 1]
+        # "Oracle's Jane Doe said": an organisation's possessive on a person is the employer
+        for poss in (c for c in root.children if c.dep_ == "poss" and c.i < mention.start):
+            owner = org_of(ctx, poss)
+            full_name = mention.end - mention.start > 1  # "Salesforce's Mulesoft" taken for a person is no one
+            if owner and full_name and owner.cls != "MediaOutlet" and not _former(doc, ctx.mention_of(poss).start):
+                found.append(Relation(subject=person, prop="worksFor", object=owner))
         if root.dep_ == "appos" and root.head.i < mention.start and _is_title_word(root.head):
-            phrases.append(([t for t in root.head.subtree if t.i < mention.start], False))
-        for tokens, bare_ok in phrases:
+            phrases.append(([t for t in root.head.subtree if t.i < mention.start], False, False))
+        for tokens, bare_ok, units in phrases:
             if not tokens or any(t.lower_.rstrip("-") in FORMER for t in tokens):
                 continue
             title = _title_text(ctx, tokens)
             if not title:
                 continue
-            for org in _employers(ctx, tokens, title, bare_ok=bare_ok):
+            for org in _employers(ctx, tokens, title, bare_ok=bare_ok, units=units):
                 found.append(Relation(subject=person, prop="worksFor", object=org, job_title=title))
     return found
 
