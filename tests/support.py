@@ -7,6 +7,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,27 @@ def sentence_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
     ticks = itertools.count()
     monkeypatch.setattr(pipelines.run, "time", types.SimpleNamespace(monotonic=lambda: float(next(ticks))))
+
+
+def financial_results(nlp, text: str, date: str) -> dict[tuple[str, str], dict[str, object]]:
+    """FinancialResult events of one article as {(organization label, period): {role: values}}."""
+    from graph.records import Article, Entity
+    from pipelines.run import process
+
+    (result,) = list(process([Article(text=text, date=date)], nlp))
+    found = {}
+    for event in result.events:
+        if event.type != "FinancialResult":
+            continue
+        (org,) = event.roles["organization"]
+        (period,) = event.roles["period"]
+        assert isinstance(org, Entity)
+        found[(org.label, str(period))] = dict(event.roles)
+    return found
+
+
+def money(roles: dict[str, object]) -> set[tuple[Decimal, str]]:
+    """The (value, currency) pairs of an event's revenue role."""
+    from graph.records import Amount
+
+    return {(a.value, a.currency) for a in roles.get("revenue", ()) if isinstance(a, Amount)}

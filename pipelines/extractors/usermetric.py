@@ -229,16 +229,7 @@ def _usage(ctx: Context) -> list[Event]:
         if subject is None:
             continue
         metric = f"{_FREQUENCY[match.group('unit').lower()]} active users"
-        roles = {"subject": (_full_name(ctx, subject),), "metric": (metric,), "quantity": (quantity,)}
-        events.append(
-            Event(
-                type="UserMetric",
-                roles=roles,  # type: ignore[arg-type]
-                evidence=ctx.text,
-                confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=False),
-                reported_by=ctx.reported_by(),
-            )
-        )
+        events.append(_metric_event(ctx, subject, metric, quantity))
     return events
 
 
@@ -297,17 +288,7 @@ def _users_of(ctx: Context) -> tuple[list[Event], set[int]]:
             found.append(subject)
         if quantity is None or subject is None or assertion(ctx, use) != "":
             continue
-        metric = match.group("noun").lower()
-        roles = {"subject": (_full_name(ctx, subject),), "metric": (metric,), "quantity": (quantity,)}
-        events.append(
-            Event(
-                type="UserMetric",
-                roles=roles,  # type: ignore[arg-type]
-                evidence=ctx.text,
-                confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=False),
-                reported_by=ctx.reported_by(),
-            )
-        )
+        events.append(_metric_event(ctx, subject, match.group("noun").lower(), quantity))
     return events, nouns
 
 
@@ -364,6 +345,18 @@ def extract(ctx: Context) -> list[Event]:
                 )
             )
     return events + _usage(ctx)
+
+
+def _metric_event(ctx: Context, subject: Entity, metric: str, quantity: Decimal) -> Event:
+    """A UserMetric with its three roles filled from the sentence."""
+    roles = {"subject": (_full_name(ctx, subject),), "metric": (metric,), "quantity": (quantity,)}
+    return Event(
+        type="UserMetric",
+        roles=roles,  # type: ignore[arg-type]
+        evidence=ctx.text,
+        confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=False),
+        reported_by=ctx.reported_by(),
+    )
 
 
 # (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order

@@ -9,29 +9,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
-from graph.records import Amount, Article, Entity
-from pipelines.run import process
+from support import financial_results, money
 
 DATE = "2023-05-10"
 
 
 def _results(nlp, text: str, date: str = DATE) -> dict[tuple[str, str], dict[str, object]]:
-    """FinancialResult events as {(organization, period): {role: values}}."""
-    (result,) = list(process([Article(text=text, date=date)], nlp))
-    found = {}
-    for event in result.events:
-        if event.type != "FinancialResult":
-            continue
-        (org,) = event.roles["organization"]
-        (period,) = event.roles["period"]
-        assert isinstance(org, Entity)
-        found[(org.label, str(period))] = dict(event.roles)
-    return found
+    return financial_results(nlp, text, date)
 
 
-def _money(roles: dict[str, object]) -> set[tuple[Decimal, str]]:
-    return {(a.value, a.currency) for a in roles.get("revenue", ()) if isinstance(a, Amount)}
+_money = money
 
 
 def test_a_named_business_segment_is_no_organisation(nlp):
