@@ -40,8 +40,8 @@ _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d{2}"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    # a quarter tied to the date it ended: "the fiscal second quarter ended on Dec. 31 last year",
-    # "its second quarter of fiscal 2024, ended July 31, 2023", "the fourth quarter ended December 31, 2012"
+    # a quarter tied to the date it ended: "the fiscal first quarter ended on Sept. 30 last year",
+    # "its third quarter of fiscal 2026, ended Oct. 31, 2025", "the second quarter ended June 30, 2015"
     (
         "fq-end",
         re.compile(
@@ -295,7 +295,7 @@ def _resolve(kind: str, m: re.Match[str], today: datetime.date | None, reference
         q = (MONTHS[g["m"].lower()] - 1) // 3 + 1
         if g.get("y"):
             return f"{g['y']}-Q{q}"
-        if g.get("rel") and today:  # "the three months to the end of June this year"
+        if g.get("rel") and today:  # "quarter ended March 31 this year", "three months to the end of March last year"
             return f"{today.year - (1 if g['rel'].lower() == 'last' else 0)}-Q{q}"
         return _latest_quarter(q, today) if today else ""
     if kind == "mq":

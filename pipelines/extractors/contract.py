@@ -281,7 +281,7 @@ def _appositive_subject(ctx: Context, verb: Token) -> Entity | None:
 
 def _customers(ctx: Context, verb: Token) -> list[Entity]:
     """The subject organisation and organisations coordinated with it ('Snap and Lyft signed …')."""
-    # a cloud business buys from another too ("Salesforce cut a deal with Alibaba Cloud"): _providers drops its own
+    # a cloud business buys from another too ("a SaaS provider signed with Alibaba Cloud"): _providers drops its own
     first = (
         subject_entity(ctx, verb, exclude_providers=False)
         or _appositive_subject(ctx, verb)

@@ -60,7 +60,7 @@ SKIP_LEFT = {"by", "about", "around", "roughly", "nearly", "almost", "some", "ov
 _WHOLE = re.compile(r"\b(?:whole|entire) (?:company|group)\b|\bcompany-?wide\b|\bacross the (?:company|group)\b", re.I)
 _PRED_DEPS = {"ROOT", "ccomp", "conj", "advcl", "relcl", "acl", "pcomp", "xcomp", "csubj", "parataxis"}
 _STATE = "cvkg_financial"
-# a quarter tied to a month-end that closes a calendar quarter: "the fiscal second quarter ended on Dec. 31"
+# a quarter tied to a month-end that closes a calendar quarter: "the fiscal first quarter ended on Sept. 30"
 _TIED = re.compile(
     r"\b(?:quarter|three\s+months)\s+(?:that\s+|which\s+)?(?:ended|ending|to|through)\s+(?:on\s+)?(?:the\s+end\s+of\s+)?"
     r"(?P<m>[a-z]+)",
@@ -326,10 +326,10 @@ def _growth(sent: Span, pct: list[Token], value: Decimal, ids: set[int]) -> Deci
     if after is not None and after.lemma_.lower() in GROWTH_NOUNS | {"more", "higher", "year", "from"}:
         before_pct = doc[pct[0].i - 1] if pct[0].i > sent.start else None
         falls = before_pct is not None and before_pct.lemma_.lower() in FALL_LEMMAS
-        return -value if falls else value  # "down 3.4 percent year-over-year"
+        return -value if falls else value  # "down 1.7 percent year-over-year"
     ahead = [t.lemma_.lower() for t in doc[pct[-1].i + 1 : min(pct[-1].i + 4, sent.end)]]
     if ahead and ahead[0] in REVENUE_NOUNS and any(w in GROWTH_NOUNS for w in ahead[1:]):
-        return value  # "from a 76 percent revenue growth rate"
+        return value  # "from a 64 percent sales growth rate"
     i = pct[0].i - 1
     while i >= sent.start and i in ids and (doc[i].lower_ in SKIP_LEFT or doc[i].lemma_.lower() in REVENUE_NOUNS):
         i -= 1
@@ -446,7 +446,7 @@ def _is_revenue_clause(pred: Token, subject: Token | None, rates: list[Decimal])
     lemma = pred.lemma_.lower()
     takes_in = lemma in ("draw", "pull", "haul", "take") and any(
         c.dep_ == "prt" and c.lower_ == "in" for c in pred.children
-    )  # "drawing in nearly $10 billion during the last quarter"
+    )  # "drawing in about $7 billion in the quarter"
     return (lemma in ("bring", "generate", "earn", "rake") or takes_in) and any(o.pos_ == "NUM" for o in objects)
 
 
@@ -555,7 +555,7 @@ def _revenue_owner(ctx: Context, subject: Token, noun: Token, clause: list[Token
     entity = _mention(ctx, owners, subject)
     if entity is None:
         return None
-    # "led the worldwide IaaS market with revenue of …": revenue in a cloud market is the cloud unit's
+    # "topped the global IaaS market with sales of …": revenue in a cloud market is the cloud unit's
     market = any(t.lemma_.lower() == "market" for t in clause) and _cloudy(clause)
     return _unit(ctx, entity, cloud=_cloudy(noun.subtree) or market, group=False)
 
@@ -568,13 +568,13 @@ def _forecast(pred: Token, clause: list[Token]) -> bool:
         return True
     words = " ".join(t.lower_ for t in clause).replace(" - ", "-")
     if re.search(r"\bon (?:track|pace|course)\b|\b(?:poised|set|expected|likely) to\b", words):
-        return True  # "is on track to reach $10 billion in sales": a projection
+        return True  # "is on course to hit $5 billion of sales": a projection
     if re.search(r"\brun[- ]?rate|annuali[sz]ed", words):
         return True  # a run-rate is a projection of one period over a year, not a result
     chain = (pred, *pred.ancestors)
     if any(t.lemma_.lower() in FORECAST_NOUNS for t in chain[1:]):
         return True  # "set itself the goal of becoming the first to reach $10 billion in revenue"
-    for token in chain:  # "AWS is on track to reach $10 billion"
+    for token in chain:  # "the unit is on course to hit $5 billion"
         if token.lemma_.lower() in ("track", "pace", "course") and token.head.lower_ == "on":
             return True
         ons = [c for c in token.children if c.lower_ == "on"]
@@ -623,21 +623,21 @@ def extract(ctx: Context) -> list[Event]:
                 continue
             rate = _growth(sent, toks, value, ids)
             if rates and toks[0].i > sent.start and doc[toks[0].i - 1].lower_ == "and":
-                # "up 5% from the previous quarter and 25% from …": a second rate of the same kind
+                # "up 4% on the prior quarter and 20% on …": a second rate of the same kind
                 rates.append((toks, value if rates[-1][1] >= 0 else -value))
             elif rate is not None:
                 (earlier if _marker(doc, toks[0], sent.start) == "base" else rates).append((toks, rate))
         if not rates and not earlier and (word := _word_growth(clause)) is not None:
             rates = [(clause, word)]
         if _of_something_else(pred, clause):
-            rates, earlier = [], []  # "saw an operating loss of $858m, 46% more", "sent shares up 16%"
+            rates, earlier = [], []  # "posted an operating loss of $500m, 30% wider", "lifted its shares 9%"
         trailing = _trailing(sent, ids)
-        if trailing is not None:  # "… with trailing twelve-month revenues at $164 billion"
+        if trailing is not None:  # "… trailing-twelve-month sales of $90 billion"
             rates = [(toks, r) for toks, r in rates if toks[0].i < trailing]
         subject = _subject(pred)
         revenue = _is_revenue_clause(pred, subject, [r for _, r in rates])
         in_clause = [(i, a) for i, a in placed if i in ids and (trailing is None or i < trailing)] if revenue else []
-        # "earnings of $1.84 on revenue of $17.6 billion, down 3.4%", "led the market with revenue of $35bn":
+        # "EPS of $2.00 on sales of $12 billion, down 2%", "topped the market with sales of $20bn":
         # only the amounts the revenue noun governs, and the rates after it
         named = _revenue_of(clause, placed) if not revenue or _mixed(pred, subject) else None
         if named is not None:

@@ -267,7 +267,7 @@ def _shares(sent: Span) -> list[tuple[int, Decimal, str]]:
         if qual and start.lower_ == "up" and before.lemma_.lower() in MOTION_VERBS:
             qualifier = ""  # "edged up to 22%": the verb's particle, not "up to"
         found.append((token.i, Decimal(str(f.value)), qualifier))
-    for match in _FRACTION_OF_MARKET.finditer(span_text(sent)):  # "about one-third of the global market"
+    for match in _FRACTION_OF_MARKET.finditer(span_text(sent)):  # "roughly a third of the worldwide market"
         token = next((t for t in span_tokens(sent) if t.idx >= sent.start_char + match.start("f")), sent[-1])
         if any(i == token.i for i, _, _ in found) or any(a.lemma_.lower() in GROWTH for a in token.ancestors):
             continue
@@ -487,7 +487,7 @@ def _precise(ctx: Context, entity: Entity) -> bool:
 
 
 def _their(ctx: Context, sent: Span) -> list[Anchor]:
-    """'Their shares were 29%, 20% and 13% respectively': the providers the sentence before named, in order."""
+    """'Their shares stood at 31%, 22% and 10% respectively': the providers the sentence before named, in order."""
     their = next((t for t in span_tokens(sent) if t.lower_ == "their" and t.dep_ == "poss"), None)
     before = sentences_before(sent, 1)
     if their is None or "respectively" not in span_lowers(sent) or not before:

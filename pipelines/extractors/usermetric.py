@@ -67,7 +67,7 @@ _TOTAL_OF = re.compile(
 )
 
 
-# "its annual active consumer base totaling 960 million": the base is the count of its users
+# "a yearly active customer base totaling 500 million": the base is the count of its users
 _BASE = re.compile(
     rf"\b(?P<mods>(?:(?:{_MODS}|annual)[\s-]+)*)(?P<noun>user|customer|consumer|subscriber|member)\s+base\s+"
     rf"(?:of|totall?ing|reaching|at|stood\s+at|reached|totall?ed|topped)\s+"

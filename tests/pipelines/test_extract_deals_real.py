@@ -75,7 +75,7 @@ def test_a_takeover_deal_is_an_acquisition_not_a_contract(nlp):
     # the parser reads 'messaging' as a verb and hangs the target off it
     text = (
         "Pellucid Corp said on Monday it would buy workplace chat app Threadly Inc in a $3.1 billion "
-        "cash-and-stock deal, as the software maker widens its offerings."
+        "cash-and-stock transaction that widens what the software maker offers."
     )
     (acquisition,) = _events(nlp, text, "Acquisition")
     assert (_label(acquisition.roles["acquirer"]), _label(acquisition.roles["target"])) == ("Pellucid", "Threadly")
@@ -213,7 +213,7 @@ def test_a_venture_arm_recognised_only_by_its_parents_name_is_left_out(nlp):
 
 
 def test_a_shift_to_the_cloud_that_closes_its_data_centres_is_a_migration_without_providers(nlp):
-    text = "Next spring, Harlow Bank will complete its shift to the cloud by shutting down its last two data centers."
+    text = "Next spring, Harlow Bank will finish its shift to the cloud by closing the final two data centers it runs."
     (migration,) = _events(nlp, text, "Migration")
     assert _label(migration.roles["customer"]) == "Harlow Bank"
     assert "toProvider" not in migration.roles and "fromProvider" not in migration.roles

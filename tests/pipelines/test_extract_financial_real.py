@@ -123,8 +123,8 @@ def test_fiscal_reading_of_a_period(text, period, date, year_end, tied, expected
 @pytest.mark.parametrize(
     ("text", "date", "expected"),
     [
-        ("in the fiscal second quarter ended on Dec. 31 last year", "2020-01-30", "2019-Q4"),
-        ("for its second quarter of fiscal 2024, ended July 31, 2023", "2023-08-23", "FY2024-Q2"),
+        ("in the fiscal first quarter ended on Sept. 30 last year", "2020-01-30", "2019-Q3"),
+        ("for its third quarter of fiscal 2026, ended October 31, 2025", "2025-11-20", "FY2026-Q3"),
         ("for the second quarter ended July 31", "2024-08-22", "FY2025-Q2"),
         ("in the 2020 fiscal year", "2020-05-22", "FY2020"),
     ],
@@ -184,8 +184,8 @@ def test_a_company_that_saw_revenues_rise_owns_them(nlp):
 
 def test_from_an_earlier_quarter_to_this_one(nlp):
     text = (
-        "AWS sales increased from $19bn in the second quarter in 2022 to $22bn in the three months to the end of "
-        "June this year."
+        "AWS sales climbed from $19bn in the second quarter in 2022 to $22bn over the three months through the "
+        "end of June this year."
     )
     found = _results(nlp, text, "2023-07-28")
     assert _money(found[("Amazon Web Services", "2023-Q2")]) == {(Decimal("22000000000"), "USD")}
@@ -194,8 +194,8 @@ def test_from_an_earlier_quarter_to_this_one(nlp):
 
 def test_earlier_growth_rates_go_to_their_own_periods(nlp):
     text = (
-        "Google Cloud grew 28 percent in the third quarter, down from a 35 percent revenue growth rate the year "
-        "before, but up from 26 percent in the second quarter."
+        "Google Cloud grew 28 percent in the third quarter, down from a 35 percent sales growth rate the year "
+        "before, though up from 26 percent in the second quarter."
     )
     found = _results(nlp, text, "2023-10-30")
     assert found[("Google Cloud", "2023-Q3")]["growthRate"] == (Decimal("0.28"),)
@@ -216,8 +216,8 @@ def test_an_earlier_rate_after_the_speaker_continues_the_result(nlp):
 
 def test_sequential_growth_is_no_growth_rate(nlp):
     text = (
-        "Corvex Labs said net revenue for the fourth quarter of 2022 was $90 million, up 4% from the previous "
-        "quarter and 22% from the fourth quarter of 2021."
+        "Corvex Labs said its net revenue in the fourth quarter of 2022 came to $90 million, up 4% from the "
+        "previous quarter and 22% from the fourth quarter of 2021."
     )
     found = _results(nlp, text)
     assert found[("Corvex Labs", "2022-Q4")]["growthRate"] == (Decimal("0.22"),)
@@ -238,7 +238,7 @@ def test_year_on_year_wording_keeps_the_rate(nlp):
 def test_revenue_beside_earnings_is_the_company_s(nlp):
     text = (
         "Tallis Corp's second-quarter earnings per share came to $2.10 on revenue of $9.4 billion, down 2.5 percent "
-        "year-over-year. Analysts were looking for earnings of $2.05 on revenue of $9.5 billion."
+        "year-over-year. Analysts had expected earnings of $2.05 on revenue of $9.5 billion."
     )
     found = _results(nlp, text, "2023-07-20")
     roles = found[("Tallis", "2023-Q2")]
@@ -248,7 +248,7 @@ def test_revenue_beside_earnings_is_the_company_s(nlp):
 
 def test_revenue_in_a_cloud_market_ranking_is_the_cloud_unit_s(nlp):
     text = (
-        "Amazon led the worldwide IaaS market with revenue of $40 billion in 2022 and a 40% market share. "
+        "Amazon topped the global IaaS market in 2022 with revenue of $40 billion and a 40% market share. "
         "Microsoft followed in second place, reaching over $20 billion in IaaS revenue in 2022."
     )
     found = _results(nlp, text)
@@ -271,7 +271,7 @@ def test_goals_and_expectations_are_no_results(nlp, text):
 def test_infrastructure_as_a_service_revenue_is_the_cloud_unit_s(nlp):
     text = (
         "Oracle reported fiscal second quarter results on Monday. "
-        "Infrastructure-as-a-service revenue was $1.2 billion, up 52% from a year ago."
+        "Its infrastructure-as-a-service revenue came to $1.2 billion, 52% more than a year ago."
     )
     found = _results(nlp, text, "2023-12-12")
     roles = found[("Oracle Cloud", "FY2024-Q2")]
@@ -312,7 +312,7 @@ def test_the_company_described_after_a_ticker_is_in_focus(nlp):
 
 def test_an_amount_after_by_is_no_revenue(nlp):
     text = (
-        "Corvex Labs said net revenue for the fourth quarter of 2022 was $90 million. Net revenue for the quarter "
+        "Corvex Labs said its net revenue in the fourth quarter of 2022 came to $90 million. The quarter's revenue "
         "was lifted by $2.5 million from currency moves."
     )
     found = _results(nlp, text)

@@ -93,7 +93,7 @@ def test_a_cloud_unit_s_rivals_are_the_other_cloud_units(nlp):
 def test_headquarters_in_a_place(nlp):
     text = (
         "Datadog said on Monday it would hire more engineers. "
-        "Datadog runs its security business from its current headquarters in New York."
+        "Datadog runs its security arm out of its present headquarters in New York."
     )
     assert ("Datadog", "headquarteredIn", "New York") in _relations(nlp, text, "headquarteredIn")
     text = "Visitors walked past Tencent's headquarters in Shenzhen on Monday."

@@ -58,7 +58,7 @@ def test_an_unattributed_lead_takes_the_firm_a_later_sentence_credits(nlp):
 
 def test_a_hoped_for_lead_is_no_ranking_but_the_clause_before_it_is(nlp):
     text = (
-        "While Alibaba continues to lead the Japanese cloud market, it is also poised to become "
+        "While Alibaba still leads the Japanese cloud market, it is now poised to become "
         "the leading provider in Vietnam and Thailand."
     )
     (found,) = _shares(nlp, text)
@@ -98,7 +98,7 @@ def test_share_value_is_a_fraction(nlp):
 
 def test_followed_by_list_takes_the_next_ranks_in_order(nlp):
     text = (
-        "IDC ranks Oracle in the No. 1 position in the Japanese cloud market in 2023, "
+        "IDC puts Oracle in the No. 1 spot in the Japanese cloud market for 2023, "
         "followed by Microsoft, Google and IBM."
     )
     found = {f["organization"]: f for f in _shares(nlp, text)}
@@ -208,14 +208,14 @@ def test_a_corrected_claim_is_no_user_count(nlp):
 
 
 def test_a_share_written_as_a_fraction_of_the_market(nlp):
-    text = "Oracle still trails Amazon, which accounts for about one-third of the global cloud market."
+    text = "Oracle still lags Amazon, which holds roughly one-third of the global cloud market."
     (found,) = _shares(nlp, text)
     assert (found["organization"], found["share"], found["market"]) == ("Amazon Web Services", "0.333", "global")
     assert "rank" not in found  # 'one-third' is no ordinal
 
 
 def test_a_percentage_named_market_share_after_a_revenue_figure(nlp):
-    text = "Oracle kept its lead in the worldwide IaaS market with revenue of $5.1 billion and 41.2% market share."
+    text = "Oracle kept its lead in the global IaaS market, with sales of $5.1 billion and 41.2% market share."
     (found,) = _shares(nlp, text)
     assert (found["share"], found["rank"]) == ("0.412", "1")
 
@@ -265,7 +265,7 @@ def test_a_reports_total_line_and_k_thousands(nlp):
 
 
 def test_increased_to_is_the_level_not_the_baseline(nlp):
-    text = "Rackspace said total customers increased to 123,456, up from 120,000 at the end of the previous quarter."
+    text = "Rackspace said total customers increased to 123,456, up from 120,000 three months earlier."
     assert _metrics(nlp, text) == {("Rackspace", "customers"): "123456"}
 
 
@@ -287,7 +287,7 @@ def test_the_topic_tie_goes_to_the_known_name(nlp):
 
 def test_a_user_base_totaling_n_is_a_count_of_users(nlp):
     text = (
-        "Oracle reported strong results. Meanwhile, the company passed a milestone during the same period, "
+        "Oracle reported strong results. Meanwhile, the company passed a milestone in the quarter, "
         "with its annual active user base totaling 90 million globally."
     )
     assert _metrics(nlp, text) == {("Oracle", "annual active users"): "90000000"}
