@@ -99,6 +99,12 @@ def test_offsets_in_the_rdf(tmp_path, memory_store):
     event = rows[0]["e"].value  # type: ignore[index]
     source = list(run_query(memory_store, prepare(load_query("event-source"), {"event": f"<{event}>"})))
     assert source and all(r["evidence_start"] is not None for r in source)  # type: ignore[index]
+    # the analyses and the HTML view read no offsets as facts or roles of an event
+    from graph.analyze import _read_events
+    from graph.viewfilter import read_view_details
+
+    assert not any("evidenceStart" in e["facts"] for e in _read_events(memory_store, {}).values())
+    assert not any("evidenceStart" in e.roles for e in read_view_details(memory_store).events.values())
 
 
 def test_shapes_accept_offsets_and_refuse_negative_ones(tmp_path):
