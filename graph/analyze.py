@@ -111,6 +111,8 @@ def _add_event_triple(event: dict[str, Any], prop: str, obj: Any, amounts: dict[
         event["sources"].append(value)
     elif prop == _CVKG + "evidence":
         event["evidence"].append(value)
+    elif prop in (_CVKG + "evidenceStart", _CVKG + "evidenceEnd"):
+        return  # offsets into one article's text, not a fact of the event (the event-source query gives them)
     elif prop == _CVKG + "confidence":
         event["confidence"] = max(event["confidence"], float(value))
     elif prop in (_CVKG + "date", _CVKG + "period"):

@@ -119,6 +119,9 @@ def event_triples(event: Event, source: URIRef) -> Iterator[Triple]:
                 yield from entity_triples(value)
     yield node, PROV.wasDerivedFrom, source
     yield node, CVKG.evidence, Literal(event.evidence)
+    if event.evidence_start is not None and event.evidence_end is not None:
+        yield node, CVKG.evidenceStart, Literal(event.evidence_start, datatype=XSD.integer)
+        yield node, CVKG.evidenceEnd, Literal(event.evidence_end, datatype=XSD.integer)
     confidence = Decimal(str(round(min(max(event.confidence, 0.0), 1.0), 3)))
     yield node, CVKG.confidence, decimal_literal(confidence)
     if event.date:

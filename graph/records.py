@@ -48,7 +48,11 @@ RoleValue = Entity | Amount | str | Decimal | int
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One typed event of EVENTS.md with its roles (role name → values)."""
+    """One typed event of EVENTS.md with its roles (role name → values).
+
+    `evidence_start` and `evidence_end` locate the evidence in the article's text when it is one
+    stretch of it (`article.text[evidence_start:evidence_end] == evidence`); None when unknown.
+    """
 
     type: str
     roles: Mapping[str, tuple[RoleValue, ...]]
@@ -58,6 +62,8 @@ class Event:
     status: str = ""
     qualifier: str = ""
     reported_by: Entity | None = None
+    evidence_start: int | None = None
+    evidence_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

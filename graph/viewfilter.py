@@ -41,7 +41,7 @@ _EVENTS_QUERY = """
 SELECT DISTINCT ?event ?type ?p ?o ?amount ?currency ?qualifier ?per WHERE {
   ?event a ?type ; ?p ?o .
   FILTER(STRSTARTS(STR(?event), STR(evt:)) && STRSTARTS(STR(?type), STR(cvkg:)))
-  FILTER(?p NOT IN (rdf:type, cvkg:evidence, prov:wasDerivedFrom))
+  FILTER(?p NOT IN (rdf:type, cvkg:evidence, cvkg:evidenceStart, cvkg:evidenceEnd, prov:wasDerivedFrom))
   OPTIONAL {
     ?o schema:value ?amount ; schema:currency ?currency .
     OPTIONAL { ?o cvkg:qualifier ?qualifier } OPTIONAL { ?o cvkg:per ?per }

@@ -101,6 +101,8 @@ class CVKG(DefinedNamespace, metaclass=_OntologyNamespace):
 
     # owl:DatatypeProperty
     evidence: URIRef  # The sentence or sentences an event was read from.
+    evidenceStart: URIRef  # Where the evidence begins in the article's text: a character offset from 0.
+    evidenceEnd: URIRef  # Where the evidence ends in the article's text: the offset after its last character.
     nameKey: URIRef  # A name of the entity (label or alias) in lower case, the key names are looked up by.
     confidence: URIRef  # The extractor's confidence in an event, a decimal from 0 to 1.
     date: URIRef  # When an event happened or was announced: xsd:date, gYearMonth or gYear.

@@ -112,8 +112,25 @@ def _drop_contracts_restating_moves(events: list[Event]) -> list[Event]:
     ]
 
 
-def _attach_value(ctx: Context, events: list[Event], last_index: int, sent_index: int) -> None:
-    """'The contract is valued at $800 million per year': give the amount to the deal just read."""
+def _locate(event: Event, text: str | None, end: int) -> Event:
+    """`event` with the offsets of its evidence in the article's `text`, where the sentence read last ends at `end`.
+
+    The evidence ends that sentence (joined sentences end with it too); when it is not the stretch of
+    `text` ending there (sentences joined over a gap, or no article text to index), it gets no offsets.
+    """
+    start = end - len(event.evidence)
+    if text is not None and start >= 0 and text[start:end] == event.evidence:
+        return replace(event, evidence_start=start, evidence_end=end)
+    return replace(event, evidence_start=None, evidence_end=None)
+
+
+def _attach_value(
+    ctx: Context, events: list[Event], last_index: int, sent_index: int, locate: Callable[[Event], Event]
+) -> None:
+    """'The contract is valued at $800 million per year': give the amount to the deal just read.
+
+    `locate` gives the deal's longer evidence its offsets (`_locate`).
+    """
     if sent_index - last_index > 2 or not events:
         return
     if any(is_org(m.entity) for m in ctx.mentions) or not _DEAL_REFERENCE.search(ctx.text):
@@ -130,7 +147,7 @@ def _attach_value(ctx: Context, events: list[Event], last_index: int, sent_index
         event = events[i]
         if event.type in ("Migration", "Contract") and "value" not in event.roles:
             roles = {**event.roles, "value": (amounts[0][1],)}
-            events[i] = replace(event, roles=roles, evidence=f"{event.evidence} {ctx.text}")
+            events[i] = locate(replace(event, roles=roles, evidence=f"{event.evidence} {ctx.text}"))
             return
 
 
@@ -198,7 +215,10 @@ def extract_doc(
     Raises:
         SkipArticle: `deadline` (a `time.monotonic()` value) passed before the last sentence.
     """
-    doc_text(doc, article.text)  # the text every finder reads, taken from the article instead of joined from tokens
+    # the text every finder reads, taken from the article instead of joined from tokens
+    text = doc_text(doc, article.text)
+    # evidence offsets index the article's text, so they are given only when the doc's text is it
+    article_text = text if text == article.text else None
     resolver = Resolver(gazetteer, publisher=article.publisher)
     mentions = doc_mentions(doc, resolver)
     events: list[Event] = []
@@ -212,14 +232,19 @@ def extract_doc(
             raise SkipArticle("extraction took too long (limit --max-seconds)")
         in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
         ctx = Context(sent=sent, mentions=in_sent, resolver=resolver, article=article, salient=list(salient))
+        end = sent.start_char + len(text[sent.start_char : sent.end_char].rstrip())  # where ctx.text ends
+
+        def locate(event: Event, end: int = end) -> Event:
+            return _locate(event, article_text, end)
+
         found: list[Event] = []
         for _name, extractor in EVENT_EXTRACTORS:
-            found.extend(extractor(ctx))
+            found.extend(locate(e) for e in extractor(ctx))
         if found:
             events.extend(found)
             last_event_sentence = index
         else:
-            _attach_value(ctx, events, last_event_sentence, index)
+            _attach_value(ctx, events, last_event_sentence, index, locate)
         sentence_relations = [r for extract in RELATION_EXTRACTORS for r in extract(ctx)]
         relations.extend(sentence_relations)
         links.extend(_stated_links(ctx, [*found, *sentence_relations]))

@@ -77,7 +77,17 @@ def test_load_shapes_is_the_hand_written_shapes_plus_derived_ones(hand_written: 
 
 def test_the_shared_property_shapes_are_the_provenance_ones(hand_written: Graph) -> None:
     names = {str(s).removeprefix(str(SHAPES)) for s in shared_property_shapes(hand_written, load_registry())}
-    assert names == {"wasDerivedFrom", "evidence", "confidence", "date", "status", "reportedBy", "qualifier"}
+    assert names == {
+        "wasDerivedFrom",
+        "evidence",
+        "evidenceStart",
+        "evidenceEnd",
+        "confidence",
+        "date",
+        "status",
+        "reportedBy",
+        "qualifier",
+    }
 
 
 @pytest.mark.parametrize("name", _hand_written_classes())
