@@ -10,15 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipelines.lexicon import word_class
+
 MIN_WORDS = 25  # below this the shares are noise: a headline-sized text is given the benefit of the doubt
 MIN_LATIN_SHARE = 0.6
 MIN_ENGLISH_SHARE = 0.12
 
-ENGLISH = frozenset(
-    "the of and to a in is for on with that by as at from its it was has have be will an are this said which "
-    "or but not were been their they he she his her we our you than also after into about more over would "
-    "could can had who up out new per year".split()
-)
+ENGLISH = word_class("english_common_words")
 # function words of a few other languages, only to name the language in the skip reason
 OTHERS = {
     "German": frozenset(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from graph.records import Amount, Article, Entity
 from pipelines.entities import ORG_CLASSES, Mention, Resolver
+from pipelines.lexicon import word_class
 from pipelines.normalize import Found, find_amounts, find_terms
 
 if TYPE_CHECKING:
@@ -16,23 +17,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-NEGATIONS = {"not", "never", "n't", "no"}
-DENIAL_LEMMAS = {"deny", "dismiss", "refute", "reject"}
-CONDITIONALS = {"if", "unless", "whether"}
-HYPOTHETICAL = {"could", "might", "would", "may", "should"}
-PLAN_LEMMAS = {"plan", "intend", "aim", "expect", "prepare", "consider", "seek", "hope"}
-REPORT_LEMMAS = {"report", "say", "cite", "tell", "according", "learn"}
+NEGATIONS = word_class("negations")
+DENIAL_LEMMAS = word_class("denial_lemmas")
+CONDITIONALS = word_class("conditionals")
+HYPOTHETICAL = word_class("hypothetical")
+PLAN_LEMMAS = word_class("plan_lemmas")
+REPORT_LEMMAS = word_class("report_lemmas")
 CUSTOMER_CLASSES = frozenset({"Company", "GovernmentBody", "CloudProvider"})
-PRONOUNS = {
-    "it",
-    "its",
-    "they",
-    "their",
-    "the company",
-    "the firm",
-    "this customer",
-    "the customer",
-}
+PRONOUNS = word_class("pronouns")
 
 
 @dataclass
