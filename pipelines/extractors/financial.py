@@ -41,8 +41,7 @@ UNIT_NOUNS = word_class("unit_nouns")
 GROUP_WORDS = word_class("group_words")
 CLOUD_WORDS = word_class("cloud_words")
 # modifiers that keep a revenue noun the whole company's ("group sales"), unlike "consulting revenue"
-WHOLE_WORDS = GROUP_WORDS | {"net", "quarterly", "annual", "yearly", "full-year", "fiscal", "reported", "gross", "top"}
-WHOLE_WORDS |= {"quarter", "half", "year", "month", "period"}  # "third-quarter revenue"
+WHOLE_WORDS = GROUP_WORDS | word_class("whole_revenue_modifiers")
 FORECAST_NOUNS = word_class("forecast_nouns")
 GOAL_VERBS = word_class("goal_verbs")
 BEAT_VERBS = word_class("beat_verbs")

@@ -528,7 +528,7 @@ def _cued(sent: Span) -> bool:
 
 
 # every word `_rank_of` can start from
-_RANK_CUES = frozenset(SUPERLATIVES) | set(RANKS) | {"no", "no.", "number", "runner", "leader", "lead"}
+_RANK_CUES = frozenset(SUPERLATIVES) | set(RANKS) | word_class("rank_cue_words")
 
 
 def _stated(frame: Frame, *, table: bool = False) -> bool:

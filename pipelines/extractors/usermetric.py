@@ -36,7 +36,7 @@ LEVEL_VERBS += r"|(?:rose|grew|climbed|increased|jumped)\s+to"
 RETRACTIONS = word_class("retractions")
 UNIT_NOUNS = word_class("usermetric_unit_nouns")
 PRONOUNS = word_class("usermetric_pronouns")
-REFERENCES = UNIT_NOUNS | PRONOUNS | {"company", "firm", "service", "app", "platform", "group"}
+REFERENCES = UNIT_NOUNS | PRONOUNS | word_class("usermetric_reference_nouns")
 SUBJECT_CLASSES = {"Company", "CloudProvider", "Product"}
 
 _WORDS = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
@@ -232,7 +232,7 @@ def _usage(ctx: Context) -> list[Event]:
     return events
 
 
-USE_NOUNS = NOUNS | {"students", "enterprises", "businesses", "teachers", "schools"}
+USE_NOUNS = NOUNS | word_class("institution_user_nouns")
 _USED_BY = re.compile(
     rf"(?<![$€£¥\w.,])\b{_NUM}\s+(?:[a-z]+\s+){{0,2}}?(?P<noun>{'|'.join(USE_NOUNS)})\b", re.IGNORECASE
 )
