@@ -7,6 +7,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipelines.lexicon import word_class
+
 
 @Language.component("cvkg_line_breaks", assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
@@ -263,4 +265,4 @@ def org_names(doc: Doc) -> Doc:
     return doc
 
 
-_LEADING_ORG_WORDS = frozenset({"bank", "banco", "banca", "banque", "grupo", "groupe"})
+_LEADING_ORG_WORDS = word_class("leading_org_words")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from graph.iris import slugify
 from graph.records import Entity
 from ontology import GazetteerEntry
+from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -30,13 +31,7 @@ _SUFFIX = re.compile(
 _JUNK = re.compile(r"^[\W\d_]+$")
 _NUMERIC = re.compile(r"\d[\d,.]{3,}")
 # last words that make a name an organisation whatever the NER said ("Acme Retail" is no person)
-ORG_HEADS = frozenset(
-    """retail retailers logistics bank bancorp health healthcare games media freight systems
-    technologies technology tech labs motors airlines airways energy pharma pharmaceuticals foods
-    capital financial insurance software networks communications telecom group holdings partners
-    ventures industries solutions services studios entertainment brands stores markets mobility
-    robotics semiconductor semiconductors devices electronics analytics data cloud ai interactive mutual""".split()
-)
+ORG_HEADS = word_class("org_heads")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,27 +137,14 @@ class Resolver:
 
 
 # what only a company has: "Zynga's shares", "Zynga's chief executive"
-_CORPORATE_POSSESSIONS = frozenset(
-    """shares stock revenue revenues sales profit profits earnings workforce employees staff customers
-    subsidiary subsidiaries executive executives chief ceo cfo cto founder co-founder cofounder investors
-    shareholders listing valuation products games apps software""".split()
-)
+_CORPORATE_POSSESSIONS = word_class("corporate_possessions")
 # what a place does not do: "Zynga said it would close its data centres"
-_CORPORATE_VERBS = frozenset(
-    """say announce report post acquire buy sell close shut cut hire sign migrate move expect raise lose launch
-    spend invest earn employ agree""".split()
-)
-_COMPANY_WORDS = frozenset(
-    """company firm startup start-up supplier maker developer provider vendor manufacturer retailer lender bank
-    insurer operator group business specialist""".split()
-)
-_BUSINESS_VERBS = frozenset({"make", "sell", "provide", "develop", "build", "supply", "offer", "run", "operate"})
-_BUY_VERBS = frozenset({"buy", "acquire", "purchase"})
-_MAKER_NOUNS = frozenset({"maker", "developer", "creator", "publisher", "owner"})
-_PRODUCT_NOUNS = frozenset(
-    """software app application service platform assistant chatbot product tool engine suite game browser
-    database model""".split()
-)
+_CORPORATE_VERBS = word_class("corporate_verbs")
+_COMPANY_WORDS = word_class("company_words")
+_BUSINESS_VERBS = word_class("business_verbs")
+_BUY_VERBS = word_class("buy_verbs")
+_MAKER_NOUNS = word_class("maker_nouns")
+_PRODUCT_NOUNS = word_class("product_nouns")
 
 
 def _root_of_name(span: Span) -> Token:

@@ -10,25 +10,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipelines.lexicon import word_class
+
 MIN_WORDS = 25  # below this the shares are noise: a headline-sized text is given the benefit of the doubt
 MIN_LATIN_SHARE = 0.6
 MIN_ENGLISH_SHARE = 0.12
 
-ENGLISH = frozenset(
-    "the of and to a in is for on with that by as at from its it was has have be will an are this said which "
-    "or but not were been their they he she his her we our you than also after into about more over would "
-    "could can had who up out new per year".split()
-)
+ENGLISH = word_class("english_common_words")
 # function words of a few other languages, only to name the language in the skip reason
 OTHERS = {
-    "German": frozenset(
-        "der die das und ist nicht mit den von zu ein eine auf für sich des dem im auch es als".split()
-    ),
-    "Spanish": frozenset("el la los las que de y en un una por con para es del se su al lo como más".split()),
-    "French": frozenset("le la les et des est une pour que dans du pas sur au avec ce qui sont par".split()),
-    "Portuguese": frozenset("o os as que do da em um uma para com não dos das por mais ao".split()),
-    "Italian": frozenset("il di che è per una con non gli del della sono nel alla anche".split()),
-    "Dutch": frozenset("de het een van en is dat op te zijn voor met niet aan ook".split()),
+    "German": word_class("german_function_words"),
+    "Spanish": word_class("spanish_function_words"),
+    "French": word_class("french_function_words"),
+    "Portuguese": word_class("portuguese_function_words"),
+    "Italian": word_class("italian_function_words"),
+    "Dutch": word_class("dutch_function_words"),
 }
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 

@@ -24,16 +24,17 @@ from pipelines.extractors.common import (
     subject_entity,
     subject_of,
 )
+from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-ACQUIRE_VERBS = {"acquire", "buy", "purchase"}
-ACQUIRE_NOUNS = {"acquisition", "purchase", "takeover", "buyout"}
-INVEST_VERBS = {"invest", "back", "fund", "finance"}
+ACQUIRE_VERBS = word_class("buy_verbs")
+ACQUIRE_NOUNS = word_class("acquire_nouns")
+INVEST_VERBS = word_class("invest_verbs")
 INVEST_NOUNS = {"investment"}
-STAKE_NOUNS = {"stake", "share", "shares", "interest", "equity"}
-INVESTOR_NOUNS = {"investor", "backer", "shareholder"}
+STAKE_NOUNS = word_class("stake_nouns")
+INVESTOR_NOUNS = word_class("investor_nouns")
 TARGET_CLASSES = {"Company", "CloudProvider", "Product", "MediaOutlet", "ResearchFirm"}
 
 
@@ -86,8 +87,8 @@ def _pair_values(
     return {}
 
 
-TOTAL_WORDS = {"total", "full", "overall", "entire", "whole", "aggregate"}
-PART_WORDS = {"tranche", "instalment", "installment", "first", "initial", "upfront", "up-front", "part", "portion"}
+TOTAL_WORDS = word_class("total_words")
+PART_WORDS = word_class("part_words")
 
 
 def _totals(ctx: Context, amounts: list[tuple[int, Amount]]) -> list[tuple[int, Amount]]:
@@ -191,9 +192,9 @@ def _is_stake(token: Token) -> bool:
 
 
 PAY_VERBS = {"pay", "spend"}
-MAKE_VERBS = {"make", "complete", "finalize", "finalise", "announce", "close", "lead"}
-OUT_VERBS = {"shell", "fork", "cough", "splash"}  # "shell out $1bn for Y"
-HOLD_VERBS = {"get", "take", "gain", "seize", "grab", "acquire"}
+MAKE_VERBS = word_class("make_verbs")
+OUT_VERBS = word_class("out_verbs")  # "shell out $1bn for Y"
+HOLD_VERBS = word_class("hold_verbs")
 SELL_VERBS = {"sell", "divest"}
 
 
@@ -417,7 +418,7 @@ def _part_of_longer_name(ctx: Context, start: int) -> bool:
     return last.dep_ == "compound" and last.head.pos_ == "PROPN" and ctx.mention_of(last.head) is None
 
 
-PERSON_HEADS = {"founder", "chief", "executive", "ceo", "president", "chairman", "boss", "co-founder", "cofounder"}
+PERSON_HEADS = word_class("person_heads")
 
 
 def _investor_in(ctx: Context) -> list[Event]:
@@ -455,9 +456,9 @@ def _commitment(ctx: Context) -> list[Event]:
 
 
 # "committed/poured/pumped/put $1bn into Y" (Y a company; a provider would make it a contract)
-INJECT_VERBS = {"commit", "pledge", "inject", "pour", "pump", "put", "plow", "plough", "sink", "funnel", "channel"}
-ROUND_NOUNS = {"round", "financing", "funding", "fundraising", "raise"}
-JOIN_VERBS = {"participate", "join", "co-lead", "colead", "lead", "contribute"}
+INJECT_VERBS = word_class("inject_verbs")
+ROUND_NOUNS = word_class("round_nouns")
+JOIN_VERBS = word_class("join_verbs")
 
 
 def _round_context(ctx: Context) -> bool:
@@ -540,9 +541,9 @@ def extract_investments(ctx: Context) -> list[Event]:
 
 
 LAST_INVESTEE = "cvkg_last_investee"
-RAISE_VERBS = {"raise", "secure", "receive", "get", "obtain", "land", "draw", "attract", "take"}
-FUNDING_NOUNS = {"funding", "financing", "investment", "capital", "backing", "money", "cash"}
-LOAN_NOUNS = {"loan", "debt", "credit", "grant", "subsidy", "contract", "deal", "order", "revenue", "sale"}
+RAISE_VERBS = word_class("raise_verbs")
+FUNDING_NOUNS = word_class("funding_nouns")
+LOAN_NOUNS = word_class("loan_nouns")
 
 
 def _described(ctx: Context, noun: Token) -> Entity | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from graph.records import Amount, Article, Entity
 from pipelines.entities import ORG_CLASSES, Mention, Resolver
+from pipelines.lexicon import word_class
 from pipelines.normalize import Found, find_amounts, find_terms
 
 if TYPE_CHECKING:
@@ -16,23 +17,15 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-NEGATIONS = {"not", "never", "n't", "no"}
-DENIAL_LEMMAS = {"deny", "dismiss", "refute", "reject"}
-CONDITIONALS = {"if", "unless", "whether"}
-HYPOTHETICAL = {"could", "might", "would", "may", "should"}
-PLAN_LEMMAS = {"plan", "intend", "aim", "expect", "prepare", "consider", "seek", "hope"}
-REPORT_LEMMAS = {"report", "say", "cite", "tell", "according", "learn"}
+NEGATIONS = word_class("negations")
+DENIAL_LEMMAS = word_class("denial_lemmas")
+CONDITIONALS = word_class("conditionals")
+HYPOTHETICAL = word_class("hypothetical")
+PLAN_LEMMAS = word_class("plan_lemmas")
+REPORT_LEMMAS = word_class("report_lemmas")
+REPORTING_VERBS = word_class("reporting_verbs")
 CUSTOMER_CLASSES = frozenset({"Company", "GovernmentBody", "CloudProvider"})
-PRONOUNS = {
-    "it",
-    "its",
-    "they",
-    "their",
-    "the company",
-    "the firm",
-    "this customer",
-    "the customer",
-}
+PRONOUNS = word_class("pronouns")
 
 
 @dataclass
@@ -389,7 +382,7 @@ def assertion(ctx: Context, trigger: Token) -> str | None:
 
 def _reported(verb: Token) -> bool:
     """Whether a clause is what somebody said or announced: 'X said (that) it would …'."""
-    return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORT_LEMMAS | {"announce", "confirm", "state"}
+    return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_VERBS
 
 
 def confidence(*, roles_found: int, roles_wanted: int, explicit_trigger: bool) -> float:

@@ -27,37 +27,29 @@ from pipelines.extractors.common import (
     subject_of,
     verb_chain,
 )
+from pipelines.lexicon import word_class
 from pipelines.normalize import find_terms
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-DEAL_NOUNS = {"contract", "deal", "agreement", "commitment", "pact", "award", "pledge"}
-DEAL_VERBS = {
-    "sign", "award", "commit", "spend", "pick", "select", "choose", "tap", "ink", "use", "extend",
-    "renew", "expand", "add", "adopt", "deploy", "standardize", "standardise", "hire",
-}  # fmt: skip
+DEAL_NOUNS = word_class("deal_nouns")
+DEAL_VERBS = word_class("deal_verbs")  # fmt: skip
 # verbs that state use only with the provider after "on": "runs on AWS", "built on Azure"
-ON_VERBS = {"run", "build", "rely", "host", "depend", "operate", "base"}
+ON_VERBS = word_class("on_verbs")
 # verbs that make a provider "preferred"/"primary": "named Microsoft its preferred cloud provider"
-GAIN_VERBS = {"sign", "win", "add", "attract", "land", "serve", "count", "have", "boast", "gain", "onboard"}
-BUY_VERBS = {"buy", "purchase", "rent", "lease", "procure", "source"}
-LEGAL_WORDS = {"settle", "settlement", "fine", "penalty", "damages", "lawsuit", "suit", "court", "tax", "taxes"}
-RELY_NOUNS = {"reliance", "dependence", "dependency"}
-PREFER_VERBS = {"name", "make", "designate"}
-PREFER_WORDS = {"preferred", "primary", "main", "strategic", "exclusive"}
-CUSTOMER_NOUNS = {"customer", "client", "user"}
-TAKEOVER_LEMMAS = {"acquire", "acquisition", "takeover", "merger", "merge", "buyout"}
-PERSON_NOUNS = {
-    "exec", "executive", "veteran", "engineer", "official", "manager", "chief", "leader", "alum", "alumnus",
-    "employee", "staffer", "founder", "president", "head", "director", "boss", "researcher", "scientist",
-}  # fmt: skip
-CONTEST_LEMMAS = {"compete", "vie", "bid", "battle", "fight", "contend", "protest", "challenge", "lose", "chase"}
-ENDING_LEMMAS = {
-    "stop", "end", "cease", "terminate", "cancel", "halt", "abandon", "phase", "quit", "leave", "scrap", "rescind",
-    "revoke", "annul", "void", "withdraw", "kill", "ditch", "drop", "overturn",
-}  # fmt: skip
-BID_NOUNS = {"bid", "proposal", "tender", "offer", "pitch", "bidder", "rfp", "quote"}
+GAIN_VERBS = word_class("gain_verbs")
+BUY_VERBS = word_class("contract_buy_verbs")
+LEGAL_WORDS = word_class("legal_words")
+RELY_NOUNS = word_class("rely_nouns")
+PREFER_VERBS = word_class("prefer_verbs")
+PREFER_WORDS = word_class("prefer_words")
+CUSTOMER_NOUNS = word_class("customer_nouns")
+TAKEOVER_LEMMAS = word_class("takeover_lemmas")
+PERSON_NOUNS = word_class("person_nouns")  # fmt: skip
+CONTEST_LEMMAS = word_class("contest_lemmas")
+ENDING_LEMMAS = word_class("ending_lemmas")  # fmt: skip
+BID_NOUNS = word_class("bid_nouns")
 COMBINED_WORDS = ("combined", "in total", "between them", "shared", "split among", "collectively")
 
 
@@ -140,7 +132,7 @@ def _path_up(token: Token, allowed: set[int]) -> list[Token]:
     return path
 
 
-WIN_VERBS = {"win", "land", "secure", "clinch", "bag", "snag", "capture", "scoop", "receive", "get", "nab"}
+WIN_VERBS = word_class("win_verbs")
 
 
 def _winner(ctx: Context, deal: Token) -> tuple[int, Entity] | None:
@@ -410,7 +402,7 @@ def _customers_provider(ctx: Context, noun: Token, verb: Token) -> Entity | None
 
 
 SAME_TERM = re.compile(r"\bsame (?:period|term|(?:\w+ )?(?:years?|months?))\b", re.IGNORECASE)
-RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
+RELATIVE_PRONOUNS = word_class("relative_pronouns")
 
 
 def _foreign_clause(verb: Token, allowed: set[int]) -> bool:

@@ -9,17 +9,14 @@ from graph.records import Entity, Event
 from ontology import GazetteerEntry
 from pipelines.extractors.common import Context, confidence, doc_ents, doc_sents, span_tokens
 from pipelines.extractors.partnership import antecedent, orgs_in, stated
+from pipelines.lexicon import word_class
 from pipelines.normalize import NUMBER_WORDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-FACILITY_VERBS = {
-    "open", "operate", "run", "launch", "build", "construct", "add", "have", "own", "establish", "set",
-    "switch", "inaugurate", "unveil", "announce", "complete", "start", "begin", "maintain", "invest",
-    "spend", "debut", "bring", "develop", "plan", "come", "go", "host",
-}  # fmt: skip
-CLOSING_VERBS = {"close", "shut", "sell", "exit", "leave", "abandon", "decommission", "switch"}
+FACILITY_VERBS = word_class("facility_verbs")  # fmt: skip
+CLOSING_VERBS = word_class("closing_verbs")
 # prepositions through which a verb governs a facility: 'operates from its data centres', 'invest in infrastructure'
 VIA_PREP = {
     "from": {"operate", "run", "serve"},
@@ -27,15 +24,15 @@ VIA_PREP = {
     "in": {"invest"},
     "including": {"invest", "spend"},
 }
-REGION_WORDS = {"cloud", "data", "centre", "center", "infrastructure", "availability", "datacenter", "datacentre"}
-GENERIC_FACILITIES = {"facility", "site", "campus"}
-PLAN_NOUNS = {"plan", "construction", "opening", "launch", "building"}
-LOC_PREPS = {"in", "at", "across", "including", "near", "throughout", "inside", "beneath", "under", "outside"}
-ANAPHORIC_PLACES = {"country", "nation", "city", "kingdom"}
+REGION_WORDS = word_class("region_words")
+GENERIC_FACILITIES = word_class("generic_facilities")
+PLAN_NOUNS = word_class("plan_nouns")
+LOC_PREPS = word_class("loc_preps")
+ANAPHORIC_PLACES = word_class("anaphoric_places")
 ENTER_VERBS = {"enter"}
-INTO_VERBS = {"expand", "venture", "push", "move", "break", "foray"}
+INTO_VERBS = word_class("into_verbs")
 LAUNCH_VERBS = {"launch", "arrive"}
-SERVICE_NOUNS = {"service", "services", "operation", "operations", "business", "platform", "app"}
+SERVICE_NOUNS = word_class("service_nouns")
 # entry nouns and the prepositions that name the market entered ('expansion in Asia' is growth, not entry)
 ENTRY_NOUNS = {
     "entry": {"into", "in"},
@@ -44,7 +41,7 @@ ENTRY_NOUNS = {
     "arrival": {"in"},
     "push": {"into"},
 }
-MARKET_NOUNS = {"market", "country", "countries", "markets"}
+MARKET_NOUNS = word_class("market_nouns")
 MONTHS = {m: i for i, m in enumerate("january february march april may june july august september october "
                                      "november december".split(), start=1)}  # fmt: skip
 IRREGULAR_DEMONYMS = {

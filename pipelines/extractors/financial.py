@@ -18,6 +18,7 @@ from graph.records import Amount, Entity, Event
 from ontology.fiscal import fiscal_years
 from pipelines.extractors.common import Context, assertion, confidence, doc_sents, span_lowers, span_text, span_tokens
 from pipelines.extractors.reference import described, prior_orgs
+from pipelines.lexicon import word_class
 from pipelines.normalize import find_amounts, find_percentages
 from pipelines.periods import MONTHS, find_periods, fiscal_reading, shift_year
 
@@ -26,37 +27,32 @@ if TYPE_CHECKING:
 
     from pipelines.entities import Mention
 
-GROW_LEMMAS = set("grow rise increase jump climb surge soar gain expand advance rocket leap accelerate up".split())
-FALL_LEMMAS = {"fall", "decline", "drop", "shrink", "slip", "slide", "dip", "contract", "decrease", "sink", "down"}
-RATE_VERBS = {"slow", "accelerate", "quicken", "ease", "pick", "rise", "fall", "reach", "be"}
-GROWTH_NOUNS = {"growth", "increase", "rise", "jump", "gain", "expansion", "pace", "rate"}
-REVENUE_NOUNS = {"revenue", "revenues", "sale", "sales", "turnover"}
+GROW_LEMMAS = word_class("grow_lemmas")
+FALL_LEMMAS = word_class("fall_lemmas")
+RATE_VERBS = word_class("rate_verbs")
+GROWTH_NOUNS = word_class("growth_nouns")
+REVENUE_NOUNS = word_class("revenue_nouns")
 # heads and modifiers that make a figure something other than the company's revenue
-NOT_REVENUE = set(
-    """income profit loss margin ebitda earnings cash obligation backlog spending spend capex expenditure cost bill
-    user customer share price stock market valuation debt dividend order booking headcount employee subscriber
-    advertising ad ai license licence hardware device product contract commitment deal number count""".split()
-)
+NOT_REVENUE = word_class("not_revenue")
 # a span of the last twelve months is no reporting period: "for the last 12 months", "trailing twelve-month revenues"
 _TRAILING = re.compile(r"\b(?:last|past|trailing|previous|prior)\s+(?:12|twelve)[- ]months?\b|\bTTM\b", re.I)
-BROAD_WORDS = {"commercial", "total", "overall", "combined"}
-UNIT_NOUNS = {"unit", "segment", "division", "arm", "business", "operation", "subsidiary", "platform"}
-GROUP_WORDS = {"group", "total", "overall", "consolidated", "company", "corporate"}
-CLOUD_WORDS = {"cloud", "cloud-computing", "iaas", "paas"}
+BROAD_WORDS = word_class("broad_words")
+UNIT_NOUNS = word_class("unit_nouns")
+GROUP_WORDS = word_class("group_words")
+CLOUD_WORDS = word_class("cloud_words")
 # modifiers that keep a revenue noun the whole company's ("group sales"), unlike "consulting revenue"
-WHOLE_WORDS = GROUP_WORDS | {"net", "quarterly", "annual", "yearly", "full-year", "fiscal", "reported", "gross", "top"}
-WHOLE_WORDS |= {"quarter", "half", "year", "month", "period"}  # "third-quarter revenue"
-FORECAST_NOUNS = {"forecast", "guidance", "outlook", "projection", "target", "goal", "ambition", "aim"}
-GOAL_VERBS = {"aim", "seek", "want", "hope", "intend", "plan", "pledge", "promise", "vow"}
-BEAT_VERBS = {"beat", "miss", "top", "exceed", "surpass", "meet", "trail", "outpace", "lag"}
-ANALYST_NOUNS = {"analyst", "estimate", "consensus", "expectation", "street", "investor", "economist"}
-FORECAST_VERBS = {"forecast", "project", "predict", "estimate", "expect", "anticipate", "guide"}
-COMPANY_NOUNS = set("company group firm giant corporation conglomerate insurer retailer maker it".split())
+WHOLE_WORDS = GROUP_WORDS | word_class("whole_revenue_modifiers")
+FORECAST_NOUNS = word_class("forecast_nouns")
+GOAL_VERBS = word_class("goal_verbs")
+BEAT_VERBS = word_class("beat_verbs")
+ANALYST_NOUNS = word_class("analyst_nouns")
+FORECAST_VERBS = word_class("forecast_verbs")
+COMPANY_NOUNS = word_class("company_nouns")
 WORD_FRACTIONS = {"tenth": "0.1", "fifth": "0.2", "quarter": "0.25", "third": "0.333", "half": "0.5"}
 MULTIPLES = {"double": "1", "triple": "2", "quadruple": "3"}
-BASE_MARKERS = {"from", "than", "compared", "versus", "vs", "vs.", "against"}
-SKIP_MARKERS = {"since", "by", "until", "till", "before", "after"}
-SKIP_LEFT = {"by", "about", "around", "roughly", "nearly", "almost", "some", "over", "just", "also", "a", "an", "its"}
+BASE_MARKERS = word_class("base_markers")
+SKIP_MARKERS = word_class("skip_markers")
+SKIP_LEFT = word_class("skip_left")
 _WHOLE = re.compile(r"\b(?:whole|entire) (?:company|group)\b|\bcompany-?wide\b|\bacross the (?:company|group)\b", re.I)
 _PRED_DEPS = {"ROOT", "ccomp", "conj", "advcl", "relcl", "acl", "pcomp", "xcomp", "csubj", "parataxis"}
 _STATE = "cvkg_financial"
@@ -68,22 +64,11 @@ _TIED = re.compile(
 )
 # a name the gazetteer does not know that is made only of these words names a line of business, a market or a
 # metric ("Intelligent Cloud", "Cloud & Data Platforms", "Hosting"), not an organisation
-SEGMENT_WORDS = set(
-    """cloud clouds data software cognitive platform platforms hosting hosted intelligent intelligence productivity
-    business businesses process processes computing compute personal more services service solutions solution
-    applications application apps infrastructure systems system commercial consumer enterprise digital media devices
-    device gaming advertising ads retail international domestic global transaction transactions processing
-    analytics security networking network storage server servers products product technology technologies tech
-    subscriptions subscription managed public private hybrid edge mobile web online search office
-    and of the for""".split()
-)
+SEGMENT_WORDS = word_class("segment_words")
 # abbreviations of metrics and terms the NER takes for organisations ("ARR increased 36%")
-METRIC_ABBREVIATIONS = set(
-    """arr mrr ai ml ipo ebitda ebit eps gaap rpo crpo nrr gmv ttm yoy qoq capex opex saas iaas paas arpu kpi roi
-    fcf dbnrr ndr""".split()
-)
+METRIC_ABBREVIATIONS = word_class("metric_abbreviations")
 # stock exchanges named beside a ticker ("(NYSE: RAX)"): no company's results
-EXCHANGES = {"nyse", "nasdaq", "amex", "lse", "hkex", "sehk", "sse", "szse", "tse", "tsx", "asx", "nse", "bse", "six"}
+EXCHANGES = word_class("exchanges")
 
 
 def _state(doc: Doc, sent: Span) -> dict[str, object]:

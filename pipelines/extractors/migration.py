@@ -19,21 +19,22 @@ from pipelines.extractors.common import (
     subject_entity,
     subject_of,
 )
+from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-MOVE_LEMMAS = {"move", "migrate", "shift", "switch", "transfer", "relocate", "port", "transition", "return", "hand"}
-BACK_LEMMAS = {"go", "head", "come"}  # "goes back to AWS"
-LEAVE_LEMMAS = {"leave", "ditch", "drop", "abandon", "quit", "exit", "dump", "desert"}
-MOVE_NOUNS = {"migration", "move", "switch", "shift", "transition"}
-RUN_LEMMAS = {"run", "host", "operate"}  # a move only when the sentence closes data centres
-EXIT_LEMMAS = {"close", "shut", "decommission", "exit", "quit", "leave"}
-PORTIONS = {"most", "all", "some", "part", "much", "many", "half", "rest", "bulk", "majority", "remainder"}
+MOVE_LEMMAS = word_class("move_lemmas")
+BACK_LEMMAS = word_class("back_lemmas")  # "goes back to AWS"
+LEAVE_LEMMAS = word_class("leave_lemmas")
+MOVE_NOUNS = word_class("move_nouns")
+RUN_LEMMAS = word_class("run_lemmas")  # a move only when the sentence closes data centres
+EXIT_LEMMAS = word_class("exit_lemmas")
+PORTIONS = word_class("portion_words")
 FROM_PREPS = {"from", "off"}
-TO_PREPS = {"to", "onto", "into", "toward", "towards"}
+TO_PREPS = word_class("to_preps")
 # what a provider's name may stand in front of: "onto Google's cloud", "off Amazon's servers"
-HOLDINGS = {"cloud", "unit", "arm", "division", "platform", "servers", "infrastructure", "centres", "centers", "region"}
+HOLDINGS = word_class("migration_holdings")
 
 
 def _triggers(ctx: Context) -> list[Token]:

@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING
 from graph.records import Entity, Relation
 from pipelines.extractors.common import Context, is_org
 from pipelines.extractors.reference import antecedent
+from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
 OWNER_NOUNS = {"owner", "parent"}
-UNIT_NOUNS = {"subsidiary", "unit", "division", "arm"}
-OWN_VERBS = {"own", "hold", "control"}
+UNIT_NOUNS = word_class("reference_unit_nouns")
+OWN_VERBS = word_class("own_verbs")
 # what a stake is measured in: 'owns a stake of 6% in X', 'own 10 per cent of X'
-STAKE_NOUNS = {"stake", "share", "cent", "percent", "%", "majority", "minority", "interest", "shareholding"}
+STAKE_NOUNS = word_class("ownership_stake_nouns")
 PASSIVE_OWNED = ("owned", "controlled", "backed")
 
 

@@ -21,30 +21,23 @@ from pipelines.extractors.common import (
     sentences_before,
     span_tokens,
 )
+from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-PARTNER_VERBS = {"partner", "collaborate", "ally", "team", "join"}
-PARTNER_NOUNS = {"partnership", "alliance", "collaboration", "tie", "venture", "relationship"}
-FORM_VERBS = {
-    "announce", "strike", "form", "sign", "unveil", "launch", "enter", "forge", "seal", "ink", "agree",
-    "establish", "set", "create", "expand", "extend", "deepen", "renew", "have", "build", "begin", "start",
-    "reach", "found",
-}  # fmt: skip
-SETUP_VERBS = {"set", "form", "establish", "create", "found"}
-SETUP_NOUNS = {"company", "venture", "entity", "firm", "arrangement", "partnership", "alliance"}
+PARTNER_VERBS = word_class("partner_verbs")
+PARTNER_NOUNS = word_class("partner_nouns")
+FORM_VERBS = word_class("form_verbs")  # fmt: skip
+SETUP_VERBS = word_class("setup_verbs")
+SETUP_NOUNS = word_class("setup_nouns")
 # a partnership that is only talked about or that ends is not recorded
-UNSETTLED = {"talk", "negotiate", "negotiation", "consider", "explore", "discuss", "weigh", "mull", "end",
-             "terminate", "dissolve", "exit", "quit", "scrap", "cancel", "rumor", "rumour"}  # fmt: skip
-RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
-ORG_NOUNS = {
-    "company", "firm", "group", "unit", "business", "provider", "giant", "arm", "division", "subsidiary",
-    "operator", "vendor", "corporation", "conglomerate", "startup", "carmaker", "retailer", "lender", "maker",
-}  # fmt: skip
-SUBJECT_PRONOUNS = {"it", "they", "its", "their", "we", "our"}
-PAIR_NOUNS = {"company", "side", "firm", "group", "partner"}
-REPORTING_VERBS = {"say", "announce", "state", "confirm", "add", "tell", "reveal", "disclose", "report"}
+UNSETTLED = word_class("unsettled")  # fmt: skip
+RELATIVE_PRONOUNS = word_class("relative_pronouns")
+ORG_NOUNS = word_class("org_nouns")  # fmt: skip
+SUBJECT_PRONOUNS = word_class("subject_pronouns")
+PAIR_NOUNS = word_class("pair_nouns")
+REPORTING_VERBS = word_class("reporting_verbs")
 
 
 def orgs_in(ctx: Context, tokens: list[Token]) -> list[Entity]:
@@ -152,7 +145,7 @@ def _members(ctx: Context, token: Token) -> list[Entity]:
     return found
 
 
-LIST_PREPS = {"including", "like", "as"}  # 'including A', 'like A', 'such as A'
+LIST_PREPS = word_class("list_preps")  # 'including A', 'like A', 'such as A'
 
 
 def _listed(ctx: Context, token: Token) -> list[Entity]:
@@ -264,7 +257,7 @@ def _noun_partners(ctx: Context, noun: Token) -> list[Entity] | None:
     return found
 
 
-AGREEMENT_NOUNS = {"agreement", "pact", "accord", "memorandum", "mou"}
+AGREEMENT_NOUNS = word_class("agreement_nouns")
 
 
 def _mutual_agreement(ctx: Context, noun: Token) -> list[Entity] | None:

@@ -7,18 +7,15 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity
 from pipelines.extractors.common import Context, doc_ents, is_org
+from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
 # nouns that stand for an organisation named before ("the Seattle-based company")
-ORG_NOUNS = frozenset(
-    """company firm group giant maker developer start-up startup insurer retailer bank lender carmaker automaker
-    manufacturer operator lab laboratory conglomerate vendor supplier chipmaker business outfit provider
-    specialist exchange bourse carrier agency chain broker""".split()
-)
-UNIT_NOUNS = frozenset("cloud unit division arm business subsidiary".split())
-PRONOUNS = frozenset(("it", "its", "itself"))
+ORG_NOUNS = word_class("reference_org_nouns")
+UNIT_NOUNS = word_class("reference_unit_nouns")
+PRONOUNS = word_class("reference_pronouns")
 
 
 def entity_of(ctx: Context, token: Token) -> Entity | None:
@@ -111,9 +108,7 @@ def _is_subject(token: Token) -> bool:
     return token.dep_ in ("nsubj", "nsubjpass")
 
 
-ANALYST_WORDS = frozenset(
-    {"research", "analyst", "analysts", "analytics", "consulting", "consultancy", "market-research"}
-)
+ANALYST_WORDS = word_class("analyst_words")
 
 
 def classes(noun: Token) -> tuple[str, ...]:

@@ -18,34 +18,30 @@ from pipelines.extractors.reference import (
     prior_orgs,
     reference,
 )
+from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # words that make a phrase a job title
-TITLE_WORDS = frozenset(
-    """officer executive president chairman chairwoman chair chairperson founder cofounder co-founder
-    director manager head analyst secretary minister spokesman spokeswoman spokesperson engineer scientist
-    economist strategist boss ceo cfo cto coo cio ciso cmo svp evp vp vice-president treasurer counsel
-    chief partner lead leader researcher member""".split()
-)
+TITLE_WORDS = word_class("title_words")
 # titles that name an employer left implicit ("Toby Xu, the chief financial officer, said")
-CORPORATE_TITLES = frozenset("chief ceo cfo cto coo cio founder co-founder cofounder chairman chairwoman".split())
-FORMER = frozenset("former ex ex- onetime one-time then previous retired late outgoing erstwhile".split())
-LEAD_VERBS = frozenset("run lead head oversee manage found co-found".split())
-CLAUSE_WORDS = frozenset("who whom whose which that".split())
+CORPORATE_TITLES = word_class("corporate_titles")
+FORMER = word_class("former_words")
+LEAD_VERBS = word_class("lead_verbs")
+CLAUSE_WORDS = word_class("relative_pronouns")
 SEGMENT_STOPS = frozenset(',;:()—–"“”'.split() + [",", "'", "said", "says", "told", "tells"])
-RIVAL_NOUNS = frozenset("rival competitor challenger".split())
-CONTEST_NOUNS = frozenset("competition race rivalry battle fight contest war".split())
-COMPETE_VERBS = frozenset("compete rival trail".split())
+RIVAL_NOUNS = word_class("rival_nouns")
+CONTEST_NOUNS = word_class("contest_nouns")
+COMPETE_VERBS = word_class("compete_verbs")
 RANK_PREPS = frozenset(("behind", "after"))
-CUSTOMER_NOUNS = frozenset("customer client user business account".split())
-RANK_WORDS = frozenset("second third fourth fifth sixth largest biggest distant no.".split())
+CUSTOMER_NOUNS = word_class("relations_customer_nouns")
+RANK_WORDS = word_class("rank_words")
 HQ_WORDS = frozenset(("based", "headquartered"))
 # headquarters that are not the seat today: 'its new headquarters in', 'a second headquarters'
-HQ_QUALIFIERS = frozenset("new planned future second regional european asian temporary".split())
+HQ_QUALIFIERS = word_class("hq_qualifiers")
 # words that may stand between two employers of one title ("of Google and its parent company Alphabet")
-LINK_WORDS = frozenset(("and", "its", "parent", "company", "the", ",", "&"))
+LINK_WORDS = word_class("link_words")
 # a portfolio before these titles is no organisation ("Defense Secretary Mark Esper")
 PORTFOLIO_TITLES = frozenset(("secretary", "minister"))
 

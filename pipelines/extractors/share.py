@@ -26,6 +26,7 @@ from pipelines.extractors.common import (
     span_text,
     span_tokens,
 )
+from pipelines.lexicon import word_class
 from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
 from pipelines.periods import find_periods
 
@@ -33,25 +34,23 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 RANKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "1st": 1, "2nd": 2, "3rd": 3}
-SUPERLATIVES = {"largest", "biggest", "leading", "dominant"}
-RANK_NOUNS = {"provider", "player", "vendor", "platform", "supplier", "operator", "cloud", "company", "host"}
-RANK_NOUNS |= {"slice", "chunk", "portion"}  # "took the biggest slice"
-RANK_VERBS = {"rank", "come", "place", "finish", "put", "stand", "be", "remain", "have", "sit", "leave", "slip", "rise"}
-LEAD_OBJECTS = {"market", "segment", "field", "industry", "pack", "ranking", "rankings", "table", "league", "way"}
-CLOUD_WORDS = {"cloud", "clouds", "iaas", "paas", "infrastructure", "hosting", "computing"}
+SUPERLATIVES = word_class("superlatives")
+RANK_NOUNS = word_class("rank_nouns")
+RANK_VERBS = word_class("rank_verbs")
+LEAD_OBJECTS = word_class("lead_objects")
+CLOUD_WORDS = word_class("share_cloud_words")
 CLOUD_TITLE = re.compile(r"\b(?:cloud|iaas|paas|infrastructure)\b", re.IGNORECASE)
-GROWTH = {"grow", "rise", "increase", "jump", "climb", "expand", "gain", "fall", "drop", "decline", "slip", "surge"}
-GROWTH |= {"soar", "up", "down", "growth", "boost", "slow", "accelerate", "shrink", "revenue", "sale", "stake"}
+GROWTH = word_class("share_change_lemmas")
 GROWTH |= {"average"}  # "has averaged 30% over four quarters": a mean over several periods, not a period's share
-MOTION_VERBS = {"edge", "creep", "inch", "tick", "move", "go", "climb", "jump", "shoot", "bounce", "rise", "pick"}
-PLACE_NOUNS = {"place", "position", "spot"}
-COMPARE_PREPS = {"after", "behind", "than", "trailing"}
-COMPARE_VERBS = {"trail", "follow", "overtake", "chase", "challenge"}
-TIE_WORDS = {"level", "tied", "tie", "par", "joint", "equal"}
-HOLD_VERBS = {"hold", "take", "have", "capture", "command", "control", "claim", "account", "occupy"}
-FORECAST = {"forecast", "predict", "project", "expect", "poise", "poised", "aim", "seek", "hope", "strive"}
-ANALYSTS = {"firm", "consultancy", "analyst", "analysts", "researcher", "researchers", "research"}
-FIRM_NOUNS = {"count", "figures", "data", "estimate", "estimates", "numbers", "tally", "research", "report", "ranking"}
+MOTION_VERBS = word_class("motion_verbs")
+PLACE_NOUNS = word_class("place_nouns")
+COMPARE_PREPS = word_class("compare_preps")
+COMPARE_VERBS = word_class("compare_verbs")
+TIE_WORDS = word_class("tie_words")
+HOLD_VERBS = word_class("share_hold_verbs")
+FORECAST = word_class("share_forecast_verbs")
+ANALYSTS = word_class("share_analyst_words")
+FIRM_NOUNS = word_class("firm_nouns")
 GLOBAL = re.compile(r"\b(?:worldwide|global|globally|world's|in the world|across the world)\b", re.IGNORECASE)
 DEMONYMS = {"chinese": "china", "american": "united-states", "indian": "india", "european": "europe"}
 DEMONYMS |= {
@@ -529,7 +528,7 @@ def _cued(sent: Span) -> bool:
 
 
 # every word `_rank_of` can start from
-_RANK_CUES = frozenset(SUPERLATIVES) | set(RANKS) | {"no", "no.", "number", "runner", "leader", "lead"}
+_RANK_CUES = frozenset(SUPERLATIVES) | set(RANKS) | word_class("rank_cue_words")
 
 
 def _stated(frame: Frame, *, table: bool = False) -> bool:

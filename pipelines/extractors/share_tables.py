@@ -26,6 +26,7 @@ from pipelines.extractors.share import (
     _shares,
     named_before,
 )
+from pipelines.lexicon import word_class
 from pipelines.normalize import plain_decimal
 from pipelines.periods import find_periods
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 _PERCENT_CELL = re.compile(r"^(?:about\s+)?(\d+(?:\.\d+)?)\s?(?:%|per\s?cent)$", re.IGNORECASE)
-RANK_WORDS = {"rank", "ranking", "rankings", "order", "top", "league"}
+RANK_WORDS = word_class("share_tables_rank_words")
 
 
 @dataclass

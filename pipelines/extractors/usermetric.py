@@ -20,24 +20,23 @@ from pipelines.extractors.common import (
     span_tokens,
 )
 from pipelines.extractors.share import named_before
+from pipelines.lexicon import word_class
 from pipelines.normalize import NUMBER_WORDS, SCALES, plain_decimal
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-NOUNS = {"users", "customers", "subscribers", "members", "developers", "participants", "employees", "players"}
-NOUNS |= {"accounts", "clients", "merchants", "sellers", "creators", "viewers", "listeners", "visitors", "staff"}
-NOUNS |= {"workers", "subscriptions", "downloads", "installs", "riders", "drivers", "advertisers"}
+NOUNS = word_class("user_nouns")
 SYNONYMS = {"staff": "employees", "workers": "employees"}
-MODIFIERS = {"monthly", "daily", "weekly", "active", "registered", "paying", "paid", "meeting", "unique", "premium"}
-CHANGES = {"new", "more", "additional", "fewer", "other", "former", "potential", "affected"}
-CHANGE_VERBS = {"add", "gain", "lose", "cut", "lay", "hire", "fire", "shed", "sign", "attract", "win", "target"}
+MODIFIERS = word_class("user_modifiers")
+CHANGES = word_class("user_change_words")
+CHANGE_VERBS = word_class("change_verbs")
 LEVEL_VERBS = r"reached|totall?ed|topped|passed|exceeded|surpassed|hit|stood\s+at|numbered"
 LEVEL_VERBS += r"|(?:rose|grew|climbed|increased|jumped)\s+to"
-RETRACTIONS = {"correct", "retract", "withdraw"}
-UNIT_NOUNS = {"business", "unit", "division", "arm"}
-PRONOUNS = {"it", "its", "they", "their", "them"}
-REFERENCES = UNIT_NOUNS | PRONOUNS | {"company", "firm", "service", "app", "platform", "group"}
+RETRACTIONS = word_class("retractions")
+UNIT_NOUNS = word_class("reference_unit_nouns")
+PRONOUNS = word_class("usermetric_pronouns")
+REFERENCES = UNIT_NOUNS | PRONOUNS | word_class("usermetric_reference_nouns")
 SUBJECT_CLASSES = {"Company", "CloudProvider", "Product"}
 
 _WORDS = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
@@ -233,11 +232,11 @@ def _usage(ctx: Context) -> list[Event]:
     return events
 
 
-USE_NOUNS = NOUNS | {"students", "enterprises", "businesses", "teachers", "schools"}
+USE_NOUNS = NOUNS | word_class("institution_user_nouns")
 _USED_BY = re.compile(
     rf"(?<![$€£¥\w.,])\b{_NUM}\s+(?:[a-z]+\s+){{0,2}}?(?P<noun>{'|'.join(USE_NOUNS)})\b", re.IGNORECASE
 )
-_OBJECT_END = {",", ".", ";", "and", "for", "to", "in", "every", "each", "a", "per"}
+_OBJECT_END = word_class("user_object_end")
 
 
 def _use_after(ctx: Context, noun: Token) -> Token | None:
