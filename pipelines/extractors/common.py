@@ -23,7 +23,6 @@ CONDITIONALS = word_class("conditionals")
 HYPOTHETICAL = word_class("hypothetical")
 PLAN_LEMMAS = word_class("plan_lemmas")
 REPORT_LEMMAS = word_class("report_lemmas")
-REPORTING_VERBS = word_class("reporting_verbs")
 CUSTOMER_CLASSES = frozenset({"Company", "GovernmentBody", "CloudProvider"})
 PRONOUNS = word_class("pronouns")
 
@@ -382,7 +381,7 @@ def assertion(ctx: Context, trigger: Token) -> str | None:
 
 def _reported(verb: Token) -> bool:
     """Whether a clause is what somebody said or announced: 'X said (that) it would …'."""
-    return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORTING_VERBS
+    return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in REPORT_LEMMAS | {"announce", "confirm", "state"}
 
 
 def confidence(*, roles_found: int, roles_wanted: int, explicit_trigger: bool) -> float:

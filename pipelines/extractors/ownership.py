@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 OWNER_NOUNS = {"owner", "parent"}
-UNIT_NOUNS = word_class("reference_unit_nouns")
+UNIT_NOUNS = word_class("ownership_unit_nouns")
 OWN_VERBS = word_class("own_verbs")
 # what a stake is measured in: 'owns a stake of 6% in X', 'own 10 per cent of X'
 STAKE_NOUNS = word_class("ownership_stake_nouns")

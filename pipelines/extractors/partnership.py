@@ -33,7 +33,7 @@ SETUP_VERBS = word_class("setup_verbs")
 SETUP_NOUNS = word_class("setup_nouns")
 # a partnership that is only talked about or that ends is not recorded
 UNSETTLED = word_class("unsettled")  # fmt: skip
-RELATIVE_PRONOUNS = word_class("relative_pronouns")
+RELATIVE_PRONOUNS = word_class("partnership_relative_pronouns")
 ORG_NOUNS = word_class("org_nouns")  # fmt: skip
 SUBJECT_PRONOUNS = word_class("subject_pronouns")
 PAIR_NOUNS = word_class("pair_nouns")
