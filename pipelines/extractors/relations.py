@@ -145,8 +145,10 @@ def _competes(ctx: Context) -> list[Relation]:
                     rival_noun = rival_noun.head
                 if rival_noun.dep_ == "appos":
                     rivals += [e for e in [org_of(ctx, rival_noun.head)] if e]
-        elif lemma in ("take", "win", "steal", "lure", "poach") and token.pos_ == "VERB" and any(
-            c.dep_ == "dobj" and c.lemma_.lower() in CUSTOMER_NOUNS for c in token.children
+        elif (
+            lemma in ("take", "win", "steal", "lure", "poach")
+            and token.pos_ == "VERB"
+            and any(c.dep_ == "dobj" and c.lemma_.lower() in CUSTOMER_NOUNS for c in token.children)
         ):
             # "to take customers from X", "lure clients away from X"
             for child in token.children:

@@ -399,7 +399,6 @@ def test_two_companies_signing_an_agreement_with_each_other_are_partners(nlp):
 
 def test_a_described_subject_stands_for_the_company_named_before(nlp):
     text = (
-        "Harlow Bank reported higher profits on Monday. The Denver-based bank already runs its trading systems "
-        "on AWS."
+        "Harlow Bank reported higher profits on Monday. The Denver-based bank already runs its trading systems on AWS."
     )
     assert _pairs(_events(nlp, text, "Contract")) == {("Harlow Bank", "Amazon Web Services")}

@@ -294,10 +294,7 @@ def test_a_user_base_totaling_n_is_a_count_of_users(nlp):
 
 
 def test_a_research_firms_rank_naming_no_geography_is_global(nlp):
-    text = (
-        "A new IDC cloud report came out on Monday. "
-        "Oracle's market share slipped, but it remains the market leader."
-    )
+    text = "A new IDC cloud report came out on Monday. Oracle's market share slipped, but it remains the market leader."
     (found,) = _shares(nlp, text)
     assert (found["organization"], found["market"], found["rank"], found["accordingTo"]) == (
         "Oracle Cloud",
