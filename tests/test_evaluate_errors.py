@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from rdflib import Dataset
 from support import ROOT
 
 from graph.scoring import per_article_errors, score_graph, split_dataset
 from pipelines.cli import cli
+
+pytestmark = pytest.mark.slow  # cvkg evaluate through the CLI, ingesting its gold set each time
 
 MINI = ROOT / "tests" / "data" / "errors-mini"
 GOLD = MINI / "gold.jsonl"

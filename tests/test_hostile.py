@@ -19,6 +19,8 @@ from click.testing import CliRunner
 from pipelines.cli import cli
 from pipelines.ingest import Skipped, read_file
 
+pytestmark = pytest.mark.slow  # whole folders and time limits through real CLI ingests
+
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 RUNNING_AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
