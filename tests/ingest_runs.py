@@ -81,10 +81,14 @@ def stop(process: subprocess.Popen[str]) -> None:
 # notes "paused" after the k-th batch of articles and stops itself (SIGSTOP) until sent SIGCONT, so a test can act
 # while the store holds exactly k committed batches and the writer still holds it. Test-only: the product is unchanged.
 _NOTED_CVKG = """
+import ctypes
 import os
 import signal
 
 import pipelines.service as service
+
+# a paused (SIGSTOPped) ingest must not outlive a test run that dies before it resumes or kills it
+ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 notes = os.environ["CVKG_TEST_NOTES"]
 pause_at = int(os.environ.get("CVKG_TEST_PAUSE_AT", "0"))
