@@ -41,7 +41,6 @@ LEAD_OBJECTS = word_class("lead_objects")
 CLOUD_WORDS = word_class("share_cloud_words")
 CLOUD_TITLE = re.compile(r"\b(?:cloud|iaas|paas|infrastructure)\b", re.IGNORECASE)
 GROWTH = word_class("share_change_lemmas")
-GROWTH |= {"average"}  # "has averaged 30% over four quarters": a mean over several periods, not a period's share
 MOTION_VERBS = word_class("motion_verbs")
 PLACE_NOUNS = word_class("place_nouns")
 COMPARE_PREPS = word_class("compare_preps")
