@@ -52,6 +52,8 @@ class Event:
 
     `evidence_start` and `evidence_end` locate the evidence in the article's text when it is one
     stretch of it (`article.text[evidence_start:evidence_end] == evidence`); None when unknown.
+    `calendar_period` is the calendar quarter a fiscal `period` role covers (`FY2024-Q2` of a year
+    ending June 30 is `2023-Q4`), '' when the period is not fiscal or does not line up with one.
     """
 
     type: str
@@ -64,6 +66,7 @@ class Event:
     reported_by: Entity | None = None
     evidence_start: int | None = None
     evidence_end: int | None = None
+    calendar_period: str = ""
 
 
 @dataclass(frozen=True, slots=True)

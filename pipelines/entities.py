@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from graph.iris import slugify
 from graph.records import Entity
-from ontology import GazetteerEntry
+from ontology import GazetteerEntry, fiscal_years
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
@@ -133,6 +133,21 @@ class Resolver:
         entry = self.gazetteer.get(entity.id)
         if entry and entry.parent in self.gazetteer:
             return to_entity(self.gazetteer[entry.parent])
+        return None
+
+    def fiscal_year_end(self, entity: Entity) -> tuple[int, int] | None:
+        """(month, day) the entity's fiscal year ends on: its own calendar, else its parent's (ontology/fiscal_years.csv).
+
+        None when neither is listed (the calendar year).
+        """
+        calendars = fiscal_years()
+        found: Entity | None = entity
+        for _ in range(3):
+            if found is None:
+                break
+            if found.id in calendars:
+                return calendars[found.id]
+            found = self.parent_of(found)
         return None
 
 

@@ -211,6 +211,20 @@ def fiscal_quarter_end(fiscal_year: int, quarter: int, year_end_month: int) -> t
     return year, month
 
 
+def calendar_quarter(period: str, year_end: tuple[int, int]) -> str:
+    """The calendar quarter a fiscal quarter label covers, for a fiscal year ending on (month, day) `year_end`.
+
+    'FY2024-Q2' of a year ending June 30 -> '2023-Q4'. '' when `period` is not a fiscal quarter or the
+    company's quarters do not end with calendar quarters (a year ending January 31).
+    """
+    fiscal = re.fullmatch(r"FY(\d{4})-Q([1-4])", period)
+    month, day = year_end
+    if fiscal is None or month % 3 or day < 28:
+        return ""
+    year, end_month = fiscal_quarter_end(int(fiscal[1]), int(fiscal[2]), month)
+    return f"{year}-Q{end_month // 3}"
+
+
 def latest_fiscal_quarter(quarter: int, year_end_month: int, article_date: str) -> str:
     """`FY2024-Q3`: the latest fiscal quarter `quarter` that ended before the article date, '' without a date."""
     today = _parse_date(article_date)

@@ -22,6 +22,7 @@ from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
 from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, doc_text, doc_tokens, is_org, span_text
 from pipelines.extractors.reference import reference
 from pipelines.ingest import Skipped
+from pipelines.periods import calendar_quarter
 
 T = TypeVar("T")
 
@@ -151,6 +152,16 @@ def _attach_value(
             return
 
 
+def _with_calendar_period(event: Event, resolver: Resolver) -> Event:
+    """`event` with the calendar quarter its fiscal period covers, from its organisation's fiscal calendar."""
+    periods = [p for p in event.roles.get("period", ()) if isinstance(p, str) and p.startswith("FY")]
+    owners = [o for o in event.roles.get("organization", ()) if isinstance(o, Entity)]
+    if len(periods) != 1 or len(owners) != 1 or (year_end := resolver.fiscal_year_end(owners[0])) is None:
+        return event
+    calendar = calendar_quarter(periods[0], year_end)
+    return replace(event, calendar_period=calendar) if calendar else event
+
+
 def _link(child: Entity, parent: Entity) -> Relation | None:
     found = parent_link(child, parent)
     return Relation(subject=found[0], prop=found[1], object=found[2]) if found else None
@@ -278,7 +289,7 @@ def extract_doc(
     return ArticleResult(
         article=article,
         entities=tuple(entities),
-        events=tuple(_merge(_drop_contracts_restating_moves(events))),
+        events=tuple(_with_calendar_period(e, resolver) for e in _merge(_drop_contracts_restating_moves(events))),
         relations=tuple(dict.fromkeys(relations)),
         publisher=_publisher(article, gazetteer),
         words=sum(1 for t in tokens if not t.is_punct and not t.is_space),

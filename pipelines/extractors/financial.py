@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
-from ontology.fiscal import fiscal_years
 from pipelines.extractors.common import Context, assertion, confidence, doc_sents, span_lowers, span_text, span_tokens
 from pipelines.extractors.reference import described, prior_orgs
 from pipelines.lexicon import word_class
@@ -466,15 +465,8 @@ def _fallback_period(ctx: Context, clause: list[Token], state: dict[str, object]
 
 def _year_end_month(ctx: Context, org: Entity) -> int:
     """The month the organisation's fiscal year ends in (its own calendar, else its parent's), 12 when unknown."""
-    calendars = fiscal_years()
-    entity: Entity | None = org
-    for _ in range(3):
-        if entity is None:
-            break
-        if entity.id in calendars:
-            return calendars[entity.id][0]
-        entity = ctx.resolver.parent_of(entity)
-    return 12
+    year_end = ctx.resolver.fiscal_year_end(org)
+    return year_end[0] if year_end else 12
 
 
 def _tied(ctx: Context, state: dict[str, object]) -> bool:

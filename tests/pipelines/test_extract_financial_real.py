@@ -341,3 +341,42 @@ def test_the_cloud_division_in_focus_and_a_two_year_rise(nlp):
 def test_a_broad_cloud_total_is_not_the_cloud_unit_s(nlp, text):
     found = _results(nlp, text, "2024-03-12")
     assert not any(org in ("Oracle Cloud", "Microsoft Azure") for org, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("period", "year_end", "expected"),
+    [
+        ("FY2024-Q2", (6, 30), "2023-Q4"),  # a year ending June 30: its second quarter ends in December
+        ("FY2024-Q4", (6, 30), "2024-Q2"),
+        ("FY2025-Q1", (3, 31), "2024-Q2"),  # a year ending March 31
+        ("FY2024-Q3", (1, 31), ""),  # quarters ending in April, July, October, January: no calendar quarter
+        ("FY2024-Q3", (5, 31), ""),
+        ("FY2024", (6, 30), ""),  # a fiscal year is no calendar period
+        ("2024-Q2", (6, 30), ""),  # already calendar
+    ],
+)
+def test_calendar_quarter_of_a_fiscal_quarter(period, year_end, expected):
+    from pipelines.periods import calendar_quarter
+
+    assert calendar_quarter(period, year_end) == expected
+
+
+def test_a_fiscal_result_carries_its_calendar_quarter(nlp):
+    """The graph keeps the fiscal label the text gives and adds the calendar quarter beside it."""
+    from rdflib import Literal, URIRef
+
+    from graph.build import event_triples
+    from graph.records import Article
+    from ontology import CVKG
+    from pipelines.run import process
+
+    text = "Microsoft said revenue from Azure rose 29% in the fiscal third quarter."
+    (result,) = list(process([Article(text=text, date="2023-05-10")], nlp))
+    (event,) = [e for e in result.events if e.type == "FinancialResult"]
+    assert [str(p) for p in event.roles["period"]] == ["FY2023-Q3"]
+    assert event.calendar_period == "2023-Q1"
+    triples = list(event_triples(event, source=URIRef("https://example.org/article")))
+    assert (CVKG.calendarPeriod, Literal("2023-Q1")) in {(p, o) for _, p, o in triples}
+    # a company with no fiscal calendar of its own gets none
+    (plain,) = list(process([Article(text="Pellucid Software's revenue rose 12% in fiscal 2023.", date=DATE)], nlp))
+    assert all(not e.calendar_period for e in plain.events)
