@@ -136,7 +136,7 @@ class Resolver:
         return None
 
     def fiscal_year_end(self, entity: Entity) -> tuple[int, int] | None:
-        """(month, day) the entity's fiscal year ends on: its own calendar, else its parent's (ontology/fiscal_years.csv).
+        """(month, day) the entity's fiscal year ends on: its own calendar, else its parent's (fiscal_years.csv).
 
         None when neither is listed (the calendar year).
         """
