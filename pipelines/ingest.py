@@ -363,6 +363,17 @@ def iter_files(root: Path) -> Iterator[Path]:
     yield from walk(root)
 
 
+def check_paths(paths: Iterable[str | Path]) -> None:
+    """Raise `InputError` naming the first path that does not exist (`-`, stdin, always does).
+
+    Raises:
+        InputError: a path does not exist.
+    """
+    for item in map(str, paths):
+        if item != "-" and not Path(item).exists() and not Path(item).is_symlink():
+            raise InputError(f"no such file or folder: {item}")
+
+
 def read_articles(
     paths: Iterable[str | Path],
     *,
@@ -376,9 +387,7 @@ def read_articles(
         InputError: a path does not exist (checked before anything is read).
     """
     items = [str(p) for p in paths]
-    missing = [p for p in items if p != "-" and not Path(p).exists() and not Path(p).is_symlink()]
-    if missing:
-        raise InputError(f"no such file or folder: {missing[0]}")
+    check_paths(items)
     limits = {"max_bytes": max_bytes, "max_chars": max_chars, "min_chars": min_chars}
     for item in items:
         if item == "-":

@@ -160,6 +160,36 @@ class EmbeddedStore(KnowledgeStore):
         self._handle = None
 
 
+# `cvkg serve` leaves its process id here: the read-only server takes no lock, so writers look for it
+SERVE_MARKER = "cvkg-serve.pid"
+
+
+def mark_served(path: Path, pid: int) -> None:
+    """Note that process `pid` serves the store directory `path` (read by `serving_pid`)."""
+    (path / SERVE_MARKER).write_text(f"{pid}\n", encoding="ascii")
+
+
+def serving_pid(path: Path) -> int | None:
+    """The process id of a `cvkg serve` still serving the store directory `path`, else None.
+
+    A marker left by a server that has stopped (or by a process that is not the server any more) counts for nothing.
+    """
+    try:
+        pid = int((path / SERVE_MARKER).read_text(encoding="ascii").strip())
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError):
+        return None
+    serving = any(part.endswith(b"oxigraph") for part in command) and b"serve-read-only" in command
+    return pid if serving and str(path.resolve()).encode() in {_resolved(part) for part in command} else None
+
+
+def _resolved(part: bytes) -> bytes:
+    try:
+        return str(Path(part.decode()).resolve()).encode()
+    except (UnicodeDecodeError, OSError, ValueError):
+        return part
+
+
 def open_embedded(location: str, *, read_only: bool = False, create: bool = True, check: bool = True) -> EmbeddedStore:
     """Open the store directory at `location` (created unless `read_only` or `create=False`), or `memory:`.
 
@@ -175,6 +205,10 @@ def open_embedded(location: str, *, read_only: bool = False, create: bool = True
         raise StoreError(f"store location {location} is a file, not a directory; choose another --store")
     if (read_only or not create) and not path.exists():
         raise StoreError(f"no store at {location}; run `cvkg ingest` first or pass --store")
+    if not read_only and (pid := serving_pid(path)) is not None:
+        raise StoreError(
+            f"store {location} is being served by `cvkg serve` (process {pid}); stop the server before writing to it"
+        )
     store = None
     try:
         handle = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))

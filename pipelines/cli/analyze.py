@@ -34,12 +34,20 @@ def format_option(func: F) -> F:
     )(func)
 
 
-def _load(settings: Settings) -> nx.MultiDiGraph:
-    """The networkx projection of the store, opened read-only."""
+def _load(settings: Settings, name: str | None = None, *, provider: bool = False) -> nx.MultiDiGraph:
+    """The networkx projection of the store, opened read-only.
+
+    A note on stderr says why an answer may be empty: an empty store, or (with `provider`) a company named
+    where its cloud unit is meant. A name no entity has is the analytics' own error.
+    """
     from graph.analyze import project_to_networkx
+    from graph.hints import empty_store_hint, name_hints
     from graph.stores import opened_store
 
     with opened_store(settings.store, read_only=True) as store:
+        empty = empty_store_hint(store)
+        for hint in [empty] if empty else name_hints(store, [name] if name else [], provider=provider, unknown=False):
+            click.echo(f"note: {hint}", err=True)
         return project_to_networkx(store)
 
 
@@ -82,7 +90,7 @@ def flows(settings: Settings, provider: str | None, matrix: bool, fmt: str) -> N
     """
     from graph.analytics import flow_matrix, provider_flows
 
-    graph = _load(settings)
+    graph = _load(settings, provider, provider=True)
     if matrix:
         _echo(flow_matrix(graph, provider=provider), fmt, ("from_provider", "to_provider", "customers", "names"))
     else:
@@ -107,7 +115,7 @@ def contracts(settings: Settings, provider: str | None, fmt: str) -> None:
     from graph.analytics import contract_values
 
     columns = ("provider", "year", "currency", "total", "contracts", "customers")
-    _echo(contract_values(_load(settings), provider=provider), fmt, columns)
+    _echo(contract_values(_load(settings, provider, provider=True), provider=provider), fmt, columns)
 
 
 @analyze.command()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+from pathlib import Path
 
 import click
 
@@ -114,6 +116,7 @@ def ingest(
     from dataclasses import replace
 
     from graph.stores import opened_store
+    from pipelines.ingest import check_paths
     from pipelines.service import ingest_paths
 
     settings = replace(
@@ -126,12 +129,32 @@ def ingest(
         dask=dask_address,
         dask_timeout=dask_timeout,
     )
-    with opened_store(settings.store) as store, _Bar(paths, settings, quiet or not sys.stderr.isatty()) as bar:
-        summary = ingest_paths(paths, store, settings, on_item=bar)
+    check_paths(paths)  # a typo in a path is a bad command: refused before any store is made
+    new_store = _new_local_store(settings.store)
+    summary = None
+    try:
+        with opened_store(settings.store) as store, _Bar(paths, settings, quiet or not sys.stderr.isatty()) as bar:
+            summary = ingest_paths(paths, store, settings, on_item=bar)
+    finally:
+        if new_store is not None and (summary is None or not summary.read):
+            # an ingest that stored nothing leaves no empty store behind for later commands to read
+            shutil.rmtree(new_store, ignore_errors=True)
     for line in summary.lines():
         click.echo(line, err=True)
+    if new_store is not None and not summary.read:
+        click.echo(f"no article stored, so no store was created at {new_store}", err=True)
     if strict and summary.skipped:
         raise click.ClickException(f"{len(summary.skipped)} item(s) skipped and --strict given")
+
+
+def _new_local_store(location: str) -> Path | None:
+    """The directory of an embedded store this run is about to create, None when it exists or is not local."""
+    from graph.stores.base import MEMORY, REMOTE_SCHEMES
+
+    if location == MEMORY or location.startswith(REMOTE_SCHEMES):
+        return None
+    path = Path(location)
+    return None if path.exists() else path
 
 
 class _Bar:

@@ -50,7 +50,51 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# the root options a user may also write after the subcommand ("cvkg ingest samples --store x")
+_ROOT_VALUE_OPTIONS = ("--store", "--query-path", "--update-path", "--gsp-path", "--model")
+_ROOT_FLAGS = ("--debug",)
+
+
+def hoist_root_options(args: list[str]) -> list[str]:
+    """`args` with the store, endpoint, model and --debug options found after the subcommand moved before it.
+
+    Most users write options after the command; these belong to the root group, which would otherwise refuse
+    them there. Nothing after a `--` moves.
+    """
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        i += 2 if args[i] in _ROOT_VALUE_OPTIONS else 1
+    if i >= len(args) or args[i] == "--":
+        return args
+    head, command, rest = args[:i], args[i], args[i + 1 :]
+    moved: list[str] = []
+    kept: list[str] = []
+    j = 0
+    while j < len(rest):
+        arg = rest[j]
+        if arg == "--":
+            kept += rest[j:]
+            break
+        if arg in _ROOT_VALUE_OPTIONS and j + 1 < len(rest):
+            moved += rest[j : j + 2]
+            j += 2
+            continue
+        if arg.split("=", 1)[0] in _ROOT_VALUE_OPTIONS and "=" in arg or arg in _ROOT_FLAGS:
+            moved.append(arg)
+        else:
+            kept.append(arg)
+        j += 1
+    return [*head, *moved, command, *kept]
+
+
+class RootGroup(click.Group):
+    """The root group: accepts its store options after the subcommand too (`hoist_root_options`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_root_options(list(args)))
+
+
+@click.group(cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
     envvar="CVKG_STORE",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -127,13 +128,38 @@ def query(
         bindings = parse_params(params)
     else:
         raise click.UsageError("give a SPARQL query, -f FILE or --name NAME (--list shows the names)")
+    from graph.errors import QueryError
+    from graph.hints import prefix_hint
+
+    if (hint := prefix_hint(text)) is not None:
+        raise QueryError(f"invalid SPARQL query: {hint}")
     with opened_store(settings.store, read_only=True) as store:
+        for line in _hints(store, text, params if name else {}):
+            click.echo(f"note: {line}", err=True)
 
         def job() -> str:  # streams: a huge CSV/JSON result never sits in memory
             write_result(run_query(store, text, bindings=bindings, allow_service=allow_service), fmt, _stdout())
             return ""
 
         _run_bounded(job, timeout)
+
+
+# named-query parameters that name an entity, and those that name a cloud provider
+_NAME_PARAMS = re.compile(r"(?:^|_)name$")
+_PROVIDER_PARAMS = re.compile(r"^provider")
+
+
+def _hints(store: object, text: str, params: dict[str, str]) -> list[str]:
+    """Why the answer may be empty: an empty store, terms the ontology lacks, names no entity has."""
+    from graph.hints import empty_store_hint, name_hints, unknown_terms
+
+    if (empty := empty_store_hint(store)) is not None:  # type: ignore[arg-type]
+        return [empty]
+    hints = unknown_terms(text)
+    for param, value in params.items():
+        if _NAME_PARAMS.search(param) and not value.startswith("<"):
+            hints += name_hints(store, [value], provider=bool(_PROVIDER_PARAMS.search(param)))  # type: ignore[arg-type]
+    return hints
 
 
 @cli.command()
@@ -164,6 +190,21 @@ def update(settings: Settings, sparql: str | None, file: str | None, allow_servi
         store.apply_update(text)
         after = store.quad_count()
     click.echo(f"quads: {before} -> {after} ({after - before:+d})", err=True)
+    if after == before:
+        if not _NAMES_GRAPHS.search(_without_comments(text)):
+            raise click.ClickException(
+                "the update changed no article graph: it names no GRAPH, and the default graph is the union of "
+                "the article graphs, rebuilt by cvkg; write GRAPH ?g { … }"
+            )
+        click.echo("no article graph changed (nothing matched, or what was removed was added back)", err=True)
+
+
+_NAMES_GRAPHS = re.compile(r"\b(?:GRAPH|WITH|USING|CLEAR|DROP|LOAD|COPY|MOVE|ADD|CREATE)\b", re.IGNORECASE)
+
+
+def _without_comments(sparql: str) -> str:
+    """The update without `#` comments outside IRIs and strings (roughly: a `#` after a space or line start)."""
+    return re.sub(r"(?m)(^|\s)#[^\n]*", r"\1", sparql)
 
 
 @cli.command()

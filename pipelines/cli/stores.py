@@ -84,7 +84,7 @@ def serve(settings: Settings, port: int, host: str) -> None:
     The endpoint is http://HOST:PORT/query; its default graph is the union of all
     articles, as in `cvkg query` (other clients must declare the prefixes they use).
     Other cvkg commands can read the store meanwhile, or use --store http://HOST:PORT.
-    Do not ingest into the directory while it is served: stop the server first.
+    Commands that write refuse the directory while it is served: stop the server first.
 
     \b
     Example:
@@ -94,7 +94,9 @@ def serve(settings: Settings, port: int, host: str) -> None:
     """
     import os
     import subprocess
+    from pathlib import Path
 
+    from graph.stores.embedded import mark_served
     from graph.stores.server import endpoint_url, serve_command
 
     command = serve_command(settings.store, host=host, port=port)
@@ -102,7 +104,8 @@ def serve(settings: Settings, port: int, host: str) -> None:
     click.echo(f"serving {settings.store} read-only; Ctrl-C stops", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
-    if os.name == "posix":
+    if os.name == "posix" and Path("/proc/self").exists():
+        mark_served(Path(settings.store), os.getpid())  # writers refuse the store while this process serves it
         os.execv(command[0], command)  # the server takes over this process, so signals reach it directly
     code = subprocess.call(command)
     if code:
