@@ -167,18 +167,23 @@ def export_graph(
     articles: Sequence[str] = (),
     since: str | None = None,
     until: str | None = None,
+    name_keys: bool = False,
 ) -> bytes:
     """Serialize the whole store, or only some articles, in `fmt` (a key of `FORMATS`).
+
+    The `cvkg:nameKey` triples, an index cvkg keeps for name lookups, stay out unless `name_keys`.
 
     Raises:
         QueryError: a named article is missing or a date is malformed.
     """
     if not articles and since is None and until is None:
         rdf_format, union = FORMATS[fmt]
-        return store.dump(rdf_format, union=union)
+        return store.dump(rdf_format, union=union, name_keys=name_keys)
     graphs = select_articles(store, articles=articles, since=since, until=until)
     logger.info("exporting %d article graph(s)", len(graphs))
     quads = article_quads(store, graphs)
     if not FORMATS[fmt][1]:  # a dataset format keeps what cvkg knows about the entities they name
         quads += background_quads(store, quads)
+    if not name_keys:
+        quads = [q for q in quads if q.predicate.value != PREFIXES["cvkg"] + "nameKey"]
     return serialize_quads(quads, fmt)

@@ -340,8 +340,11 @@ class KnowledgeStore(ABC):
         return int(next(iter(result))["n"].value)  # type: ignore[call-overload]
 
     @abstractmethod
-    def dump(self, fmt: ox.RdfFormat, *, union: bool = False) -> bytes:
-        """Serialize the dataset (or, with `union`, the union of its graphs) as bytes."""
+    def dump(self, fmt: ox.RdfFormat, *, union: bool = False, name_keys: bool = True) -> bytes:
+        """Serialize the dataset (or, with `union`, the union of its graphs) as bytes.
+
+        With `name_keys` False, the `cvkg:nameKey` quads (an index for name lookups, not data) are left out.
+        """
 
     @abstractmethod
     def close(self) -> None:

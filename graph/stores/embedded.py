@@ -144,12 +144,27 @@ class EmbeddedStore(KnowledgeStore):
         """Whether the store holds a graph for this article IRI."""
         return self._store.contains_named_graph(graph_node(name))
 
-    def dump(self, fmt: ox.RdfFormat, *, union: bool = False) -> bytes:
-        """Serialize the dataset (or, with `union`, the union of its graphs: the index) as bytes."""
+    def dump(self, fmt: ox.RdfFormat, *, union: bool = False, name_keys: bool = True) -> bytes:
+        """Serialize the dataset (or, with `union`, the union of its graphs: the index) as bytes.
+
+        With `name_keys` False, the `cvkg:nameKey` quads are left out (see `KnowledgeStore.dump`).
+        """
         store = self._store
         if union or not fmt.supports_datasets:
-            return store.dump(format=fmt, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)  # type: ignore[return-value]
-        quads = (q for g in store.named_graphs() for q in store.quads_for_pattern(None, None, None, g))
+            if name_keys:
+                return store.dump(format=fmt, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)  # type: ignore[return-value]
+            triples = (
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+                if q.predicate != _NAME_KEY
+            )
+            return ox.serialize(triples, format=fmt, prefixes=PREFIXES)  # type: ignore[arg-type,return-value]
+        quads = (
+            q
+            for g in store.named_graphs()
+            for q in store.quads_for_pattern(None, None, None, g)
+            if name_keys or q.predicate != _NAME_KEY
+        )
         return ox.serialize(quads, format=fmt, prefixes=PREFIXES)  # type: ignore[arg-type,return-value]
 
     def close(self) -> None:
@@ -159,6 +174,8 @@ class EmbeddedStore(KnowledgeStore):
         # RocksDB closes when the last reference goes, even if this wrapper lives on (e.g. in a traceback).
         self._handle = None
 
+
+_NAME_KEY = ox.NamedNode(PREFIXES["cvkg"] + "nameKey")
 
 # `cvkg serve` leaves its process id here: the read-only server takes no lock, so writers look for it
 SERVE_MARKER = "cvkg-serve.pid"

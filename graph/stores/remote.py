@@ -255,7 +255,7 @@ class RemoteStore(KnowledgeStore):
         found = {row["g"].value for row in result}  # type: ignore[attr-defined]
         return [n for n in names if n.value in found]
 
-    def dump(self, fmt: ox.RdfFormat, *, union: bool = False) -> bytes:
+    def dump(self, fmt: ox.RdfFormat, *, union: bool = False, name_keys: bool = True) -> bytes:
         """GET the whole dataset from the Graph Store endpoint and serialize it as the embedded store does."""
         self._ensure_current()
         headers = {"Accept": ox.RdfFormat.N_QUADS.media_type}
@@ -265,7 +265,7 @@ class RemoteStore(KnowledgeStore):
             local.load(body, ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_QUADS)
         except StoreError as exc:
             raise StoreError(f"GET {self.endpoints.gsp} gave no readable {media_type}: {exc}") from exc
-        return local.dump(fmt, union=union)
+        return local.dump(fmt, union=union, name_keys=name_keys)
 
     def close(self) -> None:
         """Nothing to release: every call is one HTTP request."""

@@ -227,6 +227,12 @@ def _without_comments(sparql: str) -> str:
 )
 @click.option("--since", callback=_check_date, metavar="DATE", help="Only articles published on or after DATE.")
 @click.option("--until", callback=_check_date, metavar="DATE", help="Only articles published on or before DATE.")
+@click.option(
+    "--with-name-keys",
+    "name_keys",
+    is_flag=True,
+    help="Keep the cvkg:nameKey triples (lower-case names cvkg looks names up by); left out by default.",
+)
 @pass_settings
 @handle_errors
 def export(
@@ -236,6 +242,7 @@ def export(
     articles: tuple[str, ...],
     since: str | None,
     until: str | None,
+    name_keys: bool,
 ) -> None:
     """Export the knowledge graph, or the articles you pick.
 
@@ -259,7 +266,7 @@ def export(
         if fmt in NETWORK_FORMATS:
             data = network_bytes(project_to_networkx(store), fmt)
         else:
-            data = export_graph(store, fmt, articles=articles, since=since, until=until)
+            data = export_graph(store, fmt, articles=articles, since=since, until=until, name_keys=name_keys)
     if output:
         Path(output).write_bytes(data)
         click.echo(f"wrote {output} ({len(data):,} bytes)", err=True)

@@ -61,6 +61,21 @@ def test_subset_through_query_equals_the_dump(samples_store):
     _assert_same(Graph().parse(data=export_graph(samples_store, "turtle"), format="turtle"), union, "union")
 
 
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "nquads"])
+@pytest.mark.parametrize("subset", [False, True])
+def test_name_keys_stay_out_of_exports_unless_asked(samples_store, fmt, subset):
+    """cvkg:nameKey is cvkg's lookup index, not data: exports leave it out; --with-name-keys keeps it."""
+    articles = [a.iri for a in list_articles(samples_store)] if subset else []
+    plain = export_graph(samples_store, fmt, articles=articles)
+    keyed = export_graph(samples_store, fmt, articles=articles, name_keys=True)
+    assert b"nameKey" not in plain
+    assert keyed.count(b"nameKey") > 50
+    # nothing else is left out
+    without = [line for line in keyed.decode().splitlines() if "nameKey" not in line]
+    if fmt == "nquads":
+        assert sorted(without) == sorted(plain.decode().splitlines())
+
+
 def test_articles_by_iri_doc_name_url_and_date(samples_store):
     articles = list_articles(samples_store)
     first = articles[0]
