@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from pipelines.extractors.common import span_lowers
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 N = TypeVar("N")
 V = TypeVar("V")
+# what may stand between two members of a list: 'A, B and C', 'A as well as B', 'A & B'
+_SEPARATOR = re.compile(r"^\s*(?:,\s*)?(?:(?:and|or|&|plus|as well as)\s*)?$", re.IGNORECASE)
 
 
 def conjuncts(token: Token) -> list[Token]:
@@ -28,6 +31,22 @@ def conjuncts(token: Token) -> list[Token]:
         found.append(member)
         todo.extend(c for c in member.children if c.dep_ == "conj")
     return sorted(found, key=lambda t: t.i)
+
+
+def listed(doc: Doc, spans: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """Runs of names (token spans, in text order) written as one list, by what stands between them.
+
+    The parser often misses the first member of 'Oracle, IBM and SAP' (an interjection) or a member after
+    'as well as'; the words between the names say it. Returns each run of two or more as indexes into `spans`.
+    """
+    runs: list[list[int]] = []
+    for k, (start, _) in enumerate(spans):
+        gap = doc[spans[k - 1][1] : start].text if k else None
+        if gap is not None and _SEPARATOR.match(gap) and runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return [run for run in runs if len(run) > 1]
 
 
 def says_respectively(sent: Span) -> bool:

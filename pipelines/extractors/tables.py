@@ -161,14 +161,22 @@ def doc_blocks(doc: Doc) -> tuple[Block, ...]:
 
 
 def row_at(sent: Span) -> tuple[Block, int] | None:
-    """The block whose data row starts in the sentence, and the row's index, if any."""
+    """The block whose data row ends in the sentence (a bullet may stand as a sentence of its own), and its index."""
     for block in doc_blocks(sent.doc):
-        if block.rows[0].start >= sent.end_char or block.rows[-1].start < sent.start_char:
+        if block.rows[0].start >= sent.end_char or block.rows[-1].end < sent.start_char:
             continue
         for index, row in enumerate(block.rows):
-            if sent.start_char <= row.start + (len(row.text) - len(row.text.lstrip())) < sent.end_char:
+            if sent.start_char < row.start + len(row.text.rstrip()) <= sent.end_char:
                 return block, index
     return None
+
+
+def row_span(doc: Doc, row: Row) -> Span:
+    """The row's words as a span of the doc, bullet and spaces left out."""
+    bullet = _BULLET.match(row.text)
+    start = row.start + (bullet.end() if bullet else len(row.text) - len(row.text.lstrip()))
+    span = doc.char_span(start, row.start + len(row.text.rstrip()), alignment_mode="expand")
+    return span if span is not None else doc[0:0]
 
 
 def in_table(sent: Span) -> bool:
