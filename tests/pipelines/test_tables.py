@@ -183,3 +183,17 @@ def test_lists_of_names_read_from_the_words_between_them(nlp):
     spans = [(0, 1), (2, 3), (6, 7), (12, 13)]  # Oracle, IBM, SAP, Dell
     assert [doc[s:e].text for s, e in spans] == ["Oracle", "IBM", "SAP", "Dell"]
     assert listed(doc, spans) == [[0, 1, 2]]
+
+
+def test_space_aligned_table_under_the_company_named_before(nlp):
+    text = (
+        "Quillon Systems published figures on Monday.\n"
+        "Quarter      Revenue ($m)    Growth (%)\n"
+        "Q1 2023      410              42\n"
+        "Q2 2023      455              -3\n"
+        "The shares were unchanged."
+    )
+    assert _results(nlp, text) == [
+        ("Quillon Systems", "2023-Q1", _usd("410000000"), Decimal("0.42")),
+        ("Quillon Systems", "2023-Q2", _usd("455000000"), Decimal("-0.03")),
+    ]
