@@ -26,6 +26,8 @@ from pipelines.extractors.common import (
     span_text,
     span_tokens,
 )
+from pipelines.extractors.coordination import pair_respectively, says_respectively
+from pipelines.extractors.tables import PIPE_ROW
 from pipelines.lexicon import word_class
 from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
 from pipelines.periods import find_periods
@@ -420,16 +422,17 @@ def _enclosed_apart(root: Token, token: Token) -> bool:
 
 def _respectively(sent: Span, anchors: list[Anchor], shares: dict[int, tuple[Decimal, str]]) -> None:
     """'A, B and C held 33%, 20% and 10%, respectively': the n-th share goes to the n-th organisation named."""
-    if "respectively" not in span_lowers(sent) or len(shares) < 2:
+    if not says_respectively(sent) or len(shares) < 2:
         return
     first = min(shares)
     named = [a for a in anchors if a.entity is not None and not a.reference and a.end <= first]
-    if len({a.entity.id for a in named if a.entity is not None}) != len(named) or len(named) != len(shares):
+    pairs = pair_respectively(named, sorted(shares), key=lambda a: a.entity.id if a.entity is not None else "")
+    if not pairs:
         return
     tokens = doc_tokens(sent.doc)
     for anchor in anchors:
         anchor.cues = [c for c in anchor.cues if c[0] != "share"]
-    for anchor, i in zip(named, sorted(shares), strict=True):
+    for anchor, i in pairs:
         anchor.cues.append(("share", shares[i], tokens[i]))
 
 
@@ -701,13 +704,11 @@ def antecedent_provider(ctx: Context) -> Entity | None:
 _ROW = re.compile(
     r"^\s*(?:\d+[.)]\s*)?[^\d:—–|]{2,60}?\s*[—–:-]+\s*(?:about\s+)?(\d+(?:\.\d+)?)\s?(?:%|per\s?cent)\s*$"
 )
-_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_RULE = re.compile(r"^\s*\|(?:\s*:?-{2,}:?\s*\|)+\s*$")
 
 
 def extract(ctx: Context) -> list[Event]:
     """Market shares and ranks stated in the sentence, one event per organisation."""
-    if _ROW.match(span_text(ctx.sent)) or _PIPE_ROW.match(span_text(ctx.sent)):
+    if _ROW.match(span_text(ctx.sent)) or PIPE_ROW.match(span_text(ctx.sent)):
         return []  # rows of a ranking list or table: pipelines.extractors.share_tables reads them
     if not _cued(ctx.sent):
         return []

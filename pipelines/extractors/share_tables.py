@@ -13,19 +13,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Event
-from pipelines.extractors.common import Context, confidence, sentences_before, span_text
-from pipelines.extractors.share import (
-    _PIPE_ROW,
-    _PIPE_RULE,
-    _ROW,
-    _firm,
-    _market,
-    _mentions,
-    _only_firm,
-    _period,
-    _shares,
-    named_before,
-)
+from pipelines.extractors.common import Context, confidence, sentences_before
+from pipelines.extractors.share import _ROW, _firm, _market, _mentions, _only_firm, _period, _shares, named_before
+from pipelines.extractors.tables import Block, Row, row_at
 from pipelines.lexicon import word_class
 from pipelines.normalize import plain_decimal
 from pipelines.periods import find_periods
@@ -41,49 +31,45 @@ RANK_WORDS = word_class("share_tables_rank_words")
 class Table:
     """A ranking written as lines: 'Amazon — 38.9%' lists or '| Amazon | 38.9% |' tables."""
 
-    rows: list[Span]  # data rows up to and including the current one
+    rows: list[Row]  # data rows up to and including the current one
     intro: Span  # the line before the rows ('Gartner's ranking for last year reads:')
     header: list[str]  # a pipe table's header cells, else []
-
-
-def _cells(sent: Span) -> list[str]:
-    return [c.strip() for c in span_text(sent).strip().strip("|").split("|")]
+    piped: bool
 
 
 def _table(ctx: Context) -> Table | None:
-    """The list or pipe table the sentence is a row of, with the rows before it and the line introducing them."""
-    text = span_text(ctx.sent)
-    piped = bool(_PIPE_ROW.match(text)) and not _PIPE_RULE.match(text)
-    if not piped and not _ROW.match(text):
+    """The list or pipe table the sentence is a row of, with the rows before it and the line introducing them.
+
+    A list is read only when every line from its ':' lead to the sentence is a 'name — share' line; a pipe
+    table's header is its first row when that holds no percentage.
+    """
+    found = row_at(ctx.sent)
+    if found is None:
         return None
-    rows, header = [ctx.sent], []
-    for sent in sentences_before(ctx.sent, 40):
-        if piped and _PIPE_RULE.match(span_text(sent)):
-            continue
-        if piped and _PIPE_ROW.match(span_text(sent)):
-            rows.insert(0, sent)
-        elif not piped and _ROW.match(span_text(sent)):
-            rows.insert(0, sent)
-        elif piped or span_text(sent).rstrip().endswith(":"):
-            break
-        else:
-            return None
-    else:
+    block, index = found
+    rows = list(block.rows[: index + 1])
+    if block.lead is None or block.kind == "columns":
         return None
-    if piped:  # the first row is the header when it holds no percentage
-        if not any(_PERCENT_CELL.match(c) for c in _cells(rows[0])):
-            header = _cells(rows.pop(0))
-        if not rows:
+    if block.kind == "list":
+        if not block.lead.text.rstrip().endswith(":") or not all(_ROW.match(r.text) for r in rows):
             return None
-    return Table(rows, sent, header)
+        return Table(rows, block.lead, [], piped=False)
+    header = list(block.header)
+    if header and any(_PERCENT_CELL.match(c) for c in header):
+        rows, header = [_header_row(block), *rows], []
+    return Table(rows, block.lead, header, piped=True)
 
 
-def _table_share(table: Table, row: Span) -> tuple[Decimal | None, str]:
+def _header_row(block: Block) -> Row:
+    return Row(block.header, -1, -1, "| " + " | ".join(block.header) + " |")
+
+
+def _table_share(table: Table, row: Row, sent: Span) -> tuple[Decimal | None, str]:
     """The row's share and the header of its column ('2020 share')."""
-    if not table.header and not _PIPE_ROW.match(row.text):
-        found = _shares(row)
+    if not table.piped:
+        found = _shares(sent)
         return (found[0][1], "") if found else (None, "")
-    cells = _cells(row)
+    cells = list(row.cells)
     columns = [i for i, c in enumerate(cells) if _PERCENT_CELL.match(c)]
     named = [i for i in columns if i < len(table.header) and "share" in table.header[i].lower()]
     index = (named or columns or [None])[0]
@@ -103,7 +89,7 @@ def extract(ctx: Context) -> list[Event]:
     firm = _firm(ctx, intro, _mentions(ctx, intro), named_before(ctx, intro)) or _only_firm(ctx)
     before = [intro, *sentences_before(intro, 2)]
     market = next((m for sent in before if (m := _market(ctx, sent, _mentions(ctx, sent))) is not None), "global")
-    value, column = _table_share(table, ctx.sent)
+    value, column = _table_share(table, table.rows[-1], ctx.sent)
     column_periods = find_periods(column, ctx.article.date) if column else []
     period = str(column_periods[0].value) if column_periods else next((p for s in before if (p := _period(ctx, s))), "")
     headings = " ".join([intro.text, *table.header]).lower()
