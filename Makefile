@@ -11,8 +11,8 @@ SHARED ?= ../shared
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip "setuptools>=77" wheel
-	$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
+	$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip "setuptools>=77" wheel
+	PYTHONWARNINGS=ignore $(PY) -m pip install -qq --disable-pip-version-check -e ".[test]"
 	touch $(STAMP)
 
 install: $(STAMP)
