@@ -13,7 +13,6 @@ from graph.records import Amount, Entity, Event
 from pipelines.extractors.common import (
     Context,
     assertion,
-    confidence,
     core_subtree,
     is_org,
     particles,
@@ -24,6 +23,7 @@ from pipelines.extractors.common import (
     subject_entity,
     subject_of,
 )
+from pipelines.extractors.events import make_event
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
@@ -125,22 +125,12 @@ def _events(
         return []
     names = ("acquirer", "target") if kind == "Acquisition" else ("investor", "investee")
     values = _pair_values(ctx, targets, trigger, own_only=own_values)
-    reporter = ctx.reported_by()
     events = []
     for _, target in targets:
         roles: dict[str, tuple[object, ...]] = {names[0]: (first,), names[1]: (target,)}
         if target in values:
             roles["value"] = (values[target],)
-        events.append(
-            Event(
-                type=kind,
-                roles=roles,  # type: ignore[arg-type]
-                evidence=ctx.text,
-                confidence=confidence(roles_found=len(roles), roles_wanted=3, explicit_trigger=trigger.pos_ == "VERB"),
-                status=status or ("Reported" if reporter else ""),
-                reported_by=reporter,
-            )
-        )
+        events.append(make_event(ctx, kind, roles, trigger=trigger, status=status, roles_wanted=3))
     return events
 
 

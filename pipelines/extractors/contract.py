@@ -16,7 +16,6 @@ from pipelines.extractors.common import (
     Context,
     assertion,
     clause_heads,
-    confidence,
     core_subtree,
     path_avoids_other_clauses,
     span_lemmas,
@@ -27,6 +26,7 @@ from pipelines.extractors.common import (
     subject_of,
     verb_chain,
 )
+from pipelines.extractors.events import make_event
 from pipelines.lexicon import word_class
 from pipelines.normalize import find_terms
 
@@ -503,15 +503,7 @@ def _event(
     status: str,
 ) -> Event:
     roles: dict[str, tuple[object, ...]] = {"customer": (customer,), "provider": (provider,), **roles_extra}
-    reporter = ctx.reported_by()
-    return Event(
-        type="Contract",
-        roles=roles,  # type: ignore[arg-type]
-        evidence=ctx.text,
-        confidence=confidence(roles_found=len(roles), roles_wanted=3, explicit_trigger=trigger.pos_ == "VERB"),
-        status=status or ("Reported" if reporter else ""),
-        reported_by=reporter,
-    )
+    return make_event(ctx, "Contract", roles, trigger=trigger, status=status, roles_wanted=3)
 
 
 def extract(ctx: Context) -> list[Event]:

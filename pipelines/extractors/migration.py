@@ -9,7 +9,6 @@ from pipelines.extractors.common import (
     Context,
     assertion,
     clause_heads,
-    confidence,
     governing_preposition,
     particles,
     path_avoids_other_clauses,
@@ -19,6 +18,7 @@ from pipelines.extractors.common import (
     subject_entity,
     subject_of,
 )
+from pipelines.extractors.events import make_event
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
@@ -206,21 +206,8 @@ def extract(ctx: Context) -> list[Event]:
         amounts = [(i, a) for i, a in ctx.amounts() if path_avoids_other_clauses(ctx.sent.doc[i], allowed)]
         if len(amounts) == 1 and not span_lemmas(ctx.sent) & {"save", "saving", "savings"}:
             roles["value"] = (amounts[0][1],)
-        reporter = ctx.reported_by()
-        return [
-            Event(
-                type="Migration",
-                roles=roles,  # type: ignore[arg-type]
-                evidence=ctx.text,
-                confidence=confidence(
-                    roles_found=bool(sources) + bool(targets) + 1,
-                    roles_wanted=3,
-                    explicit_trigger=trigger.pos_ == "VERB",
-                ),
-                status=status or ("Reported" if reporter else ""),
-                reported_by=reporter,
-            )
-        ]
+        found = bool(sources) + bool(targets) + 1
+        return [make_event(ctx, "Migration", roles, trigger=trigger, status=status, roles_found=found, roles_wanted=3)]
     return []
 
 

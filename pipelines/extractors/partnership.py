@@ -15,12 +15,12 @@ from pipelines.extractors.common import (
     DENIAL_LEMMAS,
     Context,
     assertion,
-    confidence,
     doc_ents,
     is_org,
     sentences_before,
     span_tokens,
 )
+from pipelines.extractors.events import make_event
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
@@ -338,15 +338,16 @@ def extract(ctx: Context) -> list[Event]:
         if status is None:
             continue
         seen.add(key)
-        reporter = ctx.reported_by()
+        roles = {"partner": tuple(partners)}
         events.append(
-            Event(
-                type="Partnership",
-                roles={"partner": tuple(partners)},
-                evidence=ctx.text,
-                confidence=confidence(roles_found=len(partners), roles_wanted=2, explicit_trigger=True),
-                status=status or ("Reported" if reporter else ""),
-                reported_by=reporter,
+            make_event(
+                ctx,
+                "Partnership",
+                roles,
+                explicit_trigger=True,
+                status=status,
+                roles_found=len(partners),
+                roles_wanted=2,
             )
         )
     return events

@@ -14,7 +14,6 @@ from pipelines.entities import Mention, to_entity
 from pipelines.extractors.common import (
     Context,
     assertion,
-    confidence,
     doc_ents,
     doc_sents,
     doc_tokens,
@@ -26,6 +25,7 @@ from pipelines.extractors.common import (
     span_text,
     span_tokens,
 )
+from pipelines.extractors.events import make_event
 from pipelines.lexicon import word_class
 from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
 from pipelines.periods import find_periods
@@ -768,13 +768,16 @@ def extract(ctx: Context) -> list[Event]:
         }
         roles = {role: (value,) for role, value in found.items() if value}
         events.append(
-            Event(
-                type="MarketShare",
-                roles=roles,  # type: ignore[arg-type]
-                evidence=ctx.text,
-                confidence=confidence(roles_found=len(roles) - 1, roles_wanted=5, explicit_trigger=bool(shares)),
-                qualifier=shares[0][1] if shares else "",  # type: ignore[index]
+            make_event(
+                ctx,
+                "MarketShare",
+                roles,
+                explicit_trigger=bool(shares),
                 status="Reported" if firm is not None else "",
+                roles_found=len(roles) - 1,
+                roles_wanted=5,
+                credit_outlet=False,
+                qualifier=shares[0][1] if shares else "",  # type: ignore[index]
             )
         )
     return events

@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Event
-from pipelines.extractors.common import Context, confidence, sentences_before, span_text
+from pipelines.extractors.common import Context, sentences_before, span_text
+from pipelines.extractors.events import make_event
 from pipelines.extractors.share import (
     _PIPE_ROW,
     _PIPE_RULE,
@@ -120,12 +121,16 @@ def extract(ctx: Context) -> list[Event]:
     if "share" not in roles and "rank" not in roles:
         return []
     return [
-        Event(
-            type="MarketShare",
-            roles=roles,  # type: ignore[arg-type]
-            evidence=f"{intro.text.strip()} {ctx.text.strip()}",
-            confidence=confidence(roles_found=len(roles) - 1, roles_wanted=5, explicit_trigger=value is not None),
+        make_event(
+            ctx,
+            "MarketShare",
+            roles,
+            explicit_trigger=value is not None,
             status="Reported" if firm is not None else "",
+            roles_found=len(roles) - 1,
+            roles_wanted=5,
+            credit_outlet=False,
+            evidence=f"{intro.text.strip()} {ctx.text.strip()}",
         )
     ]
 

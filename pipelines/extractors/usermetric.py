@@ -12,13 +12,13 @@ from pipelines.entities import to_entity
 from pipelines.extractors.common import (
     Context,
     assertion,
-    confidence,
     doc_ents,
     doc_tokens,
     per_doc,
     span_text,
     span_tokens,
 )
+from pipelines.extractors.events import make_event
 from pipelines.extractors.share import named_before
 from pipelines.lexicon import word_class
 from pipelines.normalize import NUMBER_WORDS, SCALES, plain_decimal
@@ -335,12 +335,8 @@ def extract(ctx: Context) -> list[Event]:
             metric = metric_name(mods, word)
             roles = {"subject": (subject,), "metric": (metric,), "quantity": (quantity,)}
             events.append(
-                Event(
-                    type="UserMetric",
-                    roles=roles,  # type: ignore[arg-type]
-                    evidence=ctx.text,
-                    confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=bool(mods)),
-                    reported_by=ctx.reported_by(),
+                make_event(
+                    ctx, "UserMetric", roles, explicit_trigger=bool(mods), roles_wanted=3, status_from_outlet=False
                 )
             )
     return events + _usage(ctx)
@@ -349,13 +345,7 @@ def extract(ctx: Context) -> list[Event]:
 def _metric_event(ctx: Context, subject: Entity, metric: str, quantity: Decimal) -> Event:
     """A UserMetric with its three roles filled from the sentence."""
     roles = {"subject": (_full_name(ctx, subject),), "metric": (metric,), "quantity": (quantity,)}
-    return Event(
-        type="UserMetric",
-        roles=roles,  # type: ignore[arg-type]
-        evidence=ctx.text,
-        confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=False),
-        reported_by=ctx.reported_by(),
-    )
+    return make_event(ctx, "UserMetric", roles, explicit_trigger=False, roles_wanted=3, status_from_outlet=False)
 
 
 # (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
