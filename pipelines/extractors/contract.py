@@ -8,11 +8,7 @@ from typing import TYPE_CHECKING
 from graph.records import Amount, Entity, Event
 from pipelines.extractors.acquisition import extract_acquisitions
 from pipelines.extractors.common import (
-    CONDITIONALS,
     CUSTOMER_CLASSES,
-    DENIAL_LEMMAS,
-    HYPOTHETICAL,
-    REPORT_LEMMAS,
     Context,
     assertion,
     clause_heads,
@@ -177,24 +173,7 @@ def _deal_noun(trigger: Token) -> Token | None:
 def _status(ctx: Context, trigger: Token) -> str | None:
     """`assertion`, except that a modal or negation of a clause this one is coordinated with does not scope over
     it ('X may seem unlikely, but reports claim that Y runs on Azure')."""
-    status = assertion(ctx, trigger)
-    chain = verb_chain(trigger)
-    cut = next((i for i, v in enumerate(chain) if v.dep_ == "conj"), None)
-    if status is not None or cut is None:
-        return status
-    own = chain[: cut + 1]
-    for verb in own:
-        for child in verb.children:
-            if child.dep_ == "neg" or child.dep_ == "aux" and child.lower_ in HYPOTHETICAL:
-                return None
-            if child.dep_ == "mark" and child.lower_ in CONDITIONALS:
-                return None
-        if verb.lemma_.lower() in DENIAL_LEMMAS:
-            return None
-    lowered = ctx.text.lower()
-    if any(w in lowered for w in ("denied", "denies", "rumour", "rumor", "speculation")) or lowered.endswith("?"):
-        return None
-    return "Reported" if any(v.lemma_.lower() in REPORT_LEMMAS for v in own) else ""
+    return assertion(ctx, trigger, any_conjunct=True)
 
 
 def _contested(trigger: Token) -> bool:

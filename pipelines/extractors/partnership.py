@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
 from pipelines.extractors.common import (
-    DENIAL_LEMMAS,
     Context,
     assertion,
     doc_ents,
@@ -117,14 +116,7 @@ def antecedent(
 
 def stated(ctx: Context, verb: Token) -> str | None:
     """`assertion`, except that a reported 'would' ('X said it would build ...') is a plan, not a hypothesis."""
-    status = assertion(ctx, verb)
-    if status is not None:
-        return status
-    would = any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children)
-    reported = any(a.lemma_.lower() in REPORTING_VERBS for a in verb.ancestors)
-    negated = any(c.dep_ == "neg" for v in (verb, *verb.ancestors) for c in v.children)
-    denied = any(t.lemma_.lower() in DENIAL_LEMMAS | {"rumor", "rumour", "speculation"} for t in span_tokens(ctx.sent))
-    return "Planned" if would and reported and not negated and not denied else None
+    return assertion(ctx, verb, reported_would=True)
 
 
 def _members(ctx: Context, token: Token) -> list[Entity]:
