@@ -319,10 +319,12 @@ def subject_entity(
             return parallel  # "X paid $1bn for A, and in the same year it bought B": it is X
     if subject.lower_ in PRONOUNS or pronoun_owner or " ".join(t.lower_ for t in core_subtree(subject)) in PRONOUNS:
         # an organisation named earlier in the same sentence first ("Google's record, the $12.5bn it paid")
+        from pipelines.extractors.reference import latest  # reference builds on this module
+
         before = [m.entity for m in ctx.mentions if m.end <= subject.i]
-        for entity in [*reversed(before), *reversed(ctx.salient)]:
-            if entity.cls in CUSTOMER_CLASSES and not (exclude_providers and ctx.resolver.is_provider(entity)):
-                return entity
+        return latest(
+            ctx, [*ctx.salient, *before], classes=CUSTOMER_CLASSES, providers=False if exclude_providers else None
+        )
     return None
 
 

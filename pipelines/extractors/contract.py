@@ -228,15 +228,10 @@ def _between(ctx: Context, deal: Token) -> tuple[list[Entity], list[tuple[int, E
 
 def _described_subject(ctx: Context, verb: Token) -> Entity | None:
     """ "The San Jose-based company already runs on AWS": the company the description stands for (never a provider)."""
-    from pipelines.extractors.reference import ORG_NOUNS, described
+    from pipelines.extractors.reference import described_subject
 
-    subject = subject_of(verb)
-    if subject is None or subject.lemma_.lower() not in ORG_NOUNS:
-        return None
-    if not any(c.lower_ == "the" for c in subject.children):
-        return None
     providers = frozenset(m.entity.id for m in ctx.mentions if ctx.resolver.is_provider(m.entity))
-    found = described(ctx, subject, classes=("Company", "GovernmentBody"), exclude=providers)
+    found = described_subject(ctx, verb, classes=("Company", "GovernmentBody"), exclude=providers)
     return found if found is not None and not ctx.resolver.is_provider(found) else None
 
 

@@ -16,7 +16,6 @@ from pipelines.extractors.common import (
     span_lemmas,
     span_tokens,
     subject_entity,
-    subject_of,
 )
 from pipelines.extractors.events import make_event
 from pipelines.lexicon import word_class
@@ -132,17 +131,10 @@ def _onto_its_own(ctx: Context, trigger: Token) -> Entity | None:
 def _described_customer(ctx: Context, trigger: Token, providers: list[Entity]) -> Entity | None:
     """'the telecoms group will move its applications to Azure': the organisation the description stands for,
     never the provider it moves to or from (nor that provider's parent)."""
-    from pipelines.extractors.reference import ORG_NOUNS, described
+    from pipelines.extractors.reference import described_subject
 
-    subject = subject_of(trigger)
-    if (
-        subject is None
-        or subject.lemma_.lower() not in ORG_NOUNS
-        or not any(c.lower_ == "the" for c in subject.children)
-    ):
-        return None
     family = {p.id for p in providers} | {parent.id for p in providers if (parent := ctx.resolver.parent_of(p))}
-    return described(ctx, subject, classes=("Company", "GovernmentBody"), exclude=frozenset(family))
+    return described_subject(ctx, trigger, classes=("Company", "GovernmentBody"), exclude=frozenset(family))
 
 
 def _owner_of_workload(ctx: Context, trigger: Token) -> Entity | None:

@@ -14,12 +14,11 @@ from graph.records import Entity, Event
 from pipelines.extractors.common import (
     Context,
     assertion,
-    doc_ents,
     is_org,
-    sentences_before,
     span_tokens,
 )
 from pipelines.extractors.events import make_event
+from pipelines.extractors.reference import recent_orgs
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
@@ -55,26 +54,6 @@ def _is_anaphor(token: Token) -> bool:
         return True
     definite = any(c.dep_ in ("det", "poss") for c in token.children)
     return token.lemma_.lower() in ORG_NOUNS and definite
-
-
-def recent_orgs(ctx: Context, *, subjects_only: bool = False) -> list[Entity]:
-    """Organisations named in the sentences just before this one, oldest first (sources and analysts left out)."""
-    found: list[Entity] = []
-    sentences = sentences_before(ctx.sent, 3)
-    if not sentences:
-        return found
-    for span in doc_ents(ctx.sent.doc):
-        if span.start < sentences[-1].start or span.end > ctx.sent.start:
-            continue
-        root = span.root
-        while root.dep_ in ("compound", "conj", "appos", "poss", "case") and root.head.pos_ not in ("VERB", "AUX"):
-            root = root.head
-        if subjects_only and root.dep_ not in ("nsubj", "nsubjpass", "ROOT"):
-            continue
-        entity = ctx.resolver.resolve(span)
-        if entity is not None and is_org(entity) and entity.cls not in ("MediaOutlet", "ResearchFirm"):
-            found.append(entity)
-    return found
 
 
 def antecedent(

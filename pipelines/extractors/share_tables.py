@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from graph.records import Event
 from pipelines.extractors.common import Context, sentences_before, span_text
 from pipelines.extractors.events import make_event
+from pipelines.extractors.reference import named_before
 from pipelines.extractors.share import (
     _PIPE_ROW,
     _PIPE_RULE,
@@ -25,7 +26,6 @@ from pipelines.extractors.share import (
     _only_firm,
     _period,
     _shares,
-    named_before,
 )
 from pipelines.lexicon import word_class
 from pipelines.normalize import plain_decimal

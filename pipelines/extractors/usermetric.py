@@ -19,7 +19,7 @@ from pipelines.extractors.common import (
     span_tokens,
 )
 from pipelines.extractors.events import make_event
-from pipelines.extractors.share import named_before
+from pipelines.extractors.reference import latest, named_before
 from pipelines.lexicon import word_class
 from pipelines.normalize import NUMBER_WORDS, SCALES, plain_decimal
 
@@ -128,11 +128,11 @@ def _last_actor(ctx: Context) -> Entity | None:
 
 def _antecedent(ctx: Context, noun: str) -> Entity | None:
     """'The business counts 2m customers': the organisation or product named last before the sentence."""
-    named = [e for e in named_before(ctx, ctx.sent) if e.cls in SUBJECT_CLASSES]
-    if not named:
+    last = latest(ctx, named_before(ctx, ctx.sent), classes=SUBJECT_CLASSES)
+    if last is None:
         return None
     if noun in UNIT_NOUNS:
-        return ctx.resolver.provider(named[-1])
+        return ctx.resolver.provider(last)
     if noun in PRONOUNS:
         return _last_actor(ctx)
     # 'the service' for the one the article is about; 'the company' for the organisation it is about
