@@ -20,6 +20,7 @@ from pipelines.entities import Resolver, doc_mentions, to_entity
 from pipelines.errors import SkipArticle
 from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, Context
 from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, doc_text, doc_tokens, is_org, span_text
+from pipelines.extractors.events import locate_evidence
 from pipelines.extractors.reference import reference
 from pipelines.ingest import Skipped
 from pipelines.periods import calendar_quarter
@@ -116,13 +117,10 @@ def _drop_contracts_restating_moves(events: list[Event]) -> list[Event]:
 def _locate(event: Event, text: str | None, end: int) -> Event:
     """`event` with the offsets of its evidence in the article's `text`, where the sentence read last ends at `end`.
 
-    The evidence ends that sentence (joined sentences end with it too); when it is not the stretch of
-    `text` ending there (sentences joined over a gap, or no article text to index), it gets no offsets.
+    For an event whose evidence grew after `make_event` located it (`_attach_value`); see `locate_evidence`.
     """
-    start = end - len(event.evidence)
-    if text is not None and start >= 0 and text[start:end] == event.evidence:
-        return replace(event, evidence_start=start, evidence_end=end)
-    return replace(event, evidence_start=None, evidence_end=None)
+    start, stop = locate_evidence(event.evidence, text, end)
+    return replace(event, evidence_start=start, evidence_end=stop)
 
 
 def _attach_value(
@@ -250,7 +248,7 @@ def extract_doc(
 
         found: list[Event] = []
         for _name, extractor in EVENT_EXTRACTORS:
-            found.extend(locate(e) for e in extractor(ctx))
+            found.extend(extractor(ctx))  # located by `make_event`
         if found:
             events.extend(found)
             last_event_sentence = index

@@ -13,7 +13,6 @@ from graph.records import Amount, Entity, Event
 from pipelines.extractors.common import (
     Context,
     assertion,
-    confidence,
     core_subtree,
     is_org,
     particles,
@@ -24,6 +23,8 @@ from pipelines.extractors.common import (
     subject_entity,
     subject_of,
 )
+from pipelines.extractors.events import make_event
+from pipelines.extractors.reference import latest, named_beside
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
@@ -125,22 +126,12 @@ def _events(
         return []
     names = ("acquirer", "target") if kind == "Acquisition" else ("investor", "investee")
     values = _pair_values(ctx, targets, trigger, own_only=own_values)
-    reporter = ctx.reported_by()
     events = []
     for _, target in targets:
         roles: dict[str, tuple[object, ...]] = {names[0]: (first,), names[1]: (target,)}
         if target in values:
             roles["value"] = (values[target],)
-        events.append(
-            Event(
-                type=kind,
-                roles=roles,  # type: ignore[arg-type]
-                evidence=ctx.text,
-                confidence=confidence(roles_found=len(roles), roles_wanted=3, explicit_trigger=trigger.pos_ == "VERB"),
-                status=status or ("Reported" if reporter else ""),
-                reported_by=reporter,
-            )
-        )
+        events.append(make_event(ctx, kind, roles, trigger=trigger, status=status, roles_wanted=3))
     return events
 
 
@@ -201,7 +192,7 @@ SELL_VERBS = {"sell", "divest"}
 def _salient_org(ctx: Context, *, exclude: tuple[Entity | None, ...] = ()) -> Entity | None:
     """The organisation the text is about at this point ('it', an unowned 'the $5bn purchase of Y')."""
     skip = set(exclude) | ctx.sent.doc.user_data.get(BOUGHT, set())
-    return next((e for e in reversed(ctx.salient) if e.cls in ("Company", "CloudProvider") and e not in skip), None)
+    return latest(ctx, ctx.salient, classes=("Company", "CloudProvider"), exclude=skip)
 
 
 def _focus_company(ctx: Context, *, exclude: Entity | None) -> Entity | None:
@@ -548,11 +539,7 @@ LOAN_NOUNS = word_class("loan_nouns")
 
 def _described(ctx: Context, noun: Token) -> Entity | None:
     """The organisation a noun phrase is or describes: 'Acme', or 'a Boston start-up' in apposition to Acme."""
-    for token in (noun.head, noun) if noun.dep_ == "appos" else (noun,):  # the name the description is set beside
-        mention = ctx.mention_of(token)
-        if mention is not None and mention.entity.cls in ("Company", "CloudProvider", "Product"):
-            return mention.entity
-    return None
+    return named_beside(ctx, noun, classes=("Company", "CloudProvider", "Product"))
 
 
 def _backed_by(ctx: Context) -> list[Event]:

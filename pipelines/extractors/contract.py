@@ -8,15 +8,10 @@ from typing import TYPE_CHECKING
 from graph.records import Amount, Entity, Event
 from pipelines.extractors.acquisition import extract_acquisitions
 from pipelines.extractors.common import (
-    CONDITIONALS,
     CUSTOMER_CLASSES,
-    DENIAL_LEMMAS,
-    HYPOTHETICAL,
-    REPORT_LEMMAS,
     Context,
     assertion,
     clause_heads,
-    confidence,
     core_subtree,
     path_avoids_other_clauses,
     span_lemmas,
@@ -27,6 +22,7 @@ from pipelines.extractors.common import (
     subject_of,
     verb_chain,
 )
+from pipelines.extractors.events import make_event
 from pipelines.lexicon import word_class
 from pipelines.normalize import find_terms
 
@@ -177,24 +173,7 @@ def _deal_noun(trigger: Token) -> Token | None:
 def _status(ctx: Context, trigger: Token) -> str | None:
     """`assertion`, except that a modal or negation of a clause this one is coordinated with does not scope over
     it ('X may seem unlikely, but reports claim that Y runs on Azure')."""
-    status = assertion(ctx, trigger)
-    chain = verb_chain(trigger)
-    cut = next((i for i, v in enumerate(chain) if v.dep_ == "conj"), None)
-    if status is not None or cut is None:
-        return status
-    own = chain[: cut + 1]
-    for verb in own:
-        for child in verb.children:
-            if child.dep_ == "neg" or child.dep_ == "aux" and child.lower_ in HYPOTHETICAL:
-                return None
-            if child.dep_ == "mark" and child.lower_ in CONDITIONALS:
-                return None
-        if verb.lemma_.lower() in DENIAL_LEMMAS:
-            return None
-    lowered = ctx.text.lower()
-    if any(w in lowered for w in ("denied", "denies", "rumour", "rumor", "speculation")) or lowered.endswith("?"):
-        return None
-    return "Reported" if any(v.lemma_.lower() in REPORT_LEMMAS for v in own) else ""
+    return assertion(ctx, trigger, any_conjunct=True)
 
 
 def _contested(trigger: Token) -> bool:
@@ -249,15 +228,10 @@ def _between(ctx: Context, deal: Token) -> tuple[list[Entity], list[tuple[int, E
 
 def _described_subject(ctx: Context, verb: Token) -> Entity | None:
     """ "The San Jose-based company already runs on AWS": the company the description stands for (never a provider)."""
-    from pipelines.extractors.reference import ORG_NOUNS, described
+    from pipelines.extractors.reference import described_subject
 
-    subject = subject_of(verb)
-    if subject is None or subject.lemma_.lower() not in ORG_NOUNS:
-        return None
-    if not any(c.lower_ == "the" for c in subject.children):
-        return None
     providers = frozenset(m.entity.id for m in ctx.mentions if ctx.resolver.is_provider(m.entity))
-    found = described(ctx, subject, classes=("Company", "GovernmentBody"), exclude=providers)
+    found = described_subject(ctx, verb, classes=("Company", "GovernmentBody"), exclude=providers)
     return found if found is not None and not ctx.resolver.is_provider(found) else None
 
 
@@ -503,15 +477,7 @@ def _event(
     status: str,
 ) -> Event:
     roles: dict[str, tuple[object, ...]] = {"customer": (customer,), "provider": (provider,), **roles_extra}
-    reporter = ctx.reported_by()
-    return Event(
-        type="Contract",
-        roles=roles,  # type: ignore[arg-type]
-        evidence=ctx.text,
-        confidence=confidence(roles_found=len(roles), roles_wanted=3, explicit_trigger=trigger.pos_ == "VERB"),
-        status=status or ("Reported" if reporter else ""),
-        reported_by=reporter,
-    )
+    return make_event(ctx, "Contract", roles, trigger=trigger, status=status, roles_wanted=3)
 
 
 def extract(ctx: Context) -> list[Event]:

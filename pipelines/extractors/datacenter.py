@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
 from ontology import GazetteerEntry
-from pipelines.extractors.common import Context, confidence, doc_ents, doc_sents, span_tokens
+from pipelines.extractors.common import Context, doc_ents, doc_sents, span_tokens
+from pipelines.extractors.events import make_event
 from pipelines.extractors.partnership import antecedent, orgs_in, stated
 from pipelines.lexicon import word_class
 from pipelines.normalize import NUMBER_WORDS
@@ -265,15 +266,15 @@ def _facility_event(ctx: Context, facility: Token) -> list[Event]:
         return []
     owner = ctx.resolver.provider(owner)
     count = _count(facility) if len(places) == 1 else None
-    reporter = ctx.reported_by()
     return [
-        Event(
-            type="DataCenter",
-            roles={"organization": (owner,), "location": (place,), **({"count": (count,)} if count else {})},
-            evidence=ctx.text,
-            confidence=confidence(roles_found=2, roles_wanted=2, explicit_trigger=facility.lemma_ != "one"),
-            status="Planned" if planned else status or ("Reported" if reporter else ""),
-            reported_by=reporter,
+        make_event(
+            ctx,
+            "DataCenter",
+            {"organization": (owner,), "location": (place,), **({"count": (count,)} if count else {})},
+            explicit_trigger=facility.lemma_ != "one",
+            status="Planned" if planned else status,
+            roles_found=2,
+            roles_wanted=2,
         )
         for place in places
     ]
@@ -382,16 +383,15 @@ def extract_market_entries(ctx: Context) -> list[Event]:
         if status is None or entrant is None:
             continue
         entrant = ctx.resolver.provider(entrant)
-        reporter = ctx.reported_by()
         return [
-            Event(
-                type="MarketEntry",
-                roles={"organization": (entrant,), "location": (place,)},
-                evidence=ctx.text,
-                confidence=confidence(roles_found=2, roles_wanted=2, explicit_trigger=True),
+            make_event(
+                ctx,
+                "MarketEntry",
+                {"organization": (entrant,), "location": (place,)},
+                explicit_trigger=True,
+                status=status,
+                roles_wanted=2,
                 date=_date(ctx, verb),
-                status=status or ("Reported" if reporter else ""),
-                reported_by=reporter,
             )
             for place in places
         ]

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
-from pipelines.extractors.common import Context, assertion, confidence, doc_sents, span_lowers, span_text, span_tokens
+from pipelines.extractors.common import Context, assertion, doc_sents, span_lowers, span_text, span_tokens
+from pipelines.extractors.events import make_event
 from pipelines.extractors.reference import described, prior_orgs
 from pipelines.lexicon import word_class
 from pipelines.normalize import find_amounts, find_percentages
@@ -436,14 +437,7 @@ def _is_revenue_clause(pred: Token, subject: Token | None, rates: list[Decimal])
 
 def _event(ctx: Context, org: Entity, period: str, roles: dict[str, tuple[object, ...]], trigger: Token) -> Event:
     roles = {"organization": (org,), "period": (period,), **roles}
-    return Event(
-        type="FinancialResult",
-        roles=roles,  # type: ignore[arg-type]
-        evidence=ctx.text,
-        confidence=confidence(roles_found=len(roles), roles_wanted=4, explicit_trigger=trigger.pos_ == "VERB"),
-        status="Reported",
-        reported_by=ctx.reported_by(),
-    )
+    return make_event(ctx, "FinancialResult", roles, trigger=trigger, status="Reported", roles_wanted=4)
 
 
 def _fallback_period(ctx: Context, clause: list[Token], state: dict[str, object]) -> tuple[str, str]:

@@ -18,8 +18,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
-from pipelines.extractors.common import Context, assertion, confidence, sentences_before, span_ents, span_text
+from pipelines.extractors.common import Context, assertion, sentences_before, span_ents, span_text
 from pipelines.extractors.coordination import listed, pair_respectively, says_respectively
+from pipelines.extractors.events import make_event
 from pipelines.extractors.financial import (
     _NOT_YOY,
     _STATE,
@@ -151,12 +152,15 @@ def _rate(cell: str, header: str) -> Decimal | None:
 
 def _event(ctx: Context, org: Entity, period: str, roles: dict[str, tuple[object, ...]], evidence: str) -> Event:
     roles = {"organization": (org,), "period": (period,), **roles}
-    return Event(
-        type="FinancialResult",
-        roles=roles,  # type: ignore[arg-type]
-        evidence=evidence,
-        confidence=confidence(roles_found=len(roles), roles_wanted=4, explicit_trigger=False),
+    return make_event(
+        ctx,
+        "FinancialResult",
+        roles,
+        explicit_trigger=False,
         status="Reported",
+        roles_wanted=4,
+        credit_outlet=False,
+        evidence=evidence,
     )
 
 

@@ -9,7 +9,6 @@ from pipelines.extractors.common import (
     Context,
     assertion,
     clause_heads,
-    confidence,
     governing_preposition,
     particles,
     path_avoids_other_clauses,
@@ -17,8 +16,8 @@ from pipelines.extractors.common import (
     span_lemmas,
     span_tokens,
     subject_entity,
-    subject_of,
 )
+from pipelines.extractors.events import make_event
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
@@ -132,17 +131,10 @@ def _onto_its_own(ctx: Context, trigger: Token) -> Entity | None:
 def _described_customer(ctx: Context, trigger: Token, providers: list[Entity]) -> Entity | None:
     """'the telecoms group will move its applications to Azure': the organisation the description stands for,
     never the provider it moves to or from (nor that provider's parent)."""
-    from pipelines.extractors.reference import ORG_NOUNS, described
+    from pipelines.extractors.reference import described_subject
 
-    subject = subject_of(trigger)
-    if (
-        subject is None
-        or subject.lemma_.lower() not in ORG_NOUNS
-        or not any(c.lower_ == "the" for c in subject.children)
-    ):
-        return None
     family = {p.id for p in providers} | {parent.id for p in providers if (parent := ctx.resolver.parent_of(p))}
-    return described(ctx, subject, classes=("Company", "GovernmentBody"), exclude=frozenset(family))
+    return described_subject(ctx, trigger, classes=("Company", "GovernmentBody"), exclude=frozenset(family))
 
 
 def _owner_of_workload(ctx: Context, trigger: Token) -> Entity | None:
@@ -206,21 +198,8 @@ def extract(ctx: Context) -> list[Event]:
         amounts = [(i, a) for i, a in ctx.amounts() if path_avoids_other_clauses(ctx.sent.doc[i], allowed)]
         if len(amounts) == 1 and not span_lemmas(ctx.sent) & {"save", "saving", "savings"}:
             roles["value"] = (amounts[0][1],)
-        reporter = ctx.reported_by()
-        return [
-            Event(
-                type="Migration",
-                roles=roles,  # type: ignore[arg-type]
-                evidence=ctx.text,
-                confidence=confidence(
-                    roles_found=bool(sources) + bool(targets) + 1,
-                    roles_wanted=3,
-                    explicit_trigger=trigger.pos_ == "VERB",
-                ),
-                status=status or ("Reported" if reporter else ""),
-                reported_by=reporter,
-            )
-        ]
+        found = bool(sources) + bool(targets) + 1
+        return [make_event(ctx, "Migration", roles, trigger=trigger, status=status, roles_found=found, roles_wanted=3)]
     return []
 
 

@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
 from pipelines.extractors.common import (
-    DENIAL_LEMMAS,
     Context,
     assertion,
-    confidence,
-    doc_ents,
     is_org,
-    sentences_before,
     span_tokens,
 )
+from pipelines.extractors.events import make_event
+from pipelines.extractors.reference import recent_orgs
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
@@ -56,26 +54,6 @@ def _is_anaphor(token: Token) -> bool:
         return True
     definite = any(c.dep_ in ("det", "poss") for c in token.children)
     return token.lemma_.lower() in ORG_NOUNS and definite
-
-
-def recent_orgs(ctx: Context, *, subjects_only: bool = False) -> list[Entity]:
-    """Organisations named in the sentences just before this one, oldest first (sources and analysts left out)."""
-    found: list[Entity] = []
-    sentences = sentences_before(ctx.sent, 3)
-    if not sentences:
-        return found
-    for span in doc_ents(ctx.sent.doc):
-        if span.start < sentences[-1].start or span.end > ctx.sent.start:
-            continue
-        root = span.root
-        while root.dep_ in ("compound", "conj", "appos", "poss", "case") and root.head.pos_ not in ("VERB", "AUX"):
-            root = root.head
-        if subjects_only and root.dep_ not in ("nsubj", "nsubjpass", "ROOT"):
-            continue
-        entity = ctx.resolver.resolve(span)
-        if entity is not None and is_org(entity) and entity.cls not in ("MediaOutlet", "ResearchFirm"):
-            found.append(entity)
-    return found
 
 
 def antecedent(
@@ -117,14 +95,7 @@ def antecedent(
 
 def stated(ctx: Context, verb: Token) -> str | None:
     """`assertion`, except that a reported 'would' ('X said it would build ...') is a plan, not a hypothesis."""
-    status = assertion(ctx, verb)
-    if status is not None:
-        return status
-    would = any(c.dep_ == "aux" and c.lower_ == "would" for c in verb.children)
-    reported = any(a.lemma_.lower() in REPORTING_VERBS for a in verb.ancestors)
-    negated = any(c.dep_ == "neg" for v in (verb, *verb.ancestors) for c in v.children)
-    denied = any(t.lemma_.lower() in DENIAL_LEMMAS | {"rumor", "rumour", "speculation"} for t in span_tokens(ctx.sent))
-    return "Planned" if would and reported and not negated and not denied else None
+    return assertion(ctx, verb, reported_would=True)
 
 
 def _members(ctx: Context, token: Token) -> list[Entity]:
@@ -338,15 +309,16 @@ def extract(ctx: Context) -> list[Event]:
         if status is None:
             continue
         seen.add(key)
-        reporter = ctx.reported_by()
+        roles = {"partner": tuple(partners)}
         events.append(
-            Event(
-                type="Partnership",
-                roles={"partner": tuple(partners)},
-                evidence=ctx.text,
-                confidence=confidence(roles_found=len(partners), roles_wanted=2, explicit_trigger=True),
-                status=status or ("Reported" if reporter else ""),
-                reported_by=reporter,
+            make_event(
+                ctx,
+                "Partnership",
+                roles,
+                explicit_trigger=True,
+                status=status,
+                roles_found=len(partners),
+                roles_wanted=2,
             )
         )
     return events

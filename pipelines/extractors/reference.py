@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from graph.records import Entity
-from pipelines.extractors.common import Context, doc_ents, is_org
+from pipelines.extractors.common import Context, doc_ents, is_org, per_doc, sentences_before, subject_of
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
 # nouns that stand for an organisation named before ("the Seattle-based company")
 ORG_NOUNS = word_class("reference_org_nouns")
@@ -161,4 +162,96 @@ def reference(ctx: Context, token: Token, *, exclude: set[str], providers: bool 
         return ctx.resolver.provider(parent) if parent is not None else None
     if lemma in ORG_NOUNS and owner is None and any(c.lower_ == "the" for c in token.children):
         return described(ctx, token, classes=classes(token))
+    return None
+
+
+# Where an earlier organisation is looked for, and which one is taken: the sources give candidates oldest
+# first (`ctx.salient`, `named_before`, `recent_orgs`, `prior_orgs`) and `latest` takes the newest that fits.
+
+
+def named_before(ctx: Context, sent: Span) -> list[Entity]:
+    """Entities the article names before the sentence, in order."""
+    # once per doc: the resolver already knows every name (doc_mentions)
+    resolved = per_doc(
+        sent.doc,
+        "cvkg_resolved_ents",
+        lambda d: [(span.start, e) for span in doc_ents(d) if (e := ctx.resolver.resolve(span)) is not None],
+    )
+    return [entity for start, entity in resolved if start < sent.start]
+
+
+def recent_orgs(ctx: Context, *, sentences: int = 3, subjects_only: bool = False) -> list[Entity]:
+    """Organisations named in the `sentences` just before this one, oldest first (sources and analysts left out).
+
+    With `subjects_only`, only those that are (part of) a clause's subject or a sentence of their own.
+    """
+    found: list[Entity] = []
+    before = sentences_before(ctx.sent, sentences)
+    if not before:
+        return found
+    for span in doc_ents(ctx.sent.doc):
+        if span.start < before[-1].start or span.end > ctx.sent.start:
+            continue
+        root = span.root
+        while root.dep_ in ("compound", "conj", "appos", "poss", "case") and root.head.pos_ not in ("VERB", "AUX"):
+            root = root.head
+        if subjects_only and root.dep_ not in ("nsubj", "nsubjpass", "ROOT"):
+            continue
+        entity = ctx.resolver.resolve(span)
+        if entity is not None and is_org(entity) and entity.cls not in ("MediaOutlet", "ResearchFirm"):
+            found.append(entity)
+    return found
+
+
+def latest(
+    ctx: Context,
+    candidates: Iterable[Entity],
+    *,
+    classes: Iterable[str],
+    exclude: Iterable[Entity | str | None] = (),
+    providers: bool | None = None,
+    nearest_only: bool = False,
+) -> Entity | None:
+    """The newest of the `candidates` (oldest first) that is of one of `classes` and not excluded.
+
+    Args:
+        exclude: entities (or their ids) it cannot be.
+        providers: True for a cloud provider only, False for anything but one, None for either.
+        nearest_only: only the newest candidate of `classes` is considered: None when it does not fit.
+    """
+    wanted = frozenset(classes)
+    skip = set(exclude)
+    for entity in reversed(list(candidates)):
+        if entity.cls not in wanted:
+            continue
+        if (
+            entity not in skip
+            and entity.id not in skip
+            and (providers is None or ctx.resolver.is_provider(entity) == providers)
+        ):
+            return entity
+        if nearest_only:
+            return None
+    return None
+
+
+def described_subject(
+    ctx: Context, verb: Token, *, classes: tuple[str, ...], exclude: frozenset[str] = frozenset()
+) -> Entity | None:
+    """What the verb's subject stands for when it is a definite description ('the telecoms group will move …')."""
+    subject = subject_of(verb)
+    if subject is None or subject.lemma_.lower() not in ORG_NOUNS:
+        return None
+    if not any(c.lower_ == "the" for c in subject.children):
+        return None
+    return described(ctx, subject, classes=classes, exclude=exclude)
+
+
+def named_beside(ctx: Context, noun: Token, *, classes: Iterable[str]) -> Entity | None:
+    """The entity a noun phrase names, or the name it is set beside: 'Acme, a Boston start-up' for 'start-up'."""
+    wanted = frozenset(classes)
+    for token in (noun.head, noun) if noun.dep_ == "appos" else (noun,):
+        mention = ctx.mention_of(token)
+        if mention is not None and mention.entity.cls in wanted:
+            return mention.entity
     return None

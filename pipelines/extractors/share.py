@@ -14,8 +14,6 @@ from pipelines.entities import Mention, to_entity
 from pipelines.extractors.common import (
     Context,
     assertion,
-    confidence,
-    doc_ents,
     doc_sents,
     doc_tokens,
     per_doc,
@@ -27,6 +25,8 @@ from pipelines.extractors.common import (
     span_tokens,
 )
 from pipelines.extractors.coordination import pair_respectively, says_respectively
+from pipelines.extractors.events import make_event
+from pipelines.extractors.reference import latest, named_before
 from pipelines.extractors.tables import PIPE_ROW
 from pipelines.lexicon import word_class
 from pipelines.normalize import NUMBER_WORDS, QUALIFIERS, find_percentages
@@ -108,17 +108,6 @@ def _descriptors() -> dict[str, str]:
 def _mentions(ctx: Context, sent: Span) -> list[Mention]:
     pairs = ((span, ctx.resolver.resolve(span)) for span in span_ents(sent))
     return ctx.mentions if sent == ctx.sent else [Mention(s.start, s.end, e, True) for s, e in pairs if e]
-
-
-def named_before(ctx: Context, sent: Span) -> list[Entity]:
-    """Entities the article names before the sentence, in order."""
-    # once per doc: the resolver already knows every name (doc_mentions)
-    resolved = per_doc(
-        sent.doc,
-        "cvkg_resolved_ents",
-        lambda d: [(span.start, e) for span in doc_ents(d) if (e := ctx.resolver.resolve(span)) is not None],
-    )
-    return [entity for start, entity in resolved if start < sent.start]
 
 
 def _is_reference(root: Token) -> bool:
@@ -695,10 +684,10 @@ def _research(ctx: Context, market: Entity | str, frame: Frame) -> Source | None
 
 def antecedent_provider(ctx: Context) -> Entity | None:
     """What 'it' most likely names: the organisation named last before the sentence, when it runs a cloud."""
-    orgs = [e for e in named_before(ctx, ctx.sent) if e.cls in ("Company", "CloudProvider")]
-    if orgs and ctx.resolver.is_provider(orgs[-1]):
-        return ctx.resolver.provider(orgs[-1])
-    return None
+    found = latest(
+        ctx, named_before(ctx, ctx.sent), classes=("Company", "CloudProvider"), providers=True, nearest_only=True
+    )
+    return ctx.resolver.provider(found) if found is not None else None
 
 
 _ROW = re.compile(
@@ -769,13 +758,16 @@ def extract(ctx: Context) -> list[Event]:
         }
         roles = {role: (value,) for role, value in found.items() if value}
         events.append(
-            Event(
-                type="MarketShare",
-                roles=roles,  # type: ignore[arg-type]
-                evidence=ctx.text,
-                confidence=confidence(roles_found=len(roles) - 1, roles_wanted=5, explicit_trigger=bool(shares)),
-                qualifier=shares[0][1] if shares else "",  # type: ignore[index]
+            make_event(
+                ctx,
+                "MarketShare",
+                roles,
+                explicit_trigger=bool(shares),
                 status="Reported" if firm is not None else "",
+                roles_found=len(roles) - 1,
+                roles_wanted=5,
+                credit_outlet=False,
+                qualifier=shares[0][1] if shares else "",  # type: ignore[index]
             )
         )
     return events

@@ -13,8 +13,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Event
-from pipelines.extractors.common import Context, confidence, sentences_before
-from pipelines.extractors.share import _ROW, _firm, _market, _mentions, _only_firm, _period, _shares, named_before
+from pipelines.extractors.common import Context, sentences_before
+from pipelines.extractors.events import make_event
+from pipelines.extractors.reference import named_before
+from pipelines.extractors.share import _ROW, _firm, _market, _mentions, _only_firm, _period, _shares
 from pipelines.extractors.tables import Block, Row, row_at
 from pipelines.lexicon import word_class
 from pipelines.normalize import plain_decimal
@@ -106,12 +108,16 @@ def extract(ctx: Context) -> list[Event]:
     if "share" not in roles and "rank" not in roles:
         return []
     return [
-        Event(
-            type="MarketShare",
-            roles=roles,  # type: ignore[arg-type]
-            evidence=f"{intro.text.strip()} {ctx.text.strip()}",
-            confidence=confidence(roles_found=len(roles) - 1, roles_wanted=5, explicit_trigger=value is not None),
+        make_event(
+            ctx,
+            "MarketShare",
+            roles,
+            explicit_trigger=value is not None,
             status="Reported" if firm is not None else "",
+            roles_found=len(roles) - 1,
+            roles_wanted=5,
+            credit_outlet=False,
+            evidence=f"{intro.text.strip()} {ctx.text.strip()}",
         )
     ]
 

@@ -12,14 +12,14 @@ from pipelines.entities import to_entity
 from pipelines.extractors.common import (
     Context,
     assertion,
-    confidence,
     doc_ents,
     doc_tokens,
     per_doc,
     span_text,
     span_tokens,
 )
-from pipelines.extractors.share import named_before
+from pipelines.extractors.events import make_event
+from pipelines.extractors.reference import latest, named_before
 from pipelines.lexicon import word_class
 from pipelines.normalize import NUMBER_WORDS, SCALES, plain_decimal
 
@@ -128,11 +128,11 @@ def _last_actor(ctx: Context) -> Entity | None:
 
 def _antecedent(ctx: Context, noun: str) -> Entity | None:
     """'The business counts 2m customers': the organisation or product named last before the sentence."""
-    named = [e for e in named_before(ctx, ctx.sent) if e.cls in SUBJECT_CLASSES]
-    if not named:
+    last = latest(ctx, named_before(ctx, ctx.sent), classes=SUBJECT_CLASSES)
+    if last is None:
         return None
     if noun in UNIT_NOUNS:
-        return ctx.resolver.provider(named[-1])
+        return ctx.resolver.provider(last)
     if noun in PRONOUNS:
         return _last_actor(ctx)
     # 'the service' for the one the article is about; 'the company' for the organisation it is about
@@ -335,12 +335,8 @@ def extract(ctx: Context) -> list[Event]:
             metric = metric_name(mods, word)
             roles = {"subject": (subject,), "metric": (metric,), "quantity": (quantity,)}
             events.append(
-                Event(
-                    type="UserMetric",
-                    roles=roles,  # type: ignore[arg-type]
-                    evidence=ctx.text,
-                    confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=bool(mods)),
-                    reported_by=ctx.reported_by(),
+                make_event(
+                    ctx, "UserMetric", roles, explicit_trigger=bool(mods), roles_wanted=3, status_from_outlet=False
                 )
             )
     return events + _usage(ctx)
@@ -349,13 +345,7 @@ def extract(ctx: Context) -> list[Event]:
 def _metric_event(ctx: Context, subject: Entity, metric: str, quantity: Decimal) -> Event:
     """A UserMetric with its three roles filled from the sentence."""
     roles = {"subject": (_full_name(ctx, subject),), "metric": (metric,), "quantity": (quantity,)}
-    return Event(
-        type="UserMetric",
-        roles=roles,  # type: ignore[arg-type]
-        evidence=ctx.text,
-        confidence=confidence(roles_found=3, roles_wanted=3, explicit_trigger=False),
-        reported_by=ctx.reported_by(),
-    )
+    return make_event(ctx, "UserMetric", roles, explicit_trigger=False, roles_wanted=3, status_from_outlet=False)
 
 
 # (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
