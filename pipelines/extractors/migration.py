@@ -1,4 +1,9 @@
-"""Migration: a customer moves workloads from one provider to another (or to/from its own servers)."""
+"""Migration: a customer moves workloads from one provider to another (or to/from its own servers).
+
+The trigger words and where each role is found are the Migration frame of pipelines/frames.json, applied by
+extractors/frames.py; this module holds the actions that frame names, for what a path cannot state: whose
+workload moves, the amount of the move's own clause, a provider's "own cloud", closing data centres.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
 """Partnership: 'X and Y announced a strategic partnership', 'X partnered with Y', 'a joint venture between X and Y'.
 
 The partners are the organisations the text names as partners, not their cloud units (no Provider rule).
-This module also holds the organisation helpers the location extractors share: the organisations a
-phrase names and the antecedent of 'it' or 'the company'.
+The trigger words and the partners of a verb ('X partnered with Y') are the Partnership frame of
+pipelines/frames.json (extractors/frames.py); this module holds the actions it names (the nouns' partners,
+the subject's members, whether a partnership is settled). It also holds the organisation helpers the
+location extractors share: the organisations a phrase names and the antecedent of 'it' or 'the company'.
 """
 
 from __future__ import annotations

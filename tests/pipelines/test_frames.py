@@ -15,7 +15,8 @@ import pytest
 
 from graph.records import Article, Entity, Event
 from pipelines.extractors.common import Context, doc_sents
-from pipelines.extractors.frames import FrameError, load_frames, read_frames, triggers
+from pipelines.extractors.frame_format import FrameError, read_frames
+from pipelines.extractors.frames import ACTIONS, load_frames, triggers
 from pipelines.run import process
 
 RULES = [(frame, rule) for frame in load_frames() for rule in frame.rules]
@@ -53,7 +54,11 @@ def test_a_wrong_expected_role_fails(nlp) -> None:
     (result,) = process([Article(text=rule.example, date="2024-05-10")], nlp)
     events = [e for e in result.events if e.type == "Migration"]
     assert _yields(events, rule.expected)
-    swapped = {**rule.expected, "fromProvider": rule.expected["toProvider"], "toProvider": rule.expected["fromProvider"]}
+    swapped = {
+        **rule.expected,
+        "fromProvider": rule.expected["toProvider"],
+        "toProvider": rule.expected["fromProvider"],
+    }
     assert not _yields(events, swapped)
     assert not _yields(events, {**rule.expected, "customer": ["Somebody Else"]})
 
@@ -100,4 +105,4 @@ def _broken(change) -> dict:
 )
 def test_a_malformed_frames_file_is_a_clear_error(change, message: str) -> None:
     with pytest.raises(FrameError, match=message):
-        read_frames(_broken(change))
+        read_frames(_broken(change), actions=ACTIONS)
