@@ -165,12 +165,14 @@ def _classes(names: object, where: str) -> frozenset[str]:
     return frozenset(names or ())  # type: ignore[call-overload]
 
 
-ROLE_KEYS = {"fill", "class", "exclude", "as", "stands_for", "pick", "max", "min", "required", "distinct_from"}
+FRAME_KEYS = ("type", "order", "events", "assertion", "check", "confidence", "explicit_pos", "roles", "rules")
+RULE_KEYS = ("name", "priority", "trigger", "example", "roles", "extra")
+ROLE_KEYS = ("fill", "class", "exclude", "as", "stands_for", "pick", "max", "min", "required", "distinct_from")
 
 
 def _role(name: str, spec: Mapping[str, Any], fills: list[Any], where: str, actions: Collection[str]) -> Role:
-    if set(spec) - ROLE_KEYS:
-        raise FrameError(f"{where}: unknown role keys {sorted(set(spec) - ROLE_KEYS)}")
+    if set(spec) - set(ROLE_KEYS):
+        raise FrameError(f"{where}: unknown role keys {sorted(set(spec) - set(ROLE_KEYS))}")
     if spec.get("as", "cloud_unit") != "cloud_unit" or spec.get("pick", "all") not in ("all", "first"):
         raise FrameError(f"{where}: 'as' can only be 'cloud_unit' and 'pick' 'all' or 'first'")
     return Role(
@@ -190,6 +192,8 @@ def _role(name: str, spec: Mapping[str, Any], fills: list[Any], where: str, acti
 
 def _rule(spec: Mapping[str, Any], roles: Mapping[str, Any], where: str, actions: Collection[str]) -> Rule:
     where = f"{where} rule {spec.get('name', '?')!r}"
+    if bad := sorted(set(spec) - set(RULE_KEYS)) or "name" not in spec:
+        raise FrameError(f"{where}: a rule has a 'name' and only the keys {RULE_KEYS}; not {bad}")
     trigger = spec.get("trigger") or {}
     if set(trigger) - {"lemma", "pos", "except", "child", "when"} or "lemma" not in trigger or "pos" not in trigger:
         raise FrameError(f"{where}: a trigger has 'lemma' and 'pos' (and 'except', 'child', 'when')")
@@ -239,6 +243,12 @@ def read_frames(data: Mapping[str, Any], *, actions: Collection[str]) -> tuple[F
     frames = []
     for spec in data.get("frames", ()):
         where = f"frame {spec.get('type')!r}"
+        if bad := sorted(set(spec) - set(FRAME_KEYS)) or "order" not in spec:
+            raise FrameError(f"{where}: a frame has an 'order' and only the keys {FRAME_KEYS}; not {bad}")
+        if spec.get("events", "each") not in ("first", "each") or spec.get("confidence", {}).get(
+            "count", "roles"
+        ) not in ("roles", "values"):
+            raise FrameError(f"{where}: 'events' is 'first' or 'each', confidence 'count' is 'roles' or 'values'")
         if spec.get("type") not in registry.events:
             raise FrameError(f"{where}: unknown event type; declare it in ontology/cvkg.ttl")
         known = set(event_roles(load_ontology(), registry.event(spec["type"])))

@@ -101,6 +101,8 @@ def _broken(change) -> dict:
         (lambda f: f["roles"]["workload"].__setitem__("class", ["Startup"]), r"unknown entity class \['Startup'\]"),
         (lambda f: f["rules"][0].pop("example"), r"rule 'move verb': every rule needs an example"),
         (lambda f: f["rules"][1]["extra"].__setitem__("buyer", []), r"extra names roles the frame does not declare"),
+        (lambda f: f.__setitem__("evnets", "first"), r"frame 'Migration': a frame has an 'order' and only the keys"),
+        (lambda f: f["rules"][0].__setitem__("prority", 3), r"rule 'move verb': a rule has a 'name' and only the keys"),
     ],
 )
 def test_a_malformed_frames_file_is_a_clear_error(change, message: str) -> None:
