@@ -153,6 +153,7 @@ def _from_mentions(ctx: Context, trigger: Token, role: Role, claimed: set[int]) 
 
 
 def _fill_role(ctx: Context, trigger: Token, role: Role, roles: dict[str, tuple[Any, ...]], claimed: set[int]) -> list:
+    """The values the role's fills give, in order (the first fill that gives any, with `pick: first`)."""
     values: list[Any] = []
     mentions_done = False
     for fill in role.fills:
