@@ -23,6 +23,7 @@ import networkx as nx
 from graph.errors import CvkgError, EntityNotFoundError
 from graph.records import Amount
 from graph.stores import KnowledgeStore
+from graph.viewevents import add_event_nodes, edgeless_event_types
 from ontology import load_registry
 
 _CVKG = "https://w3id.org/cvkg/ontology#"
@@ -334,15 +335,22 @@ def select_view(
 
     Returns the graph to draw and one note per filter or cut, for the page and stderr.
 
+    Event types that yield no edge (MarketShare, FinancialResult…) come in as
+    event nodes (`graph.viewevents.add_event_nodes`).
+
     Raises:
-        ViewError: unknown entity or type, or a bad date.
+        ViewError: unknown entity or type, a bad date, or filters that leave no relation to show.
     """
     notes: list[str] = []
     total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
     if types:
         canonical = check_types(graph, types)
         graph = filter_types(graph, canonical)
-        notes.append(f"types: {', '.join(canonical)}")
+        as_nodes = [t for t in canonical if t in edgeless_event_types()]
+        if as_nodes:
+            graph = add_event_nodes(graph, as_nodes)
+        shown_as = f" ({', '.join(as_nodes)} as event nodes)" if as_nodes else ""
+        notes.append(f"types: {', '.join(canonical)}{shown_as}")
     if since or until:
         graph = filter_dates(graph, since, until)
         notes.append(f"dates: {since or '…'} to {until or '…'} (event date or period, else article date)")
@@ -362,6 +370,11 @@ def select_view(
             f"(--max-nodes {max_nodes}): {before_nodes - graph.number_of_nodes()} entities and "
             f"{before_edges - graph.number_of_edges()} relations not shown"
         )
+    if (types or since or until) and not graph.number_of_edges():
+        asked = [f"--types {','.join(types)}"] if types else []
+        asked += [f"--since {since}"] if since else []
+        asked += [f"--until {until}"] if until else []
+        raise ViewError(f"nothing to show: no relation or event matches {' '.join(asked)}; widen the filters")
     notes.insert(
         0,
         f"showing {graph.number_of_nodes()} of {total_nodes} entities and "
