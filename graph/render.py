@@ -183,7 +183,7 @@ def _symmetric() -> set[str]:
 
 def _font_size(degree: int) -> int:
     """Label size in pixels: hubs get larger labels, so they stay readable when the whole graph is fitted."""
-    return min(12 + 2 * degree, 30)
+    return min(12 + 2 * degree, 26)
 
 
 def _periods(data: dict) -> list[list[str]]:

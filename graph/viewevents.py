@@ -65,7 +65,8 @@ def figure_text(event: Mapping[str, Any], labels: Mapping[str, str], *, about: s
     """
     parts = _money(event.get("values", []))
     facts = event.get("facts", {})
-    order = sorted(facts, key=lambda f: (f not in ("share", "quantity", "growthRate", "rank"), f))
+    lead = ("share", "quantity", "metric", "growthRate", "rank")
+    order = sorted(facts, key=lambda f: (lead.index(f) if f in lead else len(lead), f))
     parts += [_fact(name, str(value)) for name in order for value in facts[name]]
     for role, nodes in sorted(event.get("roles", {}).items()):
         names = [labels.get(n, n.rsplit("/", 1)[-1]) for n in nodes if n != about]

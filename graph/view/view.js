@@ -61,6 +61,7 @@
 
   // the side panel: heading, notes and the legend, whose entries show and hide classes and relations
   var side = document.getElementById("side");
+  var details = document.getElementById("details"), body = document.getElementById("details-body");
   document.getElementById("heading").textContent = data.heading;
   var items = document.getElementById("legend-items");
   data.notes.forEach(function (n) {
@@ -188,13 +189,14 @@
   function count(hidden, set) { return set.getIds().filter(function (id) { return hidden[id]; }).length; }
 
   // focus: a selected node's neighbourhood stays, everything else is dimmed
-  var focused = null;
+  var focused = null, nearNow = {};
   function dimColour(c, alpha) {
     return { color: c.color, highlight: c.highlight, hover: c.hover, opacity: alpha };
   }
   function focusOn(id) {
     focused = id;
     var near = {}; near[id] = true;
+    nearNow = near;
     var edgeUpdates = data.edges.map(function (e) {
       var touches = (e.from === id || e.to === id) && !hiddenNow[e.id];
       if (touches) { near[e.from] = true; near[e.to] = true; }
@@ -247,21 +249,26 @@
     window.cvkgReady = true;
   });
   function sideWidth() { return side.offsetWidth + 20; }
-  function fitBesideLegend() {
-    // like network.fit(), but into the part of the window the side panel does not cover
-    var pos = network.getPositions(), ids = Object.keys(pos).filter(function (id) { return !hiddenNow[id]; });
+  function fitInto(ids, maxScale, animate) {
+    // like network.fit(), but into the part of the window between the side panel and the details panel
+    var pos = network.getPositions(ids);
     if (!ids.length) return;
     var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
     ids.forEach(function (id) {
       x0 = Math.min(x0, pos[id].x); x1 = Math.max(x1, pos[id].x);
       y0 = Math.min(y0, pos[id].y); y1 = Math.max(y1, pos[id].y);
     });
-    var width = Math.max(window.innerWidth - sideWidth(), window.innerWidth / 2) - 30, height = window.innerHeight - 30;
-    var scale = Math.min(width / (x1 - x0 + 80), height / (y1 - y0 + 60), 1.25);
+    var left = sideWidth(), right = details.style.display === "block" ? details.offsetWidth + 20 : 0;
+    var width = Math.max(window.innerWidth - left - right, window.innerWidth / 3) - 30, height = window.innerHeight - 30;
+    var scale = Math.min(width / (x1 - x0 + 160), height / (y1 - y0 + 140), maxScale);
     network.moveTo({
       position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale,
-      offset: { x: (window.innerWidth - width - 30) / 2, y: 0 }, animation: false
+      offset: { x: (left - right) / 2, y: 0 },
+      animation: animate ? { duration: 300, easingFunction: "easeInOutQuad" } : false
     });
+  }
+  function fitBesideLegend() {
+    fitInto(data.nodes.map(function (n) { return n.id; }).filter(function (id) { return !hiddenNow[id]; }), 1.25, false);
   }
   document.getElementById("fit").addEventListener("click", fitBesideLegend);
 
@@ -273,7 +280,7 @@
     ids.forEach(function (id) {
       var r = info[id].size, x = pos[id].x + r * 0.75, y = pos[id].y - r * 0.75;
       ctx.save();
-      ctx.globalAlpha = focused !== null && window.cvkgFocus.near.indexOf(id) < 0 ? DIM : 1;
+      ctx.globalAlpha = focused !== null && !nearNow[id] ? DIM : 1;
       ctx.beginPath(); ctx.arc(x, y, 7 * k, 0, 2 * Math.PI); ctx.fillStyle = "#333"; ctx.fill();
       ctx.lineWidth = 1.5 * k; ctx.strokeStyle = "#fff"; ctx.stroke();
       ctx.fillStyle = "#fff"; ctx.font = "bold " + 9 * k + "px system-ui, sans-serif";
@@ -283,7 +290,6 @@
     });
   });
 
-  var details = document.getElementById("details"), body = document.getElementById("details-body");
   function show(id) {
     while (body.firstChild) body.removeChild(body.firstChild);
     body.appendChild(tipElement(tips[id]));
@@ -325,12 +331,7 @@
     network.selectNodes([id]);
     focusOn(id);
     show(id);
-    // centred between the side panel (left) and the details panel (right)
-    network.focus(id, {
-      scale: Math.max(network.getScale(), 1.0),
-      offset: { x: (sideWidth() - details.offsetWidth - 20) / 2, y: 0 },
-      animation: { duration: 300, easingFunction: "easeInOutQuad" }
-    });
+    fitInto(Object.keys(nearNow).filter(function (n) { return !hiddenNow[n]; }).concat([id]), 0.9, true);
     return id;
   }
   var searchBox = document.getElementById("search"), searched = null;
