@@ -215,7 +215,9 @@ def test_evaluate_missing_gold_is_a_one_line_error(runner, tmp_path):
 
 def test_view_types_without_edges_show_event_nodes(runner, filled_store, tmp_path):
     out = tmp_path / "shares.html"
-    result = runner.invoke(cli, ["--store", filled_store, "view", "-o", str(out), "--types", "MarketShare,FinancialResult"])
+    result = runner.invoke(
+        cli, ["--store", filled_store, "view", "-o", str(out), "--types", "MarketShare,FinancialResult"]
+    )
     assert result.exit_code == 0, result.output
     assert "MarketShare, FinancialResult as event nodes" in result.stderr
     page = out.read_text(encoding="utf-8")

@@ -253,7 +253,9 @@ def _share_event(org: str, share: str, period: str) -> dict:
 def _graph_with_figures() -> nx.MultiDiGraph:
     g = _graph()
     g.add_node(ENT + "analyst", label="Example Research", cls="ResearchFirm")
-    g.graph["events"] = {e["event"]: e for e in (_share_event("aws", "0.32", "2023-Q2"), _share_event("aws", "0.3", "2022"))}
+    g.graph["events"] = {
+        e["event"]: e for e in (_share_event("aws", "0.32", "2023-Q2"), _share_event("aws", "0.3", "2022"))
+    }
     return g
 
 
