@@ -202,10 +202,12 @@
       if (touches) { near[e.from] = true; near[e.to] = true; }
       return { id: e.id, color: dimColour(info[e.id].color, touches ? 1 : DIM), font: { size: touches ? 11 : 0 } };
     });
+    // the neighbours' labels are drawn at least 11 screen pixels high, whatever the zoom
+    var legible = Math.min(Math.ceil(11 / Math.max(network.getScale(), 0.05)), 60);
     var nodeUpdates = data.nodes.map(function (n) {
-      var on = !!near[n.id];
+      var on = !!near[n.id], size = info[n.id].font.size;
       return { id: n.id, opacity: on ? 1 : DIM,
-               font: { size: info[n.id].font.size, color: on ? "#222" : "rgba(34,34,34," + DIM + ")" } };
+               font: { size: on ? Math.max(size, legible) : size, color: on ? "#222" : "rgba(34,34,34," + DIM + ")" } };
     });
     nodes.update(nodeUpdates); edges.update(edgeUpdates);
     window.cvkgFocus = { id: id, near: Object.keys(near) };
@@ -297,7 +299,14 @@
   }
   document.getElementById("close").addEventListener("click", function () { details.style.display = "none"; });
   network.on("click", function (p) {
-    if (p.nodes.length) { focusOn(p.nodes[0]); show(p.nodes[0]); }
+    if (p.nodes.length) {
+      focusOn(p.nodes[0]); show(p.nodes[0]);
+      // a node under a panel is brought into the free part of the window, at no closer zoom
+      var at = network.canvasToDOM(network.getPositions([p.nodes[0]])[p.nodes[0]]);
+      if (at.x < sideWidth() || at.x > window.innerWidth - details.offsetWidth - 30) {
+        fitInto(Object.keys(nearNow).filter(function (n) { return !hiddenNow[n]; }), network.getScale(), true);
+      }
+    }
     else if (p.edges.length) show(p.edges[0]);
     else { details.style.display = "none"; if (focused !== null) unfocus(); }
   });
@@ -342,6 +351,16 @@
   }
   searchBox.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { searched = null; searchOnce(); } });
   searchBox.addEventListener("change", searchOnce);
+
+  var refocus = null;
+  function refocusLater() {
+    // labels follow the zoom; once the wheel or the animation has stopped
+    if (focused === null) return;
+    clearTimeout(refocus);
+    refocus = setTimeout(function () { if (focused !== null) focusOn(focused); }, 120);
+  }
+  network.on("zoom", refocusLater);
+  network.on("animationFinished", refocusLater);
 
   window.cvkgNetwork = network;
   window.cvkgNodes = nodes;
