@@ -28,12 +28,12 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import networkx as nx
 
+from graph.viewevents import entity_figures, money_text, period_bounds
 from ontology import load_registry
 
 CLASS_STYLES: dict[str, tuple[str, str]] = {
@@ -89,19 +89,6 @@ def safe_url(url: str) -> str:
     except ValueError:
         return ""
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
-
-
-def money_text(value: Decimal | float, currency: str = "", qualifier: str = "", per: str = "") -> str:
-    """'at least USD 300 million', 'USD 2.5 billion per P1Y'."""
-    number = float(value)
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(number) >= size:
-            amount = f"{number / size:.2f}".rstrip("0").rstrip(".") + " " + word
-            break
-    else:
-        amount = f"{number:,.0f}"
-    text = " ".join(p for p in (qualifier, currency, amount) if p)
-    return f"{text} per {per}" if per else text
 
 
 def _short(iri: str) -> str:
@@ -188,8 +175,6 @@ def _font_size(degree: int) -> int:
 
 def _periods(data: dict) -> list[list[str]]:
     """[first, last] ISO days of an edge: `annotate_graph`'s periods, else its event's date or period."""
-    from graph.viewfilter import period_bounds
-
     bounds = data.get("periods")
     if bounds is None:
         found = period_bounds(str(data.get("when") or data.get("period") or data.get("date") or "")[:10])
@@ -248,8 +233,6 @@ def network_data(
 
     Works on the plain projection and, with more detail, on `graph.viewfilter.annotate_graph`'s copy.
     """
-    from graph.viewevents import entity_figures
-
     degree = dict(graph.degree())
     labels = {n: str(d.get("label", _short(n))) for n, d in graph.nodes(data=True)}
     top_money = max((float(d.get("money_won", 0)) for _, d in graph.nodes(data=True)), default=0.0)

@@ -7,11 +7,17 @@ are about (a badge on the node and a section of its tooltip, `entity_figures`),
 and, when `cvkg view --types MarketShare` asks for them, as event nodes joined
 to their entities by role edges (`add_event_nodes`). Pure functions of the
 networkx graph.
+
+Here too, because the view's other modules share them: `money_text` and
+`period_bounds` (the first and last day of a date or period).
 """
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,14 +31,50 @@ _RATIOS = ("share", "growthRate")
 _SUBJECT_ROLES = ("organization", "subject", "customer", "provider")
 
 
+def money_text(value: Decimal | float, currency: str = "", qualifier: str = "", per: str = "") -> str:
+    """'at least USD 300 million', 'USD 2.5 billion per P1Y'."""
+    number = float(value)
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(number) >= size:
+            amount = f"{number / size:.2f}".rstrip("0").rstrip(".") + " " + word
+            break
+    else:
+        amount = f"{number:,.0f}"
+    text = " ".join(p for p in (qualifier, currency, amount) if p)
+    return f"{text} per {per}" if per else text
+
+
+def period_bounds(text: str) -> tuple[date, date] | None:
+    """First and last day of a date or period string (2021, 2021-Q1, 2021-H2, 2021-06, 2021-06-15)."""
+    text = text.strip()
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text):
+        try:
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+        return day, day
+    if m := re.fullmatch(r"(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?", text):
+        year = int(m[1])
+        if m[2]:
+            first = last = int(m[2])
+            if not 1 <= first <= 12:
+                return None
+        elif m[3]:
+            first, last = 3 * int(m[3]) - 2, 3 * int(m[3])
+        elif m[4]:
+            first, last = 6 * int(m[4]) - 5, 6 * int(m[4])
+        else:
+            first, last = 1, 12
+        return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+    return None
+
+
 def edgeless_event_types() -> list[str]:
     """The event classes of the registry that yield no edge between entities, sorted."""
     return sorted(name for name, event in load_registry().events.items() if not event.edges)
 
 
 def _money(values: Iterable[Mapping[str, Any]]) -> list[str]:
-    from graph.render import money_text
-
     out: list[str] = []
     for value in values:
         text = money_text(value["value"], value.get("currency", ""), value.get("qualifier", ""), value.get("per", ""))
@@ -116,8 +158,6 @@ def add_event_nodes(graph: nx.MultiDiGraph, types: Iterable[str]) -> nx.MultiDiG
     `figure_text`; role edges are labelled by the role and carry the event's
     sources, evidence and the period of its date (`periods`, as `annotate_graph` gives edges).
     """
-    from graph.viewfilter import period_bounds
-
     wanted = set(types)
     out = graph.copy()
     labels = {n: str(d.get("label", n)) for n, d in graph.nodes(data=True)}

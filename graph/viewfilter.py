@@ -11,8 +11,6 @@ networkx graph.
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +21,7 @@ import networkx as nx
 from graph.errors import CvkgError, EntityNotFoundError
 from graph.records import Amount
 from graph.stores import KnowledgeStore
-from graph.viewevents import add_event_nodes, edgeless_event_types
+from graph.viewevents import add_event_nodes, edgeless_event_types, period_bounds
 from ontology import load_registry
 
 _CVKG = "https://w3id.org/cvkg/ontology#"
@@ -137,31 +135,6 @@ def read_view_details(store: KnowledgeStore) -> ViewDetails:
     for entity_aliases in aliases.values():
         entity_aliases.sort()
     return ViewDetails(aliases, events, articles)
-
-
-def period_bounds(text: str) -> tuple[date, date] | None:
-    """First and last day of a date or period string (2021, 2021-Q1, 2021-H2, 2021-06, 2021-06-15)."""
-    text = text.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text):
-        try:
-            day = date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-        return day, day
-    if m := re.fullmatch(r"(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?", text):
-        year = int(m[1])
-        if m[2]:
-            first = last = int(m[2])
-            if not 1 <= first <= 12:
-                return None
-        elif m[3]:
-            first, last = 3 * int(m[3]) - 2, 3 * int(m[3])
-        elif m[4]:
-            first, last = 6 * int(m[4]) - 5, 6 * int(m[4])
-        else:
-            first, last = 1, 12
-        return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
-    return None
 
 
 def _money_won(graph: nx.MultiDiGraph, events: Iterable[EventInfo]) -> dict[str, Decimal]:
