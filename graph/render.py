@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
+from graph.files import write_atomic
 from graph.viewevents import entity_figures, money_text, period_bounds
 from ontology import load_registry
 
@@ -352,6 +353,4 @@ def render_html(
     }
     template = (_VIEW_DIR / "page.html").read_text(encoding="utf-8")
     page = re.sub(r"@([A-Z_]+)@", lambda m: parts[m[1]], template)
-    out = Path(path)
-    out.write_text(page, encoding="utf-8")
-    return out
+    return write_atomic(path, page.encode("utf-8"))

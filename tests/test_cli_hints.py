@@ -174,3 +174,39 @@ def test_store_option_after_the_subcommand(runner, samples_store):
     result = runner.invoke(cli, ["stats", "--store", samples_store])
     assert result.exit_code == 0, result.output
     assert "articles: 8" in result.stdout
+
+
+def _limited(size: int):
+    """A preexec function: files this process writes may not grow past `size` bytes (a full disk, in effect)."""
+    import resource
+    import signal
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of killing the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "nquads"], ["view"]])
+def test_an_output_that_cannot_be_written_whole_leaves_the_old_file(samples_store, tmp_path, command):
+    """export -o / view -o write a temporary file and rename it: a write that fails leaves no truncated file."""
+    import subprocess
+
+    out = tmp_path / "out.file"
+    out.write_bytes(b"the previous export\n")
+    done = subprocess.run(
+        [CVKG, "--store", samples_store, *command, "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_limited(4096),
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("Error:")
+    assert out.read_bytes() == b"the previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.file"]  # no temporary file left
+    # without the limit the file is replaced whole
+    done = subprocess.run([CVKG, "--store", samples_store, *command, "-o", str(out)], capture_output=True, timeout=300)
+    assert done.returncode == 0 and out.stat().st_size > 4096
+    assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # an ordinary file's mode, not mkstemp's

@@ -258,6 +258,7 @@ def export(
     """
     from graph.analyze import network_bytes, project_to_networkx
     from graph.export import export_graph
+    from graph.files import write_atomic
     from graph.stores import opened_store
 
     if fmt in NETWORK_FORMATS and (articles or since or until):
@@ -268,7 +269,7 @@ def export(
         else:
             data = export_graph(store, fmt, articles=articles, since=since, until=until, name_keys=name_keys)
     if output:
-        Path(output).write_bytes(data)
+        write_atomic(output, data)
         click.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
     else:
         click.get_binary_stream("stdout").write(data)
