@@ -615,19 +615,20 @@ def _only_firm(ctx: Context) -> Entity | None:
     return next(iter(firms.values())) if len(firms) == 1 else None
 
 
-def _firm_period(ctx: Context, firm: Entity) -> str:
-    """The period of the figures a research firm was credited with before.
+def _firm_period(ctx: Context, firm: Entity, market: Entity | str) -> str:
+    """The period of the figures a research firm was credited with before, for `market`.
 
-    The article's research state for that firm (`_sources`) when it has one, else the period of a
-    sentence naming the firm a few sentences before.
+    The article's research state for that firm (`_sources`) when it is for the same market (the
+    period of world figures stays with them, as in `_research`), else the period of a sentence
+    naming the firm a few sentences before.
     """
     states = [s for s in _sources(ctx) if s.start <= ctx.sent.start and s.firm.id == firm.id]
-    if states and states[-1].period:
+    if states and states[-1].period and states[-1].market in (None, market):
         return states[-1].period
     names = {firm.label.lower(), *(a.lower() for a in firm.alt_labels)}
     for sent in sentences_before(ctx.sent, 4):
-        if any(name in span_text(sent).lower() for name in names) and (period := _period(ctx, sent, research=True)):
-            return period  # a sentence naming the firm without a period ('…, Canalys said') keeps the one before
+        if any(name in span_text(sent).lower() for name in names):
+            return _period(ctx, sent, research=True)
     return ""
 
 
@@ -760,7 +761,7 @@ def extract(ctx: Context) -> list[Event]:
     if firm is None and (source := _research(ctx, market, frame)) is not None:
         firm, period = source.firm, period or source.period
     if firm is not None and not period:
-        period = _firm_period(ctx, firm)
+        period = _firm_period(ctx, firm, market)
     by_org: dict[str, tuple[Entity, list[tuple[str, object, Token]]]] = {}
     for anchor in frame.anchors:
         entity = _resolve(ctx, frame.anchors, anchor)
