@@ -39,8 +39,11 @@ from ontology.vocab import PREFIXES
 
 EVENT_FIELDS = (
     "event", "event_type", "date", "period", "when", "when_from", "values", "facts",
-    "evidence", "sources", "urls", "confidence", "status",
+    "evidence", "sources", "urls", "confidence", "status", "evidence_period",
 )  # fmt: skip
+# where an event's `when` comes from, best first: its own date, its own period, the one period its
+# evidence names (cvkg:evidencePeriod), the first publication date of its articles
+WHEN_FROM = ("date", "period", "evidence", "published")
 
 _RDF_TYPE = PREFIXES["rdf"] + "type"
 _LABEL = PREFIXES["rdfs"] + "label"
@@ -97,7 +100,7 @@ def _new_event(iri: str) -> dict[str, Any]:
     return {
         "event": iri, "event_type": "", "date": "", "period": "", "when": "", "when_from": "",
         "roles": {}, "values": [], "facts": {}, "evidence": [], "sources": [], "urls": [],
-        "confidence": 0.0, "status": "",
+        "confidence": 0.0, "status": "", "evidence_period": "",
     }  # fmt: skip
 
 
@@ -117,8 +120,11 @@ def _add_event_triple(event: dict[str, Any], prop: str, obj: Any, amounts: dict[
         event["confidence"] = max(event["confidence"], float(value))
     elif prop in (_CVKG + "date", _CVKG + "period"):
         event[name] = min(filter(None, (event[name], value)))
+    elif prop == _CVKG + "evidencePeriod":
+        event["evidence_period"] = min(filter(None, (event["evidence_period"], value)))
     elif prop == _CVKG + "status":
-        event["status"] = _local(value)
+        # articles may differ ('plans to move' in one, 'has moved' in the next): every status stated, sorted
+        event["status"] = "; ".join(sorted({*filter(None, event["status"].split("; ")), _local(value)}))
     elif isinstance(obj, ox.NamedNode) and value.startswith(str(ENT)):
         event["roles"].setdefault(name, []).append(value)
     elif value in amounts:
@@ -149,9 +155,10 @@ def _read_events(store: KnowledgeStore, published: dict[str, tuple[str, str]]) -
         event["urls"] = [published[a][1] for a in event["sources"] if published.get(a, ("", ""))[1]]
         event["values"].sort(key=lambda v: (v["role"], v["currency"], v["value"]))
         first = min((published[a][0] for a in event["sources"] if published.get(a, ("", ""))[0]), default="")
-        for key in ("date", "period"):
-            if event[key] and not event["when"]:
-                event["when"], event["when_from"] = event[key], key
+        own = {"date": event["date"], "period": event["period"], "evidence": event["evidence_period"]}
+        for key in WHEN_FROM[:3]:
+            if own[key] and not event["when"]:
+                event["when"], event["when_from"] = own[key], key
         if not event["when"] and first:
             event["when"], event["when_from"] = first, "published"
     return {iri: e for iri, e in events.items() if e["event_type"]}

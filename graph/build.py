@@ -136,6 +136,8 @@ def event_triples(event: Event, source: URIRef) -> Iterator[Triple]:
         yield node, CVKG.date, date_literal(event.date)
     if event.calendar_period:
         yield node, CVKG.calendarPeriod, Literal(event.calendar_period)
+    if event.evidence_period:
+        yield node, CVKG.evidencePeriod, Literal(event.evidence_period)
     if event.status in _STATUS:
         yield node, CVKG.status, CVKG[event.status]
     if event.qualifier:

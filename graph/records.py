@@ -54,6 +54,8 @@ class Event:
     stretch of it (`article.text[evidence_start:evidence_end] == evidence`); None when unknown.
     `calendar_period` is the calendar quarter a fiscal `period` role covers (`FY2024-Q2` of a year
     ending June 30 is `2023-Q4`), '' when the period is not fiscal or does not line up with one.
+    `evidence_period` is the one calendar period the evidence names when the event has no date or
+    period of its own (where the text places it in time), '' otherwise.
     """
 
     type: str
@@ -67,6 +69,7 @@ class Event:
     evidence_start: int | None = None
     evidence_end: int | None = None
     calendar_period: str = ""
+    evidence_period: str = ""
 
 
 @dataclass(frozen=True, slots=True)

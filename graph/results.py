@@ -44,15 +44,33 @@ def solutions_rows(result: ox.QuerySolutions) -> tuple[list[str], list[list[str]
     return header, rows
 
 
+def _wrap(cell: str, width: int) -> list[str]:
+    """A cell in lines of at most `width` characters, broken after '; ' or at spaces where it can be."""
+    lines: list[str] = []
+    while len(cell) > width:
+        cut = cell.rfind("; ", 0, width - 1) + 1  # after a list item's ';'
+        if cut < width // 2:
+            cut = cell.rfind(" ", 0, width + 1)
+        if cut <= 0:
+            cut = width  # one long word (an IRI): broken where the width ends
+        lines.append(cell[:cut].rstrip())
+        cell = cell[cut:].lstrip()
+    return [*lines, cell]
+
+
 def format_table(header: list[str], rows: list[list[str]], *, max_width: int = 60) -> str:
-    """A plain-text table with aligned columns; long cells are cut with '…'."""
-    cut = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in rows]
+    """A plain-text table with aligned columns; a cell longer than `max_width` wraps onto more lines, never cut."""
+    wrapped = [[_wrap(c, max_width) for c in r] for r in rows]
     widths = [len(h) for h in header]
-    for row in cut:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    for row in wrapped:
+        widths = [max(w, *(len(line) for line in cell)) for w, cell in zip(widths, row, strict=True)]
     line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
     rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cut]
+    body = []
+    for row in wrapped:
+        for i in range(max(len(cell) for cell in row) if row else 1):
+            parts = [(cell[i] if i < len(cell) else "").ljust(w) for cell, w in zip(row, widths, strict=True)]
+            body.append("  ".join(parts).rstrip())
     return "\n".join([line.rstrip(), rule, *body, f"({len(rows)} rows)"])
 
 

@@ -111,6 +111,7 @@ class CVKG(DefinedNamespace, metaclass=_OntologyNamespace):
     term: URIRef  # The length of a contract, as an xsd:duration such as "P5Y".
     period: URIRef  # The period a figure is for, as a string such as 2021, 2021-Q1 or FY2024-Q2.
     calendarPeriod: URIRef  # The calendar quarter a fiscal period covers, from the company's fiscal calendar.
+    evidencePeriod: URIRef  # The one period the evidence sentence of an undated event names.
     growthRate: URIRef  # Revenue growth as a fraction: 0.37 for 37%.
     segment: URIRef  # A market's product segment, lowercase: "cloud infrastructure services".
     share: URIRef  # A market share as a fraction: 0.40 for 40%.

@@ -23,7 +23,8 @@ from pipelines.extractors.common import CUSTOMER_CLASSES, doc_sents, doc_text, d
 from pipelines.extractors.events import locate_evidence
 from pipelines.extractors.reference import reference
 from pipelines.ingest import Skipped
-from pipelines.periods import calendar_quarter
+from pipelines.lexicon import word_class
+from pipelines.periods import calendar_quarter, find_periods
 
 T = TypeVar("T")
 
@@ -37,6 +38,8 @@ _DEAL_REFERENCE = re.compile(r"\b(contract|deal|agreement|commitment|move|migrat
 _VALUED = re.compile(r"\b(valued|worth|value|for|at)\b", re.IGNORECASE)
 # an amount for several parties together ("the combined ceiling", "in total") is no one party's value
 _COMBINED = re.compile(r"\b(combined|in total|together|collectively|between them|shared by)\b", re.IGNORECASE)
+PERIOD_BOUNDS = word_class("evidence_period_bounds")
+_CALENDAR_PERIOD = re.compile(r"\d{4}(?:-Q[1-4]|-H[12]|-\d{2})?")
 
 
 def _merge(events: list[Event]) -> list[Event]:
@@ -158,6 +161,33 @@ def _with_calendar_period(event: Event, resolver: Resolver) -> Event:
         return event
     calendar = calendar_quarter(periods[0], year_end)
     return replace(event, calendar_period=calendar) if calendar else event
+
+
+def evidence_period(text: str, article_date: str) -> str:
+    """The one calendar period `text` places an event in ('' when it names none, or several that disagree).
+
+    Periods within two words after a bound, a comparison or another thing's start ('since 2019', 'up from
+    2020', 'through June 2028', 'founded in 2005') or relative to another ('a year earlier') are left out
+    (`PERIOD_BOUNDS`); fiscal periods too. A year and
+    a quarter of it ('in 2019 … its fourth quarter of 2019') agree: the finer one is given.
+    """
+    found = set()
+    for period in find_periods(text, article_date):
+        before = {w.lower().strip(",;:()") for w in text[: period.start].split()[-2:]}
+        last = text[period.start : period.end].split()[-1].lower()
+        if before & PERIOD_BOUNDS or last in PERIOD_BOUNDS or not _CALENDAR_PERIOD.fullmatch(str(period.value)):
+            continue
+        found.add(str(period.value))
+    finest = max(found, key=len, default="")
+    return finest if all(finest.startswith(p) for p in found) else ""
+
+
+def _with_evidence_period(event: Event, article_date: str) -> Event:
+    """`event` with the period its evidence names (`evidence_period`), when it has no date or period of its own."""
+    if event.date or event.roles.get("date") or event.roles.get("period"):
+        return event
+    period = evidence_period(event.evidence, article_date)
+    return replace(event, evidence_period=period) if period else event
 
 
 def _link(child: Entity, parent: Entity) -> Relation | None:
@@ -287,7 +317,10 @@ def extract_doc(
     return ArticleResult(
         article=article,
         entities=tuple(entities),
-        events=tuple(_with_calendar_period(e, resolver) for e in _merge(_drop_contracts_restating_moves(events))),
+        events=tuple(
+            _with_evidence_period(_with_calendar_period(e, resolver), article.date)
+            for e in _merge(_drop_contracts_restating_moves(events))
+        ),
         relations=tuple(dict.fromkeys(relations)),
         publisher=_publisher(article, gazetteer),
         words=sum(1 for t in tokens if not t.is_punct and not t.is_space),

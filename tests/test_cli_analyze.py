@@ -49,7 +49,10 @@ def test_flows_table(samples_store):
     result = run(samples_store, "analyze", "flows")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["provider", "gained", "lost", "net", "gained_customers", "lost_customers"]
+    assert lines[0].split() == [
+        "provider", "gained", "lost", "net", "gained_customers", "lost_customers", "reported", "planned_gains",
+        "planned_losses", "former_customers", "low_confidence",
+    ]  # fmt: skip
     aws = next(line for line in lines if line.startswith("Amazon Web Services"))
     assert "Lyft" in aws and "Apple" in aws
     assert lines[-1].endswith("rows)")
@@ -66,7 +69,7 @@ def test_flows_for_a_provider_as_json(samples_store):
 def test_flows_matrix_is_a_table_of_pairs(samples_store):
     result = run(samples_store, "analyze", "flows", "--matrix", "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == "from_provider,to_provider,customers,names"
+    assert result.stdout.splitlines()[0] == "from_provider,to_provider,customers,names,reported,planned"
 
 
 def test_contracts_as_csv(samples_store):
@@ -74,8 +77,9 @@ def test_contracts_as_csv(samples_store):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     lyft = [r for r in rows if "Lyft" in r["customers"]]
-    assert [(r["provider"], r["year"], r["currency"], r["total"]) for r in lyft] == [
-        ("Amazon Web Services", "2019", "USD", "1300000000")  # Lyft's $300m and Snap's $1bn commitment
+    # "at least $300 million": a floor, in the stated total and apart; Snap's $1bn is placed in 2017 by its evidence
+    assert [(r["provider"], r["year"], r["when_from"], r["total"], r["at_least"], r["exact"]) for r in lyft] == [
+        ("Amazon Web Services", "2019", "published", "300000000", "300000000", "0")
     ]
 
 
@@ -158,3 +162,28 @@ def test_export_network_formats_refuse_article_filters(samples_store):
     result = run(samples_store, "export", "--format", "gexf", "--since", "2020")
     assert result.exit_code == 2
     assert "Error: --article, --since and --until work with the RDF formats, not gexf" in result.stderr
+
+
+def test_timeline_table_wraps_every_counterpart_and_reads_durations(samples_store):
+    apple = run(samples_store, "analyze", "timeline", "Apple")
+    assert apple.exit_code == 0, apple.output
+    # the move to Google Cloud names four counterparts: all are shown, on more lines, none cut
+    assert "workload: iCloud" in apple.stdout and "…" not in apple.stdout
+    assert "Reported" in apple.stdout  # the event's status
+    snap = json.loads(run(samples_store, "analyze", "timeline", "Snap", "--format", "json").stdout)
+    assert {f for r in snap for f in r["facts"]} == {"term: 5 years"}
+    assert {r["when_from"] for r in snap} == {"evidence"}  # "before it went public in 2017"
+    assert {r["when"] for r in snap} == {"2017"}
+
+
+def test_flows_and_contracts_take_a_confidence_threshold(samples_store):
+    strict = run(samples_store, "analyze", "flows", "--provider", "aws", "--min-confidence", "0.75", "--format", "json")
+    assert strict.exit_code == 0, strict.output
+    (row,) = json.loads(strict.stdout)
+    # Apple's AWS storage is read at confidence 0.708: named apart, not counted
+    assert "Apple" in row["low_confidence"] and "Apple" not in row["gained_customers"]
+    assert "Lyft" in row["gained_customers"]
+    bad = run(samples_store, "analyze", "contracts", "--min-confidence", "2")
+    assert bad.exit_code == 2 and "--min-confidence" in bad.output
+    every = json.loads(run(samples_store, "analyze", "contracts", "--min-confidence", "1", "--format", "json").stdout)
+    assert every and all(r["total"] == 0 and r["contracts"] == 0 and r["low_confidence"] for r in every)

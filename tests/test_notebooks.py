@@ -62,6 +62,10 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     if path.stem.startswith("02"):
         images = [o for cell in notebook.cells for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
         assert len(images) == 3, "three charts"
+        # stated values and ceilings apart, each year saying where it comes from (issue 17)
+        assert "stated USD" in joined and "ceilings USD" in joined and "(evidence)" in joined
+        # the Canalys sample's shares are for the fourth quarter of 2020, not the quarter it was published in
+        assert "2020-Q4: 31%" in joined and "2021-Q1" not in joined
     if path.stem.startswith("03"):
         from graph.library import list_queries
 

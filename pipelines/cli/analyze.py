@@ -34,6 +34,17 @@ def format_option(func: F) -> F:
     )(func)
 
 
+def min_confidence_option(func: F) -> F:
+    """The `--min-confidence` option of the analyze commands that total or count events."""
+    return click.option(
+        "--min-confidence",
+        type=click.FloatRange(0.0, 1.0),
+        default=0.5,
+        show_default=True,
+        help="Leave out events whose cvkg:confidence is below this (they are counted or named apart).",
+    )(func)
+
+
 def _load(settings: Settings, name: str | None = None, *, provider: bool = False) -> nx.MultiDiGraph:
     """The networkx projection of the store, opened read-only.
 
@@ -74,39 +85,57 @@ def analyze() -> None:
 @analyze.command()
 @click.option("--provider", metavar="NAME", help="Only this provider (label or alias).")
 @click.option("--matrix", is_flag=True, help="Show who moved from which provider to which instead.")
+@min_confidence_option
 @format_option
 @pass_settings
 @handle_errors
-def flows(settings: Settings, provider: str | None, matrix: bool, fmt: str) -> None:
+def flows(settings: Settings, provider: str | None, matrix: bool, min_confidence: float, fmt: str) -> None:
     """Customers gained and lost per provider (migrations; contracts count as gained).
 
-    A customer counts once per provider. With --matrix: the from -> to pairs of
-    migrations that name both sides.
+    A customer counts once per provider. Not counted, but named apart: Planned
+    moves and contracts (planned_gains, planned_losses), a contract with a provider
+    the customer later moved away from (former_customers: the graph has no tense,
+    so "used" beside a move away is the relationship that move ended), and events
+    below --min-confidence (low_confidence). `reported` names the counted customers
+    known only from reports (status Reported). With --matrix: the from -> to pairs
+    of migrations that name both sides.
 
     \b
     Example:
         cvkg analyze flows
         cvkg analyze flows --provider "Alibaba Cloud" --matrix
+        cvkg analyze flows --min-confidence 0.7
     """
     from graph.analytics import flow_matrix, provider_flows
 
     graph = _load(settings, provider, provider=True)
     if matrix:
-        _echo(flow_matrix(graph, provider=provider), fmt, ("from_provider", "to_provider", "customers", "names"))
+        columns = ("from_provider", "to_provider", "customers", "names", "reported", "planned")
+        _echo(flow_matrix(graph, provider=provider, min_confidence=min_confidence), fmt, columns)
     else:
-        columns = ("provider", "gained", "lost", "net", "gained_customers", "lost_customers")
-        _echo(provider_flows(graph, provider=provider), fmt, columns)
+        columns = (
+            "provider", "gained", "lost", "net", "gained_customers", "lost_customers", "reported",
+            "planned_gains", "planned_losses", "former_customers", "low_confidence",
+        )  # fmt: skip
+        _echo(provider_flows(graph, provider=provider, min_confidence=min_confidence), fmt, columns)
 
 
 @analyze.command()
 @click.option("--provider", metavar="NAME", help="Only this provider (label or alias).")
+@min_confidence_option
 @format_option
 @pass_settings
 @handle_errors
-def contracts(settings: Settings, provider: str | None, fmt: str) -> None:
-    """Contract value won per provider, year and currency (stated values; each contract once).
+def contracts(settings: Settings, provider: str | None, min_confidence: float, fmt: str) -> None:
+    """Contract value won per provider, year and currency: stated totals apart from ceilings.
 
-    The year is the contract's date, else that of the first article reporting it.
+    `total` is the stated value, exact + at_least ("more than", "at least") +
+    approximately; `up_to` sums the ceilings ("up to"), never in `total`. An amount
+    stated once for several providers is in a row naming them all (shared), never
+    in one provider's. Each contract counts once; those below --min-confidence are
+    left out and counted in `low_confidence`. The year is the contract's date or
+    period, else the one period its evidence names, else the date of the first
+    article reporting it (`when_from` says which).
 
     \b
     Example:
@@ -114,8 +143,15 @@ def contracts(settings: Settings, provider: str | None, fmt: str) -> None:
     """
     from graph.analytics import contract_values
 
-    columns = ("provider", "year", "currency", "total", "contracts", "customers")
-    _echo(contract_values(_load(settings, provider, provider=True), provider=provider), fmt, columns)
+    columns = (
+        "provider", "year", "when_from", "currency", "total", "exact", "at_least", "approximately", "up_to",
+        "contracts", "customers", "low_confidence", "shared",
+    )  # fmt: skip
+    _echo(
+        contract_values(_load(settings, provider, provider=True), provider=provider, min_confidence=min_confidence),
+        fmt,
+        columns,
+    )
 
 
 @analyze.command()
@@ -152,8 +188,10 @@ def top(settings: Settings, limit: int, by: str, fmt: str) -> None:
 def timeline(settings: Settings, entity: str, evidence: bool, fmt: str) -> None:
     """Events about ENTITY in time order, with counterparts, values and sources.
 
-    `when` is the event's date, else its period, else the publication date of the
-    first article reporting it (`when_from` says which).
+    `when` is the event's date, else its period, else the one period its evidence
+    sentence names, else the publication date of the first article reporting it
+    (`when_from`: date, period, evidence or published). Amounts keep their qualifier
+    ("up to", "approximately"); `status` and `confidence` are the event's.
 
     \b
     Example:
@@ -162,7 +200,8 @@ def timeline(settings: Settings, entity: str, evidence: bool, fmt: str) -> None:
     """
     from graph.analytics import timeline as build_timeline
 
-    columns = ["when", "when_from", "type", "role", "counterparts", "values", "facts", "sources"]
+    columns = ["when", "when_from", "type", "role", "counterparts", "values", "facts", "status", "confidence"]
+    columns += ["sources"]
     if evidence or fmt != "table":
         columns += ["evidence", "urls", "event"]
     _echo(build_timeline(_load(settings), entity), fmt, columns)

@@ -52,6 +52,7 @@ HOLD_VERBS = word_class("share_hold_verbs")
 FORECAST = word_class("share_forecast_verbs")
 ANALYSTS = word_class("share_analyst_words")
 FIRM_NOUNS = word_class("firm_nouns")
+COMPARE_BASES = word_class("share_compare_bases")
 GLOBAL = re.compile(r"\b(?:worldwide|global|globally|world's|in the world|across the world)\b", re.IGNORECASE)
 DEMONYMS = {"chinese": "china", "american": "united-states", "indian": "india", "european": "europe"}
 DEMONYMS |= {
@@ -343,13 +344,24 @@ def _firm(ctx: Context, sent: Span, mentions: list[Mention], earlier: list[Entit
     return None
 
 
-def _period(ctx: Context, sent: Span) -> str:
+def _period(ctx: Context, sent: Span, *, research: bool = False) -> str:
+    """The period the sentence gives its figures for ('' when none).
+
+    A period under a change ('up from 30% in 2019') is the base of a comparison, not the period of a
+    share the sentence states. With `research`, the sentence is where a research firm's figures are
+    introduced ('spending rose 32% in the fourth quarter of 2020, Canalys said'): there the change is
+    the figure for that period, and only a period it is compared with ('up from', 'than') is left out.
+    """
     for f in find_periods(span_text(sent), ctx.article.date):
         char = sent.start_char + f.start
         token = next((t for t in span_tokens(sent) if t.idx >= char), sent[-1])
         before = sent.doc[token.i - 1].lower_ if token.i > sent.start else ""
-        growth = any(a.lemma_.lower() in GROWTH for a in list(token.ancestors)[:4])
-        if str(f.value).startswith("FY") or before in ("since", "by", "until") or growth:
+        ancestors = list(token.ancestors)[:4]
+        if research:
+            changed = any(a.lower_ in COMPARE_BASES for a in ancestors)
+        else:
+            changed = any(a.lemma_.lower() in GROWTH for a in ancestors)
+        if str(f.value).startswith("FY") or before in ("since", "by", "until") or changed:
             continue
         return str(f.value)
     return ""
@@ -595,12 +607,20 @@ def _only_firm(ctx: Context) -> Entity | None:
     return next(iter(firms.values())) if len(firms) == 1 else None
 
 
-def _firm_period(ctx: Context, firm: Entity) -> str:
-    """The period of the figures a research firm was credited with a few sentences before."""
+def _firm_period(ctx: Context, firm: Entity, market: Entity | str) -> str:
+    """The period of the figures a research firm was credited with before, for `market`.
+
+    The article's research state for that firm (`_sources`) when it is for the same market (the
+    period of world figures stays with them, as in `_research`), else the period of a sentence
+    naming the firm a few sentences before.
+    """
+    states = [s for s in _sources(ctx) if s.start <= ctx.sent.start and s.firm.id == firm.id]
+    if states and states[-1].period and states[-1].market in (None, market):
+        return states[-1].period
     names = {firm.label.lower(), *(a.lower() for a in firm.alt_labels)}
     for sent in sentences_before(ctx.sent, 4):
         if any(name in span_text(sent).lower() for name in names):
-            return _period(ctx, sent)
+            return _period(ctx, sent, research=True)
     return ""
 
 
@@ -624,7 +644,7 @@ def _sources(ctx: Context) -> list[Source]:
             firm = _firm(ctx, sent, mentions, named_before(ctx, sent))
             if firm is None:
                 continue
-            market, period = _market(ctx, sent, mentions), _period(ctx, sent)
+            market, period = _market(ctx, sent, mentions), _period(ctx, sent, research=True)
             if found and found[-1].firm.id == firm.id:  # the same firm again: what it does not restate still holds
                 market, period = market or found[-1].market, period or found[-1].period
             found.append(Source(sent.start, firm, market, period))
@@ -731,7 +751,7 @@ def extract(ctx: Context) -> list[Event]:
     if firm is None and (source := _research(ctx, market, frame)) is not None:
         firm, period = source.firm, period or source.period
     if firm is not None and not period:
-        period = _firm_period(ctx, firm)
+        period = _firm_period(ctx, firm, market)
     by_org: dict[str, tuple[Entity, list[tuple[str, object, Token]]]] = {}
     for anchor in frame.anchors:
         entity = _resolve(ctx, frame.anchors, anchor)

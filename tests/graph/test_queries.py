@@ -182,8 +182,10 @@ def test_customers_and_contract_values_on_the_samples(samples_store):
     assert ("Microsoft Azure", "lost", "Apple") in changes
     assert ("Google Cloud", "gained", "Apple") in changes
     totals = rows(samples_store, "contract-value-by-year", provider_name="AWS")
-    assert [(r["provider"], r["year"], r["currency"], r["total"]) for r in totals] == [
-        ("Amazon Web Services", "2019", "USD", "1300000000")  # Lyft's $300m and Snap's $1bn commitment
+    # Snap's $1bn commitment, placed in 2017 by its evidence; Lyft's "at least $300m" in 2019, its article's year
+    assert [(r["provider"], r["year"], r["when_from"], r["total"], r["exact"], r["at_least"]) for r in totals] == [
+        ("Amazon Web Services", "2017", "evidence", "1000000000", "1000000000", "0"),
+        ("Amazon Web Services", "2019", "published", "300000000", "0", "300000000"),
     ]
 
 
@@ -309,3 +311,53 @@ def test_every_entity_name_has_its_key(dev_store):
     }
     keys = {(s["e"].value, s["k"].value) for s in dev_store.query("SELECT ?e ?k { ?e cvkg:nameKey ?k }")}
     assert names and keys == names
+
+
+def test_market_shares_keep_the_period_of_the_research_lead(samples_store):
+    # samples/canalys-q4-2020-share.txt: the lead names the fourth quarter of 2020, the shares follow
+    found = rows(samples_store, "latest-market-share", market_name="global", firm_name="canalys")
+    assert {(r["as_of"], r["as_of_from"]) for r in found} == {("2020-Q4", "period")}
+    assert [r["organization"] for r in found][:2] == ["Amazon Web Services", "Microsoft Azure"]
+
+
+CEILINGS = """
+@prefix cvkg: <https://w3id.org/cvkg/ontology#> . @prefix evt: <https://w3id.org/cvkg/event/> .
+@prefix ent: <https://w3id.org/cvkg/entity/> . @prefix doc: <https://w3id.org/cvkg/article/> .
+@prefix schema: <https://schema.org/> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+doc:x { doc:x schema:datePublished "2022-12-08"^^xsd:date .
+ent:aws rdfs:label "Amazon Web Services" ; cvkg:nameKey "amazon web services" , "aws" .
+ent:gc rdfs:label "Google Cloud" ; cvkg:nameKey "google cloud" .
+evt:a a cvkg:Contract ; cvkg:customer ent:dod ; cvkg:provider ent:aws ; prov:wasDerivedFrom doc:x ;
+  cvkg:confidence 0.9 ; cvkg:evidence "The agency split up to $9bn between AWS and Google." ; cvkg:value evt:a-value .
+evt:a-value schema:value 9000000000 ; schema:currency "USD" ; cvkg:qualifier "up to" .
+evt:g a cvkg:Contract ; cvkg:customer ent:dod ; cvkg:provider ent:gc ; prov:wasDerivedFrom doc:x ;
+  cvkg:confidence 0.9 ; cvkg:evidence "The agency split up to $9bn between AWS and Google." ; cvkg:value evt:g-value .
+evt:g-value schema:value 9000000000 ; schema:currency "USD" ; cvkg:qualifier "up to" .
+evt:b a cvkg:Contract ; cvkg:customer ent:lyft ; cvkg:provider ent:aws ; prov:wasDerivedFrom doc:x ;
+  cvkg:confidence 0.9 ; cvkg:evidence "Lyft agreed to spend up to $2bn on AWS." ; cvkg:value evt:b-value .
+evt:b-value schema:value 2000000000 ; schema:currency "USD" ; cvkg:qualifier "up to" .
+evt:c a cvkg:Contract ; cvkg:customer ent:snap ; cvkg:provider ent:aws ; prov:wasDerivedFrom doc:x ;
+  cvkg:confidence 0.9 ; cvkg:evidence "Snap will pay AWS $1bn." ; cvkg:value evt:c-value .
+evt:c-value schema:value 1000000000 ; schema:currency "USD" .
+evt:d a cvkg:Contract ; cvkg:customer ent:acme ; cvkg:provider ent:aws ; prov:wasDerivedFrom doc:x ;
+  cvkg:confidence 0.3 ; cvkg:evidence "Acme may have spent $5bn on AWS." ; cvkg:value evt:d-value .
+evt:d-value schema:value 5000000000 ; schema:currency "USD" . }
+"""
+
+
+def test_contract_value_by_year_keeps_ceilings_apart_and_leaves_out_low_confidence_and_shared():
+    store = open_store("memory:")
+    store.load(CEILINGS.encode(), ox.RdfFormat.TRIG)
+    try:
+        (aws,) = rows(store, "contract-value-by-year", provider_name="aws")
+        # Snap's $1bn is stated; Lyft's "up to $2bn" is a ceiling; the $9bn shared with Google is no one's;
+        # Acme's low-confidence $5bn is left out and counted
+        assert (aws["year"], aws["when_from"], aws["total"], aws["exact"], aws["up_to"]) == (
+            "2022", "published", "1000000000", "1000000000", "2000000000",
+        )  # fmt: skip
+        assert (aws["contracts"], aws["low_confidence"]) == ("2", "1")
+        (lenient,) = rows(store, "contract-value-by-year", provider_name="aws", min_confidence="0.2")
+        assert (lenient["total"], lenient["contracts"], lenient["low_confidence"]) == ("6000000000", "3", "0")
+    finally:
+        store.close()

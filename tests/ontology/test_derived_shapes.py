@@ -88,6 +88,7 @@ def test_the_shared_property_shapes_are_the_provenance_ones(hand_written: Graph)
         "reportedBy",
         "qualifier",
         "calendarPeriod",
+        "evidencePeriod",
     }
 
 

@@ -151,3 +151,25 @@ def test_user_metric_of_a_described_company_and_a_bare_metric(nlp, text):
 )
 def test_no_user_metric_is_invented(nlp, sentence):
     assert _events(nlp, sentence, "UserMetric") == []
+
+
+def test_research_period_under_a_change_reaches_the_shares_that_follow(nlp):
+    # the period is in a sentence about spending growth ('climbed … in the third quarter'); the shares
+    # come after, crediting the firm again without restating the period, and a third sentence goes on
+    text = (
+        "Business spending on cloud infrastructure climbed 25% to $50 billion in the third quarter of 2022, "
+        "according to Synergy Research Group. Amazon Web Services led with 33% of the worldwide market, "
+        "Synergy said. Microsoft Azure came second with 21 per cent."
+    )
+    found = _shares(nlp, text, date="2022-10-28")
+    assert set(found) == {"Amazon Web Services", "Microsoft Azure"}
+    assert {roles["period"] for roles in found.values()} == {"2022-Q3"}
+
+
+def test_a_period_compared_with_is_not_the_research_period(nlp):
+    text = (
+        "Cloud infrastructure spending rose to $50 billion, up from $40 billion in the third quarter of 2021, "
+        "Synergy Research Group said. Amazon Web Services led with 33% of the worldwide market, Synergy said."
+    )
+    found = _shares(nlp, text, date="2022-10-28")
+    assert "period" not in found["Amazon Web Services"]

@@ -110,3 +110,25 @@ def test_positions_point_at_the_expression():
 )
 def test_shift_year(period, years, expected):
     assert shift_year(period, years) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # written for this test: the year a sentence places an undated deal in
+        ("Acme signed its first cloud contract with Google in 2016, before its listing.", "2016"),
+        ("Last year Acme moved its stores to Azure.", "2020"),  # relative to the article date
+        ("In 2019 Acme picked AWS, and the work began in the fourth quarter of 2019.", "2019-Q4"),  # finer agrees
+        ("Acme moved to AWS in 2018 and to Azure in 2020.", ""),  # two that disagree: none
+        ("Acme has used AWS since 2015.", ""),  # a bound, not a time
+        ("Founded in 2009, Acme runs three data centres.", ""),  # another thing's time
+        ("The deal runs through June 2028.", ""),
+        ("Its bill rose 20% from a year earlier.", ""),  # relative to another period
+        ("Acme moved to AWS in fiscal 2020.", ""),  # fiscal periods are no calendar time
+        ("Acme uses Oracle.", ""),
+    ],
+)
+def test_evidence_period(text, expected):
+    from pipelines.run import evidence_period
+
+    assert evidence_period(text, "2021-05-19") == expected
