@@ -1,78 +1,35 @@
-"""Migration: a customer moves workloads from one provider to another (or to/from its own servers)."""
+"""Migration: a customer moves workloads from one provider to another (or to/from its own servers).
+
+The trigger words and where each role is found are the Migration frame of pipelines/frames.json, applied by
+extractors/frames.py; this module holds the actions that frame names, for what a path cannot state: whose
+workload moves, the amount of the move's own clause, a provider's "own cloud", closing data centres.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from graph.records import Entity, Event
+from graph.records import Amount, Entity, RoleValue
 from pipelines.extractors.common import (
     Context,
-    assertion,
     clause_heads,
-    governing_preposition,
-    particles,
     path_avoids_other_clauses,
-    phrase_head,
     span_lemmas,
     span_tokens,
     subject_entity,
 )
-from pipelines.extractors.events import make_event
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-MOVE_LEMMAS = word_class("move_lemmas")
-BACK_LEMMAS = word_class("back_lemmas")  # "goes back to AWS"
-LEAVE_LEMMAS = word_class("leave_lemmas")
-MOVE_NOUNS = word_class("move_nouns")
-RUN_LEMMAS = word_class("run_lemmas")  # a move only when the sentence closes data centres
+Roles = Mapping[str, tuple[RoleValue, ...]]
 EXIT_LEMMAS = word_class("exit_lemmas")
 PORTIONS = word_class("portion_words")
-FROM_PREPS = {"from", "off"}
 TO_PREPS = word_class("to_preps")
 # what a provider's name may stand in front of: "onto Google's cloud", "off Amazon's servers"
 HOLDINGS = word_class("migration_holdings")
-
-
-def _triggers(ctx: Context) -> list[Token]:
-    found = []
-    for token in span_tokens(ctx.sent):
-        lemma = token.lemma_.lower()
-        if token.pos_ in ("VERB", "AUX") and lemma in MOVE_LEMMAS | LEAVE_LEMMAS:
-            found.append(token)
-        elif token.pos_ == "VERB" and lemma in BACK_LEMMAS and any(c.lower_ == "back" for c in token.children):
-            found.append(token)
-        elif token.pos_ == "VERB" and lemma in RUN_LEMMAS and _closes_data_centres(ctx):
-            found.append(token)  # "shuts its last data centre and runs entirely on AWS"
-        elif token.pos_ == "NOUN" and lemma in MOVE_NOUNS:
-            found.append(token)
-    return found
-
-
-def _provider_roles(ctx: Context, trigger: Token) -> tuple[list[Entity], list[Entity]]:
-    """Providers named as where the move starts and where it goes."""
-    leaving = trigger.lemma_.lower() in LEAVE_LEMMAS
-    sources: list[Entity] = []
-    targets: list[Entity] = []
-    for mention in ctx.mentions:
-        entity = mention.entity
-        if not ctx.resolver.is_provider(entity):
-            continue
-        root = _slot(ctx.sent.doc[mention.end - 1])
-        prep = governing_preposition(root)
-        head = phrase_head(root)
-        off = head.dep_ == "dobj" and head.head.i == trigger.i and bool(particles(trigger) & {"off", "away"})
-        if prep in FROM_PREPS or (prep == "away" and leaving) or off:
-            sources.append(ctx.resolver.provider(entity))
-        elif prep in TO_PREPS or (prep == "for" and leaving) or (prep == "on" and trigger.lemma_ in RUN_LEMMAS):
-            targets.append(ctx.resolver.provider(entity))
-        elif leaving and head.dep_ == "dobj" and head.head.lemma_.lower() in LEAVE_LEMMAS:
-            sources.append(ctx.resolver.provider(entity))
-    if (own := _onto_its_own(ctx, trigger)) is not None:
-        targets.append(own)
-    return list(dict.fromkeys(sources)), list(dict.fromkeys(targets))
 
 
 def _to_the_cloud(trigger: Token) -> bool:
@@ -100,14 +57,6 @@ def _closes_data_centres(ctx: Context) -> bool:
                 ):
                     return True
     return False
-
-
-def _slot(token: Token) -> Token:
-    """The noun a provider's name stands for: 'Google' in "onto Google's cloud" is the cloud."""
-    head = phrase_head(token)
-    if head.dep_ == "poss" and head.head.lemma_.lower() in HOLDINGS:
-        return head.head
-    return token
 
 
 def _onto_its_own(ctx: Context, trigger: Token) -> Entity | None:
@@ -160,48 +109,57 @@ def _owner_of_workload(ctx: Context, trigger: Token) -> Entity | None:
     return None
 
 
-def extract(ctx: Context) -> list[Event]:
-    """Migrations stated in the sentence: 'X moved its servers from A to B', 'X left A for B'."""
-    for trigger in _triggers(ctx):
-        sources, targets = _provider_roles(ctx, trigger)
-        # "its shift to the cloud, shutting its last data centres": a move off its own servers to no named provider
-        to_cloud = not sources and not targets and _to_the_cloud(trigger) and _closes_data_centres(ctx)
-        if not sources and not targets and not to_cloud:
-            continue
-        status = assertion(ctx, trigger)
-        if status is None:
-            continue
-        customer = (
-            _owner_of_workload(ctx, trigger)
-            or subject_entity(ctx, trigger, possessive=True)
-            or _described_customer(ctx, trigger, [*sources, *targets])
-        )
-        if customer is None:
-            continue
-        sources = [p for p in sources if ctx.resolver.provider(customer) != p]
-        targets = [p for p in targets if ctx.resolver.provider(customer) != p]
-        if not sources and not targets and not (to_cloud and customer.cls == "Company"):
-            continue  # a provider moving onto its own cloud is no customer's move
-        roles: dict[str, tuple[object, ...]] = {"customer": (customer,)}
-        workloads = [
-            m.entity
-            for m in ctx.mentions
-            if m.entity.cls == "Product" and m.entity != customer and not ctx.resolver.is_provider(m.entity)
-        ]
-        if workloads:
-            roles["workload"] = (workloads[0],)
-        if sources:
-            roles["fromProvider"] = tuple(sources)
-        if targets:
-            roles["toProvider"] = tuple(targets)
-        allowed = clause_heads(trigger) | {t.i for t in trigger.subtree}
-        amounts = [(i, a) for i, a in ctx.amounts() if path_avoids_other_clauses(ctx.sent.doc[i], allowed)]
-        if len(amounts) == 1 and not span_lemmas(ctx.sent) & {"save", "saving", "savings"}:
-            roles["value"] = (amounts[0][1],)
-        found = bool(sources) + bool(targets) + 1
-        return [make_event(ctx, "Migration", roles, trigger=trigger, status=status, roles_found=found, roles_wanted=3)]
+def _customer_owning_workload(ctx: Context, trigger: Token, roles: Roles) -> list[Entity]:
+    return [found] if (found := _owner_of_workload(ctx, trigger)) is not None else []
+
+
+def _customer_subject(ctx: Context, trigger: Token, roles: Roles) -> list[Entity]:
+    """The subject organisation, or the owner of the subject ('its applications will move')."""
+    return [found] if (found := subject_entity(ctx, trigger, possessive=True)) is not None else []
+
+
+def _customer_described(ctx: Context, trigger: Token, roles: Roles) -> list[Entity]:
+    providers = [*roles.get("fromProvider", ()), *roles.get("toProvider", ())]
+    return [found] if (found := _described_customer(ctx, trigger, providers)) is not None else []  # type: ignore[arg-type]
+
+
+def _onto_own_cloud(ctx: Context, trigger: Token, roles: Roles) -> list[Entity]:
+    return [found] if (found := _onto_its_own(ctx, trigger)) is not None else []
+
+
+def _closing_data_centres(ctx: Context, trigger: Token) -> bool:
+    return _closes_data_centres(ctx)
+
+
+def _clause_value(ctx: Context, trigger: Token, roles: Roles) -> list[Amount]:
+    """The one amount stated in the move's own clause, unless the sentence is about savings."""
+    allowed = clause_heads(trigger) | {t.i for t in trigger.subtree}
+    amounts = [(i, a) for i, a in ctx.amounts() if path_avoids_other_clauses(ctx.sent.doc[i], allowed)]
+    if len(amounts) == 1 and not span_lemmas(ctx.sent) & {"save", "saving", "savings"}:
+        return [amounts[0][1]]
     return []
 
 
-# (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
-EXTRACTORS = (("Migration", extract, 10),)
+def _endpoints(ctx: Context, trigger: Token, roles: Roles) -> Roles | None:
+    """Drop the customer's own cloud from where it moves; a move with no provider left is no customer's move,
+    except a company's "shift to the cloud, shutting its last data centres" (off its own servers)."""
+    customer = roles["customer"][0]
+    ends = ("fromProvider", "toProvider")
+    to_cloud = not any(roles.get(e) for e in ends) and _to_the_cloud(trigger) and _closes_data_centres(ctx)
+    unit = ctx.resolver.provider(customer)  # type: ignore[arg-type]
+    kept = {e: tuple(p for p in roles.get(e, ()) if p != unit) for e in ends}
+    if not any(kept.values()) and not (to_cloud and customer.cls == "Company"):  # type: ignore[union-attr]
+        return None
+    return {**{k: v for k, v in roles.items() if k not in ends}, **{e: v for e, v in kept.items() if v}}
+
+
+# the Python the Migration frame of pipelines/frames.json names (pipelines/extractors/frames.py)
+FRAME_ACTIONS = {
+    "customer_owning_workload": _customer_owning_workload,
+    "customer_subject": _customer_subject,
+    "customer_described": _customer_described,
+    "onto_own_cloud": _onto_own_cloud,
+    "closing_data_centres": _closing_data_centres,
+    "clause_value": _clause_value,
+    "migration_endpoints": _endpoints,
+}

@@ -1,8 +1,10 @@
 """Partnership: 'X and Y announced a strategic partnership', 'X partnered with Y', 'a joint venture between X and Y'.
 
 The partners are the organisations the text names as partners, not their cloud units (no Provider rule).
-This module also holds the organisation helpers the location extractors share: the organisations a
-phrase names and the antecedent of 'it' or 'the company'.
+The trigger words and the partners of a verb ('X partnered with Y') are the Partnership frame of
+pipelines/frames.json (extractors/frames.py); this module holds the actions it names (the nouns' partners,
+the subject's members, whether a partnership is settled). It also holds the organisation helpers the
+location extractors share: the organisations a phrase names and the antecedent of 'it' or 'the company'.
 """
 
 from __future__ import annotations
@@ -10,24 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from graph.records import Entity, Event
+from graph.records import Entity
 from pipelines.extractors.common import (
     Context,
     assertion,
     is_org,
     span_tokens,
 )
-from pipelines.extractors.events import make_event
 from pipelines.extractors.reference import recent_orgs
 from pipelines.lexicon import word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-PARTNER_VERBS = word_class("partner_verbs")
-PARTNER_NOUNS = word_class("partner_nouns")
 FORM_VERBS = word_class("form_verbs")  # fmt: skip
-SETUP_VERBS = word_class("setup_verbs")
 SETUP_NOUNS = word_class("setup_nouns")
 # a partnership that is only talked about or that ends is not recorded
 UNSETTLED = word_class("unsettled")  # fmt: skip
@@ -228,9 +226,6 @@ def _noun_partners(ctx: Context, noun: Token) -> list[Entity] | None:
     return found
 
 
-AGREEMENT_NOUNS = word_class("agreement_nouns")
-
-
 def _mutual_agreement(ctx: Context, noun: Token) -> list[Entity] | None:
     """ "X and Y signed an agreement (to work together)": an agreement the named parties sign with each other,
     not one signed with someone else ('X and Y signed agreements with AWS' are two customers' deals)."""
@@ -266,27 +261,6 @@ def _named_partner(ctx: Context, noun: Token) -> list[Entity] | None:
     return [owner, names[0]] if owner is not None and owner != names[0] else None
 
 
-def _partners(ctx: Context, token: Token) -> list[Entity] | None:
-    lemma = token.lemma_.lower()
-    if token.pos_ == "NOUN" and lemma == "partner":
-        return _named_partner(ctx, token)
-    if token.pos_ == "NOUN" and lemma in AGREEMENT_NOUNS:
-        return _mutual_agreement(ctx, token)
-    if token.pos_ == "NOUN" and lemma in PARTNER_NOUNS:
-        return _noun_partners(ctx, token)
-    if token.pos_ != "VERB":
-        return None
-    children = {c.lower_ for c in token.children}
-    if lemma in PARTNER_VERBS and (lemma not in ("team", "join") or children & {"up", "forces"}):
-        heads = [token, *(c for c in token.children if c.lower_ in ("up", "forces"))]
-        return _subject_members(ctx, token) + [e for h in heads for e in _with(ctx, h)]
-    if lemma == "work" and "together" in children:
-        return _subject_members(ctx, token)
-    if lemma in SETUP_VERBS | {"have"}:
-        return _reduced_relative(ctx, token) or None
-    return None
-
-
 def _settled(ctx: Context, token: Token) -> str | None:
     """The assertion status, or None when the partnership is negated, speculative or ending."""
     if any(t.lemma_.lower() in UNSETTLED for t in (token, *token.ancestors)):
@@ -295,34 +269,22 @@ def _settled(ctx: Context, token: Token) -> str | None:
     return stated(ctx, verb)
 
 
-def extract(ctx: Context) -> list[Event]:
-    """Partnerships stated in the sentence, one per set of partners."""
-    events: list[Event] = []
-    seen: set[frozenset[str]] = set()
-    for token in span_tokens(ctx.sent):
-        partners = _partners(ctx, token)
-        partners = list(dict.fromkeys(p for p in partners or () if p.cls != "Person"))
-        key = frozenset(p.id for p in partners)
-        if len(partners) < 2 or key in seen:
-            continue
-        status = _settled(ctx, token)
-        if status is None:
-            continue
-        seen.add(key)
-        roles = {"partner": tuple(partners)}
-        events.append(
-            make_event(
-                ctx,
-                "Partnership",
-                roles,
-                explicit_trigger=True,
-                status=status,
-                roles_found=len(partners),
-                roles_wanted=2,
-            )
-        )
-    return events
+def _partners_of_rule(find: Callable[[Context, Token], list[Entity] | None]) -> Callable[..., list[Entity] | None]:
+    """An action of the frame (ctx, trigger, roles) from a helper of (ctx, trigger)."""
+
+    def action(ctx: Context, trigger: Token, roles: object) -> list[Entity] | None:
+        return find(ctx, trigger)
+
+    return action
 
 
-# (event type, extractor, order): found by pipelines/extractors/__init__.py, run in increasing order
-EXTRACTORS = (("Partnership", extract, 100),)
+# the Python the Partnership frame of pipelines/frames.json names (pipelines/extractors/frames.py)
+FRAME_ACTIONS = {
+    "partnership_settled": _settled,
+    "subject_members": _partners_of_rule(_subject_members),
+    "named_partner": _partners_of_rule(_named_partner),
+    "mutual_agreement": _partners_of_rule(_mutual_agreement),
+    "noun_partners": _partners_of_rule(_noun_partners),
+    "reduced_relative": _partners_of_rule(_reduced_relative),
+    "members": _members,
+}

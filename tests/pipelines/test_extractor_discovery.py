@@ -14,7 +14,7 @@ from pipelines.extractors import EVENT_EXTRACTORS, RELATION_EXTRACTORS, collect_
 # The order the package listed by hand before discovery (a sentence that states a migration does not also
 # yield a contract, and a share table is read before the prose around it).
 EVENT_ORDER = [
-    ("Migration", "migration.extract"),
+    ("Migration", "frames.extract_migration"),
     ("Contract", "contract.extract"),
     ("Acquisition", "acquisition.extract_acquisitions"),
     ("Investment", "acquisition.extract_investments"),
@@ -23,7 +23,7 @@ EVENT_ORDER = [
     ("MarketShare", "share.extract"),
     ("DataCenter", "datacenter.extract"),
     ("MarketEntry", "datacenter.extract_market_entries"),
-    ("Partnership", "partnership.extract"),
+    ("Partnership", "frames.extract_partnership"),
     ("UserMetric", "usermetric.extract"),
 ]
 RELATION_ORDER = ["ownership.relations", "relations.relations"]

@@ -34,7 +34,9 @@ def test_every_class_is_a_documented_non_empty_set_of_lowercase_strings():
 
 def test_every_class_is_used_in_pipelines():
     text = "\n".join(_sources().values())
-    unused = [name for name in load_lexicon() if f'word_class("{name}")' not in text]
+    frames = (PIPELINES / "frames.json").read_text(encoding="utf-8")  # a frame names a class as "@name"
+    named = set(re.findall(r"@([a-z_]+)", frames))
+    unused = [name for name in load_lexicon() if f'word_class("{name}")' not in text and name not in named]
     assert not unused
 
 
