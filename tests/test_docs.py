@@ -213,6 +213,14 @@ def test_docs_do_not_send_users_to_the_shared_folder() -> None:
                 pytest.fail(f"{path.name}:{number} points to ../shared/spec, which a clone does not have: {line}")
 
 
+def test_readme_gives_the_size_of_the_gazetteer() -> None:
+    from ontology import load_gazetteer
+
+    found = re.search(r"knows (\d[\d,]*) providers", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert found, "README.md no longer says how many entries the gazetteer has"
+    assert int(found.group(1).replace(",", "")) == len(load_gazetteer())
+
+
 if __name__ == "__main__":
     changed = [doc for doc in DOC_BLOCKS if rewrite(DOCS / doc)]
     sys.stdout.write(f"rewrote {', '.join(changed)}\n" if changed else "docs are current\n")
