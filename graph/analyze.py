@@ -62,7 +62,7 @@ SELECT DISTINCT ?n ?p ?o WHERE {{
   FILTER(STRSTARTS(STR(?n), "{ENT}"))
 }}
 """
-# Events and their amount nodes (minted as evt:…-value) share the evt: namespace.
+# Events and their amount nodes (minted as evt:…-value-800000000-usd) share the evt: namespace.
 _EVENTS_QUERY = f'SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{EVT}")) }}'
 _MONETARY_AMOUNT = str(SCHEMA.MonetaryAmount)
 _AMOUNT_FIELDS = {str(SCHEMA.value): "value", str(SCHEMA.currency): "currency", _CVKG + "per": "per"}

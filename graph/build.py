@@ -72,6 +72,18 @@ def entity_triples(entity: Entity) -> Iterator[Triple]:
         yield node, CVKG.nameKey, Literal(key)
 
 
+def amount_iri(event: URIRef, role: str, amount: Amount) -> URIRef:
+    """The node of one amount of an event: `evt:<event>-value-800000000-usd`, with the recurrence and qualifier.
+
+    Named by the figure itself, so articles that give the same figure share its node, and articles
+    that give different figures for one event (two sources, $7.5 billion and $7.8 billion) keep one
+    node each, each with one value, stated in its own article graph.
+    """
+    figure = format(abs(amount.value).normalize(), "f").replace(".", "p")
+    parts = [role, "minus" * (amount.value < 0), figure, amount.currency, amount.per, amount.qualifier]
+    return URIRef(f"{event}-{slugify('-'.join(p for p in parts if p))}")
+
+
 def _amount_triples(node: URIRef, amount: Amount) -> Iterator[Triple]:
     yield node, RDF.type, SCHEMA.MonetaryAmount
     yield node, SCHEMA.value, decimal_literal(amount.value)
@@ -104,13 +116,9 @@ def event_triples(event: Event, source: URIRef) -> Iterator[Triple]:
     node = event_iri(event)
     yield node, RDF.type, event_type.iri
     for role, values in event.roles.items():
-        seen_currencies: dict[str, int] = {}
         for value in values:
             if isinstance(value, Amount):
-                n = seen_currencies.get(value.currency, 0)
-                seen_currencies[value.currency] = n + 1
-                suffix = role if role == "value" else f"{role}-{value.currency.lower()}"
-                amount_node = URIRef(f"{node}-{suffix}" + (f"-{n + 1}" if n else ""))
+                amount_node = amount_iri(node, role, value)
                 yield node, CVKG[role], amount_node
                 yield from _amount_triples(amount_node, value)
             else:

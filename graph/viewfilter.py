@@ -11,8 +11,6 @@ networkx graph.
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +21,7 @@ import networkx as nx
 from graph.errors import CvkgError, EntityNotFoundError
 from graph.records import Amount
 from graph.stores import KnowledgeStore
+from graph.viewevents import add_event_nodes, edgeless_event_types, period_bounds
 from ontology import load_registry
 
 _CVKG = "https://w3id.org/cvkg/ontology#"
@@ -136,31 +135,6 @@ def read_view_details(store: KnowledgeStore) -> ViewDetails:
     for entity_aliases in aliases.values():
         entity_aliases.sort()
     return ViewDetails(aliases, events, articles)
-
-
-def period_bounds(text: str) -> tuple[date, date] | None:
-    """First and last day of a date or period string (2021, 2021-Q1, 2021-H2, 2021-06, 2021-06-15)."""
-    text = text.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text):
-        try:
-            day = date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-        return day, day
-    if m := re.fullmatch(r"(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?", text):
-        year = int(m[1])
-        if m[2]:
-            first = last = int(m[2])
-            if not 1 <= first <= 12:
-                return None
-        elif m[3]:
-            first, last = 3 * int(m[3]) - 2, 3 * int(m[3])
-        elif m[4]:
-            first, last = 6 * int(m[4]) - 5, 6 * int(m[4])
-        else:
-            first, last = 1, 12
-        return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
-    return None
 
 
 def _money_won(graph: nx.MultiDiGraph, events: Iterable[EventInfo]) -> dict[str, Decimal]:
@@ -334,15 +308,22 @@ def select_view(
 
     Returns the graph to draw and one note per filter or cut, for the page and stderr.
 
+    Event types that yield no edge (MarketShare, FinancialResult…) come in as
+    event nodes (`graph.viewevents.add_event_nodes`).
+
     Raises:
-        ViewError: unknown entity or type, or a bad date.
+        ViewError: unknown entity or type, a bad date, or filters that leave no relation to show.
     """
     notes: list[str] = []
     total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
     if types:
         canonical = check_types(graph, types)
         graph = filter_types(graph, canonical)
-        notes.append(f"types: {', '.join(canonical)}")
+        as_nodes = [t for t in canonical if t in edgeless_event_types()]
+        if as_nodes:
+            graph = add_event_nodes(graph, as_nodes)
+        shown_as = f" ({', '.join(as_nodes)} as event nodes)" if as_nodes else ""
+        notes.append(f"types: {', '.join(canonical)}{shown_as}")
     if since or until:
         graph = filter_dates(graph, since, until)
         notes.append(f"dates: {since or '…'} to {until or '…'} (event date or period, else article date)")
@@ -362,6 +343,11 @@ def select_view(
             f"(--max-nodes {max_nodes}): {before_nodes - graph.number_of_nodes()} entities and "
             f"{before_edges - graph.number_of_edges()} relations not shown"
         )
+    if (types or since or until) and not graph.number_of_edges():
+        asked = [f"--types {','.join(types)}"] if types else []
+        asked += [f"--since {since}"] if since else []
+        asked += [f"--until {until}"] if until else []
+        raise ViewError(f"nothing to show: no relation or event matches {' '.join(asked)}; widen the filters")
     notes.insert(
         0,
         f"showing {graph.number_of_nodes()} of {total_nodes} entities and "

@@ -211,3 +211,24 @@ def test_evaluate_missing_gold_is_a_one_line_error(runner, tmp_path):
     result = runner.invoke(cli, ["evaluate", str(tmp_path / "gold.jsonl")])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"Error: no such gold file: {tmp_path / 'gold.jsonl'}"
+
+
+def test_view_types_without_edges_show_event_nodes(runner, filled_store, tmp_path):
+    out = tmp_path / "shares.html"
+    result = runner.invoke(
+        cli, ["--store", filled_store, "view", "-o", str(out), "--types", "MarketShare,FinancialResult"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "MarketShare, FinancialResult as event nodes" in result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '"cls": "MarketShare"' in page and '"cls": "FinancialResult"' in page
+
+
+def test_view_types_that_select_nothing_is_an_error(runner, filled_store, tmp_path):
+    out = tmp_path / "none.html"
+    result = runner.invoke(cli, ["--store", filled_store, "view", "-o", str(out), "--types", "UserMetric"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: nothing to show: no relation or event matches --types UserMetric; widen the filters"
+    ]
+    assert not out.exists()

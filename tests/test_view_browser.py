@@ -4,7 +4,7 @@ Playwright drives Debian's `/usr/bin/chromium` (`executable_path`; no browser
 download). `make test` sets CVKG_REQUIRE_BROWSER=1 after `make browser` has
 installed chromium, so a missing browser fails the run there; a plain `pytest`
 in a clone without chromium or playwright skips these tests with the reason.
-Screenshots go to `test-artifacts/` at the repository root.
+Screenshots go to the directory named by $CVKG_SCREENSHOTS, else to the test's tmp_path.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from support import ROOT, SAMPLES
+from support import SAMPLES
 
+from graph.render import network_data
 from pipelines.cli import cli
 
 pytestmark = pytest.mark.slow  # a real Chromium per module and a layout per page
 
-ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -83,6 +83,7 @@ class OpenedView:
     """A view page opened in the browser, with everything that went wrong while it ran."""
 
     page: object
+    shots: Path
     problems: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -91,23 +92,24 @@ class OpenedView:
         return self.page.evaluate(script, arg)  # type: ignore[attr-defined]
 
     def screenshot(self, name: str) -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / name
+        self.shots.mkdir(parents=True, exist_ok=True)
+        path = self.shots / name
         self.page.screenshot(path=str(path))  # type: ignore[attr-defined]
         print(f"screenshot: {path}")  # noqa: T201  the path is the test's artifact
         return path
 
 
 @pytest.fixture()
-def open_view(browser) -> Iterator[object]:
+def open_view(browser, tmp_path) -> Iterator[object]:
     """Open an HTML file and wait until the layout is stable and frozen (window.cvkgReady)."""
     contexts = []
+    shots = Path(os.environ["CVKG_SCREENSHOTS"]) if os.environ.get("CVKG_SCREENSHOTS") else tmp_path / "screenshots"
 
-    def open_(path: Path, *, timeout: float = 60.0) -> OpenedView:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    def open_(path: Path, *, timeout: float = 60.0, size: tuple[int, int] = (1400, 900)) -> OpenedView:
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]})  # type: ignore[attr-defined]
         contexts.append(context)
         page = context.new_page()
-        view = OpenedView(page)
+        view = OpenedView(page, shots)
         page.on("console", lambda m: m.type == "error" and view.problems.append(f"console error: {m.text}"))
         page.on("pageerror", lambda e: view.problems.append(f"page error: {e}"))
         page.on("requestfailed", lambda r: view.problems.append(f"failed request: {r.url}"))
@@ -206,7 +208,8 @@ def test_samples_view_is_offline_complete_drawn_and_frozen(open_view, samples_st
     assert view.problems == [] and view.dialogs == []
     assert view.evaluate("() => window.cvkgNodes.length") == expected.number_of_nodes() > 30
     assert set(view.evaluate("() => window.cvkgNodes.getIds()")) == set(expected.nodes)  # type: ignore[arg-type]
-    assert view.evaluate("() => window.cvkgEdges.length") == expected.number_of_edges()
+    # as many edges as the library draws (the two directions of a symmetric relation would be one)
+    assert view.evaluate("() => window.cvkgEdges.length") == len(network_data(expected)[1])
     drawn = view.evaluate(_DRAWN)
     assert drawn["painted"] > 0.01 and drawn["colours"] > 8, drawn  # type: ignore[index]
     before = _positions(view)
@@ -294,3 +297,185 @@ def test_a_few_hundred_nodes_stabilise_and_freeze(open_view, tmp_path):
     view.screenshot("view-300-nodes.png")
     print(f"300 nodes / {graph.number_of_edges()} edges ready in {view.seconds:.1f} s")  # noqa: T201
     assert view.problems == []
+
+
+AWS = "https://w3id.org/cvkg/entity/amazon-web-services"
+SMALL_SCREEN = (1280, 720)
+_OPACITY = "(id) => { const n = window.cvkgNodes.get(id); return n.opacity === undefined ? 1 : n.opacity; }"
+_HIDDEN_EDGES = "(label) => window.cvkgEdges.get({filter: e => e.label === label}).map(e => !!e.hidden)"
+
+
+def _neighbours(view: OpenedView, node: str) -> set[str]:
+    return set(view.evaluate("(id) => window.cvkgNetwork.getConnectedNodes(id)", node))  # type: ignore[arg-type]
+
+
+def _empty_point(view: OpenedView) -> dict:
+    """A point of the canvas right of the side panel with no node and no edge under it."""
+    return view.evaluate(  # type: ignore[return-value]
+        """() => {
+          const net = window.cvkgNetwork;
+          for (let y = 40; y < innerHeight - 20; y += 23) for (let x = 320; x < innerWidth - 20; x += 29) {
+            if (net.getNodeAt({x, y}) === undefined && net.getEdgeAt({x, y}) === undefined) return {x, y};
+          }
+          return null;
+        }"""
+    )
+
+
+def test_hover_shows_the_tooltip_next_to_the_pointer(open_view, samples_store, tmp_path):
+    view = open_view(_view(samples_store, tmp_path / "kg.html"), size=SMALL_SCREEN)
+    point = view.evaluate(_NODE_POINT, AWS)
+    assert "Amazon Web Services" in _hover(view, point)  # type: ignore[arg-type]
+    tooltip = view.page.locator("div.vis-tooltip")  # type: ignore[attr-defined]
+    assert tooltip.is_visible()
+    box = tooltip.bounding_box()
+    assert box and box["width"] > 80 and box["height"] > 40, box
+    # inside the window and by the pointer (without vis-network's stylesheet it sat below the canvas, out of sight)
+    assert 0 <= box["x"] and box["x"] + box["width"] <= SMALL_SCREEN[0] + 1, box
+    assert 0 <= box["y"] and box["y"] + box["height"] <= SMALL_SCREEN[1] + 1, box
+    assert abs(box["x"] - point["x"]) < 420 and abs(box["y"] - point["y"]) < 420, (box, point)  # type: ignore[index]
+    view.screenshot("view-hover.png")
+    assert view.problems == []
+
+
+def test_search_selects_centres_and_focuses_the_entity(open_view, samples_store, tmp_path):
+    view = open_view(_view(samples_store, tmp_path / "kg.html"), size=SMALL_SCREEN)
+    view.page.fill("#search", "aws")  # type: ignore[attr-defined]  (an alias, any case)
+    view.page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    view.page.wait_for_timeout(600)  # type: ignore[attr-defined]  (the move is animated for 300 ms)
+    assert view.evaluate("() => window.cvkgNetwork.getSelectedNodes()") == [AWS]
+    assert "Amazon Web Services" in str(view.evaluate("() => document.getElementById('details').textContent"))
+    point = view.evaluate(_NODE_POINT, AWS)
+    side = view.evaluate("() => document.getElementById('side').getBoundingClientRect().right")
+    details = view.evaluate("() => document.getElementById('details').getBoundingClientRect().left")
+    assert side < point["x"] < details and 0 < point["y"] < SMALL_SCREEN[1], (side, point, details)  # type: ignore[index, operator]
+    view.page.fill("#search", "no such entity here")  # type: ignore[attr-defined]
+    view.page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    assert "no entity matches" in str(view.evaluate("() => document.getElementById('search-note').textContent"))
+    view.screenshot("view-search.png")
+    assert view.problems == []
+
+
+def test_clicking_a_node_dims_all_but_its_neighbours_and_the_background_restores(open_view, samples_store, tmp_path):
+    view = open_view(_view(samples_store, tmp_path / "kg.html"), size=SMALL_SCREEN)
+    ids = set(view.evaluate("() => window.cvkgNodes.getIds()"))  # type: ignore[arg-type]
+    near = _neighbours(view, AWS) | {AWS}
+    assert 3 < len(near) < len(ids)
+    view.page.mouse.click(*view.evaluate(_NODE_POINT, AWS).values())  # type: ignore[attr-defined, union-attr]
+    opacity = {n: view.evaluate(_OPACITY, n) for n in ids}
+    assert {n for n, o in opacity.items() if o == 1} == near
+    assert all(o < 0.3 for n, o in opacity.items() if n not in near)
+    edge_alpha = view.evaluate(
+        "(id) => window.cvkgEdges.get().map(e => [e.from === id || e.to === id, e.color.opacity])", AWS
+    )
+    assert all(alpha == 1 if touches else alpha < 0.3 for touches, alpha in edge_alpha)  # type: ignore[union-attr]
+    view.page.mouse.move(5, SMALL_SCREEN[1] - 5)  # type: ignore[attr-defined]
+    view.screenshot("view-focus.png")
+    empty = _empty_point(view)
+    assert empty is not None
+    view.page.mouse.click(empty["x"], empty["y"])  # type: ignore[attr-defined]
+    assert all(view.evaluate(_OPACITY, n) == 1 for n in ids)
+    assert view.evaluate("() => window.cvkgFocus") is None
+    assert view.problems == []
+
+
+def test_legend_entries_hide_and_show_relations_and_classes_and_the_legend_folds(open_view, samples_store, tmp_path):
+    view = open_view(_view(samples_store, tmp_path / "kg.html"), size=SMALL_SCREEN)
+    page = view.page
+    assert not any(view.evaluate(_HIDDEN_EDGES, "customerOf"))  # type: ignore[arg-type]
+    page.click('#legend [data-relation="customerOf"]')  # type: ignore[attr-defined]
+    assert all(view.evaluate(_HIDDEN_EDGES, "customerOf"))  # type: ignore[arg-type]
+    assert not any(view.evaluate(_HIDDEN_EDGES, "owns"))  # type: ignore[arg-type]
+    page.click('#legend [data-relation="customerOf"]')  # type: ignore[attr-defined]
+    assert not any(view.evaluate(_HIDDEN_EDGES, "customerOf"))  # type: ignore[arg-type]
+    people = "() => window.cvkgNodes.get({filter: n => n.cls === 'Person'}).map(n => !!n.hidden)"
+    assert people and not any(view.evaluate(people))  # type: ignore[arg-type]
+    page.click('#legend [data-class="Person"]')  # type: ignore[attr-defined]
+    assert all(view.evaluate(people))  # type: ignore[arg-type]
+    assert all(view.evaluate(_HIDDEN_EDGES, "worksFor"))  # type: ignore[arg-type]  (their edges go with them)
+    view.screenshot("view-legend-toggled.png")
+    legend = page.locator("#legend")  # type: ignore[attr-defined]
+    assert legend.is_visible()
+    page.click("#fold")  # type: ignore[attr-defined]
+    assert not legend.is_visible()
+    assert page.locator("#search").is_visible()  # type: ignore[attr-defined]
+    page.click("#fold")  # type: ignore[attr-defined]
+    assert legend.is_visible()
+    # at 1280x720 the side panel leaves most of the window to the graph
+    assert view.evaluate("() => document.getElementById('side').getBoundingClientRect().width") < 300
+    assert view.problems == []
+
+
+def test_the_legend_starts_folded_in_a_narrow_window(open_view, samples_store, tmp_path):
+    view = open_view(_view(samples_store, tmp_path / "kg.html"), size=(800, 600))
+    assert not view.page.locator("#legend").is_visible()  # type: ignore[attr-defined]
+    assert view.page.locator("#search").is_visible()  # type: ignore[attr-defined]
+
+
+def test_date_range_hides_relations_outside_it_and_keeps_undated_ones(open_view, tmp_path):
+    from graph.render import render_html
+
+    graph = nx.MultiDiGraph()
+    for name in ("a", "b", "c", "d"):
+        graph.add_node(f"https://w3id.org/cvkg/entity/{name}", label=name.upper(), cls="Company")
+    ent = "https://w3id.org/cvkg/entity/"
+    graph.add_edge(ent + "a", ent + "b", key="customerOf", relation="customerOf", date="2019-03-01", sources=[])
+    graph.add_edge(ent + "b", ent + "c", key="movedTo", relation="movedTo", period="2023-Q2", sources=[])
+    graph.add_edge(ent + "c", ent + "d", key="owns", relation="owns", sources=[])  # no date
+    view = open_view(render_html(graph, tmp_path / "dates.html", title="dates"), size=SMALL_SCREEN)
+    hidden = "() => Object.fromEntries(window.cvkgEdges.get().map(e => [e.label, !!e.hidden]))"
+    assert view.evaluate(hidden) == {"customerOf": False, "movedTo": False, "owns": False}
+    assert view.evaluate("() => document.getElementById('date-to-text').textContent") == "2023-06"
+    view.page.focus("#date-to")  # type: ignore[attr-defined]
+    view.page.keyboard.press("Home")  # type: ignore[attr-defined]  (to: the first month)
+    assert view.evaluate("() => document.getElementById('date-to-text').textContent") == "2019-03"
+    assert view.evaluate(hidden) == {"customerOf": False, "movedTo": True, "owns": False}
+    view.page.keyboard.press("End")  # type: ignore[attr-defined]
+    view.page.focus("#date-from")  # type: ignore[attr-defined]
+    view.page.keyboard.press("End")  # type: ignore[attr-defined]
+    assert view.evaluate(hidden) == {"customerOf": True, "movedTo": False, "owns": False}
+    assert view.evaluate("() => window.cvkgNodes.get('https://w3id.org/cvkg/entity/a').hidden") is True
+    view.screenshot("view-dates.png")
+    assert view.problems == []
+
+
+def test_parallel_edges_are_drawn_apart_and_symmetric_ones_without_arrows(open_view, samples_store, tmp_path):
+    view = open_view(_view(samples_store, tmp_path / "kg.html"), size=SMALL_SCREEN)
+    pairs = view.evaluate(
+        """() => {
+          const groups = {};
+          window.cvkgEdges.get().forEach(e => {
+            const k = [e.from, e.to].sort().join(' ');
+            (groups[k] = groups[k] || []).push(e.id);
+          });
+          return Object.values(groups).filter(g => g.length > 1);
+        }"""
+    )
+    assert pairs, "the samples have two relations between the same two entities"
+    for ids in pairs:  # type: ignore[union-attr]
+        points = [view.evaluate(_EDGE_POINT, i) for i in ids]
+        for i, p in enumerate(points):
+            for q in points[i + 1 :]:
+                assert abs(p["x"] - q["x"]) + abs(p["y"] - q["y"]) > 6, (ids, points)  # type: ignore[index]
+    competes = view.evaluate("() => window.cvkgEdges.get({filter: e => e.label === 'competesWith'})")
+    assert competes and all(e["arrows"]["to"]["enabled"] is False for e in competes)  # type: ignore[union-attr, index]
+    arrows = view.evaluate(
+        "(id) => window.cvkgNetwork.body.edges[id].options.arrows.to.enabled",
+        competes[0]["id"],  # type: ignore[index]
+    )
+    assert arrows is False
+    assert view.problems == []
+
+
+def test_market_shares_and_results_are_viewable(open_view, samples_store, tmp_path):
+    view = open_view(_view(samples_store, tmp_path / "kg.html"), size=SMALL_SCREEN)
+    badges = view.evaluate("() => window.cvkgNodes.get({filter: n => n.badge > 0}).map(n => n.id)")
+    assert AWS in badges  # type: ignore[operator]
+    assert "% share" in _hover(view, view.evaluate(_NODE_POINT, AWS))  # type: ignore[arg-type]
+    events = open_view(_view(samples_store, tmp_path / "shares.html", "--types", "MarketShare,FinancialResult"))
+    expected = _expected(samples_store, types=["MarketShare", "FinancialResult"])
+    classes = events.evaluate("() => window.cvkgNodes.get().map(n => n.cls)")
+    assert {"MarketShare", "FinancialResult"} <= set(classes)  # type: ignore[arg-type]
+    assert events.evaluate("() => window.cvkgNodes.length") == expected.number_of_nodes()
+    events.screenshot("view-shares.png")
+    assert view.problems == [] and events.problems == []

@@ -156,3 +156,37 @@ def test_everything_the_dev_ingest_writes_conforms(shared, tmp_path):
         "GROUP BY ?e HAVING (COUNT(DISTINCT ?a) > 1) } }"
     )
     assert int(next(iter(shared_events))["n"].value) > 0  # type: ignore[call-overload]  # the case is covered
+
+
+def test_conflicting_figures_of_two_sources_conform_and_stay_two(tmp_path):
+    """Two articles give different prices for one acquisition: two amount nodes, each stated by its article."""
+    from graph.library import load_query, prepare
+    from pipelines.config import Settings
+    from pipelines.service import ingest_paths
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "one.txt").write_text(
+        "---\nurl: https://news.example/one\ndate: 2024-03-04\n---\n"
+        "Quillfeather Systems agreed to acquire Brightmoor Analytics for $7.5 billion, the companies said on Monday.\n",
+        encoding="utf-8",
+    )
+    (folder / "two.txt").write_text(
+        "---\nurl: https://news.example/two\ndate: 2024-03-05\n---\n"
+        "Quillfeather Systems will buy Brightmoor Analytics for $7.8 billion in cash, people close to the deal said.\n",
+        encoding="utf-8",
+    )
+    store = open_store(str(tmp_path / "store"))
+    ingest_paths([folder], store, Settings(store=str(tmp_path / "store")))
+    report = validate_graph(store_graph(store))
+    assert report.conforms, "\n".join(report.lines())
+    values = {
+        (row["node"].value, row["amount"].value)
+        for row in store.query(  # type: ignore[attr-defined]
+            "SELECT ?node ?amount WHERE { ?e a cvkg:Acquisition ; cvkg:value ?node . ?node schema:value ?amount }"
+        )
+    }
+    assert {amount for _, amount in values} == {"7500000000", "7800000000"}
+    assert len({node for node, _ in values}) == 2
+    listed = {row["value"].value for row in store.query(prepare(load_query("conflicting-figures"), {}))}  # type: ignore[attr-defined]
+    assert listed == {"7500000000", "7800000000"}

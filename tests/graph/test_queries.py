@@ -202,17 +202,17 @@ CONFLICT = """
 @prefix schema: <https://schema.org/> .
 doc:a { doc:a a schema:NewsArticle ; schema:headline "Report A" .
         evt:fr a cvkg:FinancialResult ; cvkg:organization ent:acme ; cvkg:growthRate 0.37 ;
-            cvkg:revenue evt:fr-revenue-usd ; prov:wasDerivedFrom doc:a .
-        evt:fr-revenue-usd schema:value 100 ; schema:currency "USD" .
+            cvkg:revenue evt:fr-revenue-100-usd ; prov:wasDerivedFrom doc:a .
+        evt:fr-revenue-100-usd schema:value 100 ; schema:currency "USD" .
         ent:acme rdfs:label "Acme Cloud" . }
 doc:b { doc:b a schema:NewsArticle ; schema:headline "Report B" .
         evt:fr a cvkg:FinancialResult ; cvkg:organization ent:acme ; cvkg:growthRate 0.39 ;
-            cvkg:revenue evt:fr-revenue-usd ; prov:wasDerivedFrom doc:b .
-        evt:fr-revenue-usd schema:value 100 ; schema:currency "USD" .
+            cvkg:revenue evt:fr-revenue-100-usd ; prov:wasDerivedFrom doc:b .
+        evt:fr-revenue-100-usd schema:value 100 ; schema:currency "USD" .
         ent:acme rdfs:label "Acme Cloud" . }
 doc:c { doc:c a schema:NewsArticle ; schema:headline "Report C" .
-        evt:fr cvkg:revenue evt:fr-revenue-usd ; prov:wasDerivedFrom doc:c .
-        evt:fr-revenue-usd schema:value 120 ; schema:currency "USD" . }
+        evt:fr cvkg:revenue evt:fr-revenue-120-usd ; prov:wasDerivedFrom doc:c .
+        evt:fr-revenue-120-usd schema:value 120 ; schema:currency "USD" . }
 """
 
 
@@ -225,6 +225,15 @@ def test_conflicting_figures_list_each_value_with_its_sources():
         ("Acme Cloud", "growthRate", Decimal("0.39"), "Report B", 1),
         ("Acme Cloud", "revenue (USD)", Decimal(100), "Report A", 2),
         ("Acme Cloud", "revenue (USD)", Decimal(120), "Report C", 1),
+    }
+    # a store of an older cvkg: the two values on one node
+    older = open_store("memory:")
+    older.load(CONFLICT.replace("-100-usd", "-usd").replace("-120-usd", "-usd").encode(), ox.RdfFormat.TRIG)
+    assert {
+        (r["figure"], Decimal(r["value"])) for r in rows(older, "conflicting-figures") if "revenue" in r["figure"]
+    } == {
+        ("revenue (USD)", Decimal(100)),
+        ("revenue (USD)", Decimal(120)),
     }
 
 

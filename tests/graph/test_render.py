@@ -234,3 +234,107 @@ def test_render_refuses_unknown_size(annotated, tmp_path):
 def test_plain_projection_renders_without_annotations(tmp_path):
     page = render_html(_graph(), tmp_path / "v.html").read_text(encoding="utf-8")
     assert "Lyft" in page and "doc:a1" in page
+
+
+def _share_event(org: str, share: str, period: str) -> dict:
+    return {
+        "event": EVT + f"ms-{org}-{period}",
+        "event_type": "MarketShare",
+        "when": period,
+        "period": period,
+        "roles": {"organization": [ENT + org], "accordingTo": [ENT + "analyst"]},
+        "facts": {"share": [share], "rank": ["1"]},
+        "values": [],
+        "sources": [DOC + "a1"],
+        "evidence": ["A written example: the analyst put the provider first with a third of the market."],
+    }
+
+
+def _graph_with_figures() -> nx.MultiDiGraph:
+    g = _graph()
+    g.add_node(ENT + "analyst", label="Example Research", cls="ResearchFirm")
+    g.graph["events"] = {
+        e["event"]: e for e in (_share_event("aws", "0.32", "2023-Q2"), _share_event("aws", "0.3", "2022"))
+    }
+    return g
+
+
+def test_page_inlines_vis_network_stylesheet_so_the_tooltip_can_show(annotated, tmp_path):
+    page = render_html(annotated, tmp_path / "v.html").read_text(encoding="utf-8")
+    rule = re.search(r"div\.vis-tooltip\{[^}]*\}", page)
+    assert rule and "position:absolute" in rule[0]
+    assert page.lower().count("</style") == 2
+
+
+def test_symmetric_relation_both_ways_is_one_undirected_edge(tmp_path):
+    g = _graph()
+    for s, o in (("aws", "gcp"), ("gcp", "aws")):
+        g.add_edge(ENT + s, ENT + o, key="competesWith", relation="competesWith", sources=[], evidence=[])
+    g.add_edge(ENT + "lyft", ENT + "aws", key="partnerOf:p1", relation="partnerOf", events=[EVT + "p1"], sources=[])
+    g.add_edge(ENT + "aws", ENT + "lyft", key="partnerOf:p1", relation="partnerOf", events=[EVT + "p1"], sources=[])
+    _, edges = network_data(g)
+    competes = [e for e in edges if e["label"] == "competesWith"]
+    partners = [e for e in edges if e["label"] == "partnerOf"]
+    assert len(competes) == 1 and len(partners) == 1
+    assert competes[0]["arrows"] == {"to": {"enabled": False}} and partners[0]["undirected"] is True
+    assert all("arrows" not in e for e in edges if e["label"] in ("customerOf", "movedTo", "owns"))
+
+
+def test_edges_between_the_same_two_entities_are_curved_apart():
+    g = _graph()
+    g.add_edge(ENT + "lyft", ENT + "aws", key="movedTo:m9", relation="movedTo", events=[], sources=[])
+    g.add_edge(ENT + "aws", ENT + "lyft", key="owns", relation="owns", sources=[])
+    _, edges = network_data(g)
+    pair = [e for e in edges if {e["from"], e["to"]} == {ENT + "lyft", ENT + "aws"}]
+    assert len(pair) == 3
+
+    def side(edge: dict) -> float:
+        """Signed roundness seen along the sorted pair: a clockwise turn from the other end bends the other way."""
+        smooth = edge["smooth"]
+        if not smooth["enabled"]:
+            return 0.0
+        turn = 1 if smooth["type"] == "curvedCW" else -1
+        return turn * (1 if edge["from"] < edge["to"] else -1) * smooth["roundness"]
+
+    assert sorted(side(e) for e in pair) == [-0.4, 0.0, 0.4]  # one straight, one curved to each side
+    assert "smooth" not in next(e for e in edges if e["label"] == "movedFrom")
+
+
+def test_edges_carry_their_periods_and_the_page_its_date_range(annotated, tmp_path):
+    _, edges = network_data(annotated)
+    contract = next(e for e in edges if e["label"] == "customerOf")
+    assert contract["periods"] == [["2019-03-01", "2019-03-01"]]
+    page = render_html(annotated, tmp_path / "v.html").read_text(encoding="utf-8")
+    assert '"dates": ["2019-03", "2023-01"]' in page
+
+
+def test_market_shares_are_figures_on_the_entity_they_are_about():
+    from graph.viewevents import entity_figures
+
+    g = _graph_with_figures()
+    figures = entity_figures(g)
+    assert figures[ENT + "aws"] == [
+        ["Market share", "32% share · rank 1 · according to Example Research · 2023-Q2"],
+        ["Market share", "30% share · rank 1 · according to Example Research · 2022"],
+    ]
+    nodes, _ = network_data(g)
+    aws = next(n for n in nodes if n["id"] == ENT + "aws")
+    assert aws["badge"] == 2 and aws["tip"][1]["h"] == "figures"
+    assert next(n for n in nodes if n["id"] == ENT + "lyft")["badge"] == 0
+
+
+def test_types_that_yield_no_edge_come_in_as_event_nodes():
+    view = select_view(annotate_graph(_graph_with_figures(), _details()), types=["marketshare"])
+    events = [n for n, d in view.graph.nodes(data=True) if d.get("kind") == "event"]
+    assert len(events) == 2
+    assert {d["relation"] for *_, d in view.graph.edges(data=True)} == {"organization", "accordingTo"}
+    assert set(view.graph) == {*events, ENT + "aws", ENT + "analyst"}
+    assert view.graph.nodes[EVT + "ms-aws-2022"]["label"].startswith("Amazon Web Services: 30% share")
+    assert "MarketShare as event nodes" in view.notes[1]
+
+
+def test_filters_that_leave_nothing_are_an_error(annotated):
+    with pytest.raises(ViewError, match="nothing to show: no relation or event matches --types FinancialResult"):
+        select_view(annotated, types=["FinancialResult"])
+    with pytest.raises(ViewError, match="--since 2030"):
+        select_view(annotated, since="2030")
