@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```console\n(.*?)^```$", re.S | re.M)
 ELLIPSIS = "..."
+# an instance IRI the docs quote as an example: ent:amazon-web-services, evt:contract-lyft--…, doc:u…
+QUOTED_IRI = re.compile(r"\b(ent|evt|doc):([a-z0-9][a-z0-9-]*[a-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -131,3 +133,28 @@ def test_readme_transcripts_are_what_the_samples_give(tmp_path: Path, monkeypatc
                 + "\n".join(step.expected)
             )
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.slow
+def test_iris_the_docs_quote_are_in_the_samples_graph(tmp_path: Path) -> None:
+    from graph import opened_store
+
+    texts = [README.read_text(encoding="utf-8")] + [p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md")]
+    quoted = {m.group(0) for text in texts for m in QUOTED_IRI.finditer(text)}
+    assert len(quoted) > 10
+    location = str(tmp_path / "store")
+    result = CliRunner().invoke(cli, ["--store", location, "ingest", str(ROOT / "samples")])
+    assert result.exit_code == 0, result.output
+    bases = {
+        "ent": "https://w3id.org/cvkg/entity/",
+        "evt": "https://w3id.org/cvkg/event/",
+        "doc": "https://w3id.org/cvkg/article/",
+    }
+    missing = []
+    with opened_store(location, read_only=True) as store:
+        for iri in sorted(quoted):
+            prefix, local = iri.split(":", 1)
+            full = f"<{bases[prefix]}{local}>"
+            if not bool(store.query(f"ASK {{ GRAPH ?g {{ {{ {full} ?p ?o }} UNION {{ ?s ?p {full} }} }} }}")):
+                missing.append(iri)
+    assert not missing, f"the docs quote IRIs the samples do not give: {missing}"
