@@ -216,7 +216,7 @@ def stats(settings: Settings) -> None:
 @pass_settings
 @handle_errors
 def evaluate(settings: Settings, gold: str, articles: tuple[str, ...], show_errors: bool, as_json: bool) -> None:
-    """Score cvkg on annotated articles (gold.jsonl, format of spec/GOLD.md).
+    """Score cvkg on annotated articles (gold.jsonl, format in docs/evaluation.md).
 
     The articles (by default the files gold.jsonl names, in its folder) are ingested
     into a temporary in-memory store; your --store is not touched. --show-errors lists
