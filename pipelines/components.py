@@ -222,10 +222,24 @@ class DescriptorMatcher:
     def __call__(self, doc: Doc) -> Doc:
         found = []
         for match_id, start, end in self.matcher(doc):
+            if _indefinite(doc, start):
+                continue  # "another cloud giant": some organisation other than the one named before
             key = doc.vocab.strings[match_id]
             found.append((start, end, tuple(self.candidates[key])))
         doc._.cvkg_descriptors = found
         return doc
+
+
+def _indefinite(doc: Doc, start: int) -> bool:
+    """Whether the words just before a descriptor make it indefinite ('another cloud giant', 'a big rival')."""
+    from pipelines.lexicon import word_class
+
+    for token in reversed(list(doc[max(start - 3, 0) : start])):
+        if token.is_punct or token.pos_ in ("VERB", "AUX", "ADP"):
+            return False
+        if token.lower_ in word_class("indefinite_descriptor_words"):
+            return True
+    return False
 
 
 def _title_case(sent: object) -> bool:

@@ -440,3 +440,16 @@ def test_an_amount_of_another_clause_is_not_the_moves_value(nlp):
     text = "Google agreed to invest $1 billion in Harlow Exchange, which is moving its systems to Google Cloud."
     (migration,) = _events(_result(nlp, text), "Migration")
     assert "value" not in migration.roles
+
+
+def test_an_indefinite_description_names_no_one_organisation(nlp):
+    """'another cloud giant' is some other firm, never the one the descriptor list ties 'cloud giant' to."""
+    text = (
+        "Northgate Labs said it would train its next models on Amazon Web Services chips.\n\n"
+        "Northgate Labs was founded in 2019 by two former researchers. It already has ties to another cloud giant: "
+        "earlier this year it picked Google Cloud as its main cloud provider."
+    )
+    customers = {
+        e.roles["provider"][0].label: _labels(e.roles["customer"]) for e in _events(_result(nlp, text), "Contract")
+    }
+    assert customers["Google Cloud"] == ["Northgate Labs"]
