@@ -32,6 +32,7 @@ class IngestSummary:
     seconds: float = 0.0
     skipped: list[Skipped] = field(default_factory=list)
     store_quads: int = 0
+    committed: int = 0  # articles whose batch the store has committed (all of `read` once the run ends)
 
     def lines(self) -> list[str]:
         """The summary as printed by `cvkg ingest`."""
@@ -56,8 +57,12 @@ def ingest_paths(
     *,
     on_article: Callable[[ArticleResult], None] | None = None,
     on_item: Callable[[IngestSummary], None] | None = None,
+    summary: IngestSummary | None = None,
 ) -> IngestSummary:
     """Read, extract and store articles as a stream; each batch of articles is one transaction.
+
+    `summary`, when given, is filled as the run goes, so a caller still has it when the run is
+    interrupted or fails: `committed` counts the articles the store holds for sure.
 
     With `settings.processes` 1, one worker process parses while this one extracts; with more, each
     worker parses and extracts its batches; with `settings.dask`, a Dask cluster's workers do. This
@@ -65,7 +70,7 @@ def ingest_paths(
     after every article stored or skipped.
     """
     started = time.perf_counter()
-    summary = IngestSummary()
+    summary = IngestSummary() if summary is None else summary
     gazetteer = load_gazetteer()
     items = read_articles(
         paths, max_bytes=settings.max_bytes, max_chars=settings.max_chars, min_chars=settings.min_chars
@@ -91,11 +96,15 @@ def ingest_paths(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cvkg-write") as writer:
         pending: Future[None] | None = None
 
+        def commit(done: list[tuple[object, list[object]]]) -> None:
+            store.replace_articles(done)  # type: ignore[arg-type]
+            summary.committed += len(done)
+
         def write(done: list[tuple[object, list[object]]]) -> None:
             nonlocal pending
             if pending is not None:
                 pending.result()
-            pending = writer.submit(store.replace_articles, done)  # type: ignore[arg-type]
+            pending = writer.submit(commit, done)
 
         try:
             for result in extract_stream(articles(), settings, gazetteer, on_skip=skipped):

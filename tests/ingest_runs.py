@@ -154,6 +154,8 @@ def start_noted_ingest(
         text=True,
         cwd=ROOT,
         env={**os.environ, "CVKG_TEST_NOTES": str(notes), "CVKG_TEST_PAUSE_AT": str(pause_at)},
+        # Ctrl-C reaches it even when the test run itself was started with SIGINT ignored (a background job)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

@@ -210,3 +210,44 @@ def test_an_output_that_cannot_be_written_whole_leaves_the_old_file(samples_stor
     done = subprocess.run([CVKG, "--store", samples_store, *command, "-o", str(out)], capture_output=True, timeout=300)
     assert done.returncode == 0 and out.stat().st_size > 4096
     assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # an ordinary file's mode, not mkstemp's
+
+
+def test_an_interrupted_ingest_says_what_it_committed(tmp_path):
+    """Ctrl-C after the second batch: the summary names the articles the store holds, and a re-run completes it."""
+    import signal
+
+    from ingest_runs import resume, start_noted_ingest, stopped, wait_for, write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus", 8)
+    location = tmp_path / "kg"
+    writer = start_noted_ingest(location, corpus, tmp_path / "notes", batch_size=2, pause_at=2)
+    wait_for(writer, tmp_path / "notes", lambda seen: seen.paused, "the second commit")
+    stopped(writer)
+    writer.send_signal(signal.SIGINT)
+    resume(writer)
+    _, err = writer.communicate(timeout=300)
+    assert writer.returncode == 130, err
+    assert "interrupted: 4 article(s) committed to the store" in err
+    assert len(open_store(location, read_only=True).article_graphs()) == 4
+    result = CliRunner().invoke(cli, ["--store", str(location), "ingest", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert len(open_store(location, read_only=True).article_graphs()) == 8
+
+
+def test_a_folder_of_other_files_is_no_store(runner, tmp_path):
+    """--store pointed at a folder of the user's files: refused, and nothing written into it or removed from it."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "000001.log").write_text("my notes\n")
+    for args in (["ingest", str(SAMPLES)], ["stats"], ["query", "SELECT * { ?s ?p ?o } LIMIT 1"]):
+        result = runner.invoke(cli, ["--store", str(folder), *args])
+        assert result.exit_code == 1
+        assert result.stderr.strip() == (
+            f"Error: {folder} is a folder of other files, not a cvkg store; give --store a new or empty folder"
+        )
+    assert [p.name for p in folder.iterdir()] == ["000001.log"]
+    assert (folder / "000001.log").read_text() == "my notes\n"
+    # an empty folder is fine
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert runner.invoke(cli, ["--store", str(empty), "ingest", str(SAMPLES / "lyft-aws-300m-2019.txt")]).exit_code == 0

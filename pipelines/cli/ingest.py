@@ -5,11 +5,15 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipelines.cli.main import cli, handle_errors, pass_settings
 from pipelines.config import DASK_TIMEOUT, MAX_BYTES, MAX_CHARS, MAX_SECONDS, Settings
+
+if TYPE_CHECKING:
+    from pipelines.service import IngestSummary
 
 STATS_QUERIES = {
     "articles": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle }",
@@ -115,9 +119,10 @@ def ingest(
     """
     from dataclasses import replace
 
+    from graph.errors import CvkgError
     from graph.stores import opened_store
     from pipelines.ingest import check_paths
-    from pipelines.service import ingest_paths
+    from pipelines.service import IngestSummary, ingest_paths
 
     settings = replace(
         settings,
@@ -131,20 +136,38 @@ def ingest(
     )
     check_paths(paths)  # a typo in a path is a bad command: refused before any store is made
     new_store = _new_local_store(settings.store)
-    summary = None
+    summary = IngestSummary()
     try:
         with opened_store(settings.store) as store, _Bar(paths, settings, quiet or not sys.stderr.isatty()) as bar:
-            summary = ingest_paths(paths, store, settings, on_item=bar)
+            try:
+                ingest_paths(paths, store, settings, on_item=bar, summary=summary)
+            except KeyboardInterrupt:
+                _stopped(summary, "interrupted")
+                raise SystemExit(130) from None
+            except CvkgError as exc:
+                _stopped(summary, f"stopped by an error ({str(exc).splitlines()[0] if str(exc) else 'no message'})")
+                raise
     finally:
-        if new_store is not None and (summary is None or not summary.read):
+        if new_store is not None and not summary.committed:
             # an ingest that stored nothing leaves no empty store behind for later commands to read
             shutil.rmtree(new_store, ignore_errors=True)
     for line in summary.lines():
         click.echo(line, err=True)
-    if new_store is not None and not summary.read:
+    if new_store is not None and not summary.committed:
         click.echo(f"no article stored, so no store was created at {new_store}", err=True)
     if strict and summary.skipped:
         raise click.ClickException(f"{len(summary.skipped)} item(s) skipped and --strict given")
+
+
+def _stopped(summary: IngestSummary, why: str) -> None:
+    """What a run cut short leaves: how many articles the store committed, and that a re-run completes it."""
+    committed = summary.committed
+    click.echo(
+        f"{why}: {committed} article(s) committed to the store, {summary.read - committed} read but not stored, "
+        f"{len(summary.skipped)} skipped; run the same ingest again to finish (stored articles are replaced, "
+        "not duplicated)",
+        err=True,
+    )
 
 
 def _new_local_store(location: str) -> Path | None:
