@@ -12,6 +12,8 @@ raised as `StoreError`.
 from __future__ import annotations
 
 import logging
+import re
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -207,6 +209,24 @@ def _resolved(part: bytes) -> bytes:
         return part
 
 
+# What a read-only open can meet while a writer rotates the store's files (RocksDB reads its MANIFEST and the
+# files it names without a lock): the store is whole, only the moment was wrong, so the open is tried again.
+_MID_WRITE = re.compile(r"Corruption|MANIFEST|No such file|IO error", re.IGNORECASE)
+READ_ONLY_ATTEMPTS = 6
+
+
+def _read_only_handle(path: Path) -> ox.Store:
+    """A read-only handle on the store directory, opened again when a concurrent write got in the way."""
+    for attempt in range(READ_ONLY_ATTEMPTS):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if not _MID_WRITE.search(str(exc)) or attempt == READ_ONLY_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02 * 2**attempt)  # the writer's file switch takes milliseconds
+    raise AssertionError("unreachable")
+
+
 def open_embedded(location: str, *, read_only: bool = False, create: bool = True, check: bool = True) -> EmbeddedStore:
     """Open the store directory at `location` (created unless `read_only` or `create=False`), or `memory:`.
 
@@ -235,7 +255,7 @@ def open_embedded(location: str, *, read_only: bool = False, create: bool = True
         )
     store = None
     try:
-        handle = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        handle = _read_only_handle(path) if read_only else ox.Store(str(path))
         store = EmbeddedStore(handle, location, read_only=read_only)
         del handle  # the store holds the only reference, so closing it lets go of the database
         if check:
@@ -249,8 +269,12 @@ def open_embedded(location: str, *, read_only: bool = False, create: bool = True
             raise StoreError(
                 f"store {location} is in use by another cvkg process; wait for it or pick another --store"
             ) from exc
+        if read_only and _MID_WRITE.search(str(exc)):
+            raise StoreError(f"store {location} is busy: a write was under way while it opened; retry") from exc
         raise StoreError(f"cannot open store {location}: {exc}") from exc
     except RuntimeError as exc:
+        if read_only and _MID_WRITE.search(str(exc)):
+            raise StoreError(f"store {location} is busy: a write was under way while it opened; retry") from exc
         # A read-only open while another process is still creating the store: "Column family not found".
         raise StoreError(
             f"cannot open store {location}: {exc}; if cvkg ingest is creating it, retry when done"
