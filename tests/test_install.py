@@ -102,3 +102,7 @@ def test_pip_install_outside_the_checkout(tmp_path):
     )
     assert query.returncode == 0, query.stderr
     assert "Amazon Web Services" in query.stdout
+    # the view's page, stylesheet and script are package data too
+    view = subprocess.run([str(cvkg), "view", "-o", "kg.html"], cwd=work, capture_output=True, text=True)
+    assert view.returncode == 0, view.stderr
+    assert "vis-tooltip" in (work / "kg.html").read_text(encoding="utf-8")
