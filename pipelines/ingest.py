@@ -19,9 +19,10 @@ from pathlib import Path
 
 from graph.records import Article
 from pipelines.config import MAX_BYTES, MAX_CHARS
-from pipelines.decoding import decode_bytes
+from pipelines.decoding import decode_bytes, drop_control_references
 from pipelines.errors import InputError, SkipArticle
 from pipelines.language import non_english_reason
+from pipelines.markup import html_depth, strip_emphasis, tag_matches, visible_length
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 META_KEYS = ("title", "date", "url", "publisher")
 # spaCy's parser and the extractors slow down badly on one endless "sentence" (measured in README)
 MAX_RUN = 5_000
-MAX_HTML_DEPTH = 1_000
+# lxml (libxml2) stops at 256 levels and drops the rest of the page; what `html_depth` does not count
+# (an `<html>` or `<body>` the page leaves out, a tag it closes that lxml keeps open) is left a margin
+MAX_HTML_DEPTH = 250
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -42,10 +45,10 @@ _META_DATE = re.compile(
     re.IGNORECASE,
 )
 _CONTENT = re.compile(r"content=[\"']([^\"']+)[\"']", re.IGNORECASE)
+_META_OPEN = re.compile(r"<meta", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?;:|\n\u3002\uff01\uff1f]")
-_NESTING_TAG = re.compile(r"<(/?)(?:div|span|section|article|table|blockquote|font|ul|ol)\b[^>]*?(/?)>", re.I)
-_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 _TIME = re.compile(r"<time[^>]+datetime=[\"']([^\"']+)[\"']", re.IGNORECASE)
+_TIME_OPEN = re.compile(r"<time", re.IGNORECASE)
 
 
 _NO_TEXT = "JSON line has no text or html"
@@ -87,7 +90,6 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 _LINE_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+•·–][ \t]+|\d{1,2}[.)][ \t]+|>[ \t]?)", re.MULTILINE)
-_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
 # a wire dateline opening a paragraph: "MUMBAI, May 18 (Deccan Data Wire) — ", "SAN JOSE, Calif., Sept 21 (Reuters) - "
@@ -101,7 +103,7 @@ _DATELINE = re.compile(
 
 def strip_markup(text: str) -> str:
     """Drop datelines, line-start bullets, heading and quote marks and bold markers, which confuse the parser."""
-    return _DATELINE.sub("", _EMPHASIS.sub(r"\2", _LINE_MARKUP.sub("", text)))
+    return _DATELINE.sub("", strip_emphasis(_LINE_MARKUP.sub("", text)))
 
 
 def _clean(value: object) -> str:
@@ -154,13 +156,13 @@ def parse_text(text: str, source: str, *, min_chars: int = 20, max_chars: int = 
 
 def html_date(html: str) -> str:
     """Publication date from `article:published_time`-style meta, else the first `<time datetime>`."""
-    for tag in _META_DATE.findall(html):
-        content = _CONTENT.search(tag)
+    for tag in tag_matches(_META_DATE, _META_OPEN, html, closed=True):
+        content = _CONTENT.search(tag.group(0))
         if content and normalise_date(content.group(1)):
             return normalise_date(content.group(1))
-    for value in _TIME.findall(html):
-        if normalise_date(value):
-            return normalise_date(value)
+    for time_tag in tag_matches(_TIME, _TIME_OPEN, html, closed=False):
+        if normalise_date(time_tag.group(1)):
+            return normalise_date(time_tag.group(1))
     return ""
 
 
@@ -197,17 +199,6 @@ def _flatten_tables(html: str) -> str:
     return lxml.html.tostring(root, encoding="unicode")
 
 
-def _html_depth(html: str) -> int:
-    """The deepest nesting of block tags (div, span, table, …), counted on the raw text without parsing."""
-    depth = deepest = 0
-    for match in _NESTING_TAG.finditer(html):
-        if match.group(2):  # <div/>
-            continue
-        depth = max(depth - 1, 0) if match.group(1) else depth + 1
-        deepest = max(deepest, depth)
-    return deepest
-
-
 def parse_html(
     html: str,
     source: str,
@@ -225,17 +216,17 @@ def parse_html(
 
     if not re.search(r"<[a-zA-Z!]", html):
         raise SkipArticle("not HTML")
-    depth = _html_depth(html)
+    depth = html_depth(html)
     if depth > MAX_HTML_DEPTH:
-        # lxml stops at 256 levels and trafilatura then finds nothing; say why instead
+        # trafilatura would find nothing; say why instead
         raise SkipArticle(f"HTML nested too deeply ({depth:,} levels > limit {MAX_HTML_DEPTH:,})")
-    visible = len(_TAG.sub("", html))
+    visible = visible_length(html)
     if visible > 4 * max_chars:
         # trafilatura takes ~3 s per MB; the article could not fit --max-chars anyway
         raise SkipArticle(f"HTML text too long ({visible:,} characters > 4 × limit {max_chars:,})")
     try:
         doc = trafilatura.bare_extraction(
-            _flatten_tables(html),
+            _flatten_tables(drop_control_references(html)),
             include_comments=False,
             include_tables=True,  # market-share and results tables carry the figures
             with_metadata=True,
