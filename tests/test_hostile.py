@@ -263,7 +263,8 @@ def test_max_seconds_bounds_reading_too(tmp_path: Path, monkeypatch: pytest.Monk
     )
     (folder / "feed.jsonl").write_text('{"text": "Cobalt Bank moved its records to IBM Cloud in 2019."}\n')
     ticks = itertools.count()
-    monkeypatch.setattr(pipelines.ingest, "time", types.SimpleNamespace(monotonic=lambda: float(next(ticks))))
+    clock = types.SimpleNamespace(monotonic=lambda: float(next(ticks)))
+    monkeypatch.setattr(pipelines.ingest, "time", clock, raising=False)
     slow = CliRunner().invoke(cli, ["--store", str(tmp_path / "s1"), "ingest", "--max-seconds", "2", str(folder)])
     assert slow.exit_code == 0, slow.output
     read, skips = _summary(slow.stderr, folder)
