@@ -12,21 +12,20 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 
+from pipelines.lexicon import word_class
+
 __all__ = ["html_depth", "strip_emphasis", "tag_matches", "visible_length"]
 
 _EMPHASIS_MARKS = ("**", "__")
 _RAW_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
 _RAW_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
 _START_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
-# elements never closed (HTML void elements), and elements whose content is text, not tags
-_VOID = frozenset(
-    "area base basefont bgsound br col command embed frame hr img input isindex keygen link meta param source "
-    "track wbr".split()
-)
-_RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes".split())
+# elements never closed (`<br>`); elements whose content is text, not tags; elements a start tag of
+# their name closes, as lxml does ("<p>a<p>b" is not nested)
+_VOID = word_class("html_void_elements")
+_RAW_TEXT = word_class("html_raw_text_elements")
+_CLOSES_ITS_NAME = word_class("html_elements_closing_their_name")
 _RAW_TEXT_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _RAW_TEXT}
-# a start tag of one of these closes the open element of its name, as lxml does ("<p>a<p>b" is not nested)
-_CLOSES_ITS_NAME = frozenset("a dd dt li option optgroup p rb rp rt td th tr thead tbody tfoot colgroup".split())
 
 
 def _occurrences(text: str, mark: str) -> list[int]:
