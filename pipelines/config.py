@@ -22,7 +22,7 @@ class Settings:
     batch_size: int = 32
     max_bytes: int = MAX_BYTES  # per input file (cvkg ingest --max-bytes)
     max_chars: int = MAX_CHARS  # article text per article, after HTML extraction (cvkg ingest --max-chars)
-    max_seconds: float = MAX_SECONDS  # extraction time per article (cvkg ingest --max-seconds)
+    max_seconds: float = MAX_SECONDS  # reading time and extraction time per article (cvkg ingest --max-seconds)
     min_chars: int = 20
     processes: int = 1  # worker processes that parse and extract (cvkg ingest --processes)
     dask: str = ""  # address of a Dask scheduler to extract on (cvkg ingest --dask)

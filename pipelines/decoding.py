@@ -7,7 +7,7 @@ import re
 
 from pipelines.errors import SkipArticle
 
-__all__ = ["decode_bytes"]
+__all__ = ["decode_bytes", "drop_control_references"]
 
 
 def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
@@ -36,6 +36,11 @@ _MAGIC = {
     b"\x7fELF": "executable",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# `&#7;`, `&#x1b`: numeric references (the `;` is optional in HTML), leading zeros apart; at most 7 digits
+# are read, and a longer number is no code point XML forbids
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,7})(?![0-9a-fA-F])|0*([0-9]{1,7})(?![0-9]));?")
+# code points XML 1.0 forbids (C0 controls but tab, line feed and carriage return; surrogates; U+FFFE, U+FFFF)
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -77,3 +82,19 @@ def decode_bytes(data: bytes) -> str:
     if len(_CONTROL.findall(head)) + 5 * head.count("\ufffd") > 0.05 * len(head):
         raise SkipArticle("binary data (control bytes)")
     return text
+
+
+def _drop_forbidden(match: re.Match[str]) -> str:
+    value = int(match.group(1), 16) if match.group(1) else int(match.group(2) or "0")
+    return "" if value <= 0xFFFF and _FORBIDDEN.match(chr(value)) else match.group(0)
+
+
+def drop_control_references(html: str) -> str:
+    """`html` without character references to control characters and other code points XML forbids.
+
+    lxml (libxml2 2.14) gives up on a page holding one (`&#7;`), and trafilatura then finds no
+    text in it; a browser shows nothing for them either.
+    """
+    if "&#" not in html:
+        return html
+    return _NUMERIC_REFERENCE.sub(_drop_forbidden, html)

@@ -13,15 +13,17 @@ import logging
 import os
 import re
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from graph.records import Article
 from pipelines.config import MAX_BYTES, MAX_CHARS
-from pipelines.decoding import decode_bytes
+from pipelines.decoding import decode_bytes, drop_control_references
 from pipelines.errors import InputError, SkipArticle
 from pipelines.language import non_english_reason
+from pipelines.markup import html_depth, strip_emphasis, tag_matches, visible_length
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,9 @@ SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 META_KEYS = ("title", "date", "url", "publisher")
 # spaCy's parser and the extractors slow down badly on one endless "sentence" (measured in README)
 MAX_RUN = 5_000
-MAX_HTML_DEPTH = 1_000
+# lxml (libxml2) stops at 256 levels and drops the rest of the page; what `html_depth` does not count
+# (an `<html>` or `<body>` the page leaves out, a tag it closes that lxml keeps open) is left a margin
+MAX_HTML_DEPTH = 250
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -42,10 +46,10 @@ _META_DATE = re.compile(
     re.IGNORECASE,
 )
 _CONTENT = re.compile(r"content=[\"']([^\"']+)[\"']", re.IGNORECASE)
+_META_OPEN = re.compile(r"<meta", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?;:|\n\u3002\uff01\uff1f]")
-_NESTING_TAG = re.compile(r"<(/?)(?:div|span|section|article|table|blockquote|font|ul|ol)\b[^>]*?(/?)>", re.I)
-_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 _TIME = re.compile(r"<time[^>]+datetime=[\"']([^\"']+)[\"']", re.IGNORECASE)
+_TIME_OPEN = re.compile(r"<time", re.IGNORECASE)
 
 
 _NO_TEXT = "JSON line has no text or html"
@@ -57,6 +61,28 @@ class Skipped:
 
     source: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When reading one article (a file, or a line of a feed) must be done: `--max-seconds` after it began.
+
+    Reading is checked between its steps, each linear in the input and bounded by `--max-bytes`, so
+    one step at most runs over.
+    """
+
+    at: float
+    seconds: float
+
+    @classmethod
+    def start(cls, seconds: float | None) -> Deadline | None:
+        """The deadline `seconds` from now; None (no limit) for None or 0."""
+        return cls(time.monotonic() + seconds, seconds) if seconds else None
+
+
+def _check(deadline: Deadline | None) -> None:
+    if deadline is not None and time.monotonic() > deadline.at:
+        raise SkipArticle(f"reading took too long (limit --max-seconds) ({deadline.seconds:g} s)")
 
 
 def normalise_date(value: object) -> str:
@@ -87,7 +113,6 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 _LINE_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+•·–][ \t]+|\d{1,2}[.)][ \t]+|>[ \t]?)", re.MULTILINE)
-_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
 # a wire dateline opening a paragraph: "MUMBAI, May 18 (Deccan Data Wire) — ", "SAN JOSE, Calif., Sept 21 (Reuters) - "
@@ -101,7 +126,7 @@ _DATELINE = re.compile(
 
 def strip_markup(text: str) -> str:
     """Drop datelines, line-start bullets, heading and quote marks and bold markers, which confuse the parser."""
-    return _DATELINE.sub("", _EMPHASIS.sub(r"\2", _LINE_MARKUP.sub("", text)))
+    return _DATELINE.sub("", strip_emphasis(_LINE_MARKUP.sub("", text)))
 
 
 def _clean(value: object) -> str:
@@ -114,8 +139,18 @@ def _longest_run(text: str) -> int:
     return max((len(run) for run in _SENTENCE_BREAK.split(text)), default=0)
 
 
-def _article(text: str, meta: dict[str, object], source: str, *, min_chars: int, max_chars: int = MAX_CHARS) -> Article:
+def _article(
+    text: str,
+    meta: dict[str, object],
+    source: str,
+    *,
+    min_chars: int,
+    max_chars: int = MAX_CHARS,
+    deadline: Deadline | None = None,
+) -> Article:
+    _check(deadline)
     body = _clean(strip_markup(text))
+    _check(deadline)
     if len(body) < min_chars:
         raise SkipArticle("no article text" if not body else f"too short ({len(body)} characters)")
     if len(body) > max_chars:
@@ -126,6 +161,7 @@ def _article(text: str, meta: dict[str, object], source: str, *, min_chars: int,
     reason = non_english_reason(body)
     if reason:
         raise SkipArticle(f"language: {reason}")
+    _check(deadline)
     date = normalise_date(meta.get("date"))
     if meta.get("date") and not date:
         # a wrong date must not cost the article: keep it undated (README "Limits and safety")
@@ -142,25 +178,28 @@ def _article(text: str, meta: dict[str, object], source: str, *, min_chars: int,
     )
 
 
-def parse_text(text: str, source: str, *, min_chars: int = 20, max_chars: int = MAX_CHARS) -> Article:
+def parse_text(
+    text: str, source: str, *, min_chars: int = 20, max_chars: int = MAX_CHARS, deadline: Deadline | None = None
+) -> Article:
     """A plain-text or Markdown article with optional front matter.
 
     Raises:
-        SkipArticle: the article is unusable (too short or long, no sentence breaks, not English).
+        SkipArticle: the article is unusable (too short or long, no sentence breaks, not English), or
+            reading it passed `deadline`.
     """
     meta, body = split_front_matter(text)
-    return _article(body, dict(meta), source, min_chars=min_chars, max_chars=max_chars)
+    return _article(body, dict(meta), source, min_chars=min_chars, max_chars=max_chars, deadline=deadline)
 
 
 def html_date(html: str) -> str:
     """Publication date from `article:published_time`-style meta, else the first `<time datetime>`."""
-    for tag in _META_DATE.findall(html):
-        content = _CONTENT.search(tag)
+    for tag in tag_matches(_META_DATE, _META_OPEN, html, closed=True):
+        content = _CONTENT.search(tag.group(0))
         if content and normalise_date(content.group(1)):
             return normalise_date(content.group(1))
-    for value in _TIME.findall(html):
-        if normalise_date(value):
-            return normalise_date(value)
+    for time_tag in tag_matches(_TIME, _TIME_OPEN, html, closed=False):
+        if normalise_date(time_tag.group(1)):
+            return normalise_date(time_tag.group(1))
     return ""
 
 
@@ -197,17 +236,6 @@ def _flatten_tables(html: str) -> str:
     return lxml.html.tostring(root, encoding="unicode")
 
 
-def _html_depth(html: str) -> int:
-    """The deepest nesting of block tags (div, span, table, …), counted on the raw text without parsing."""
-    depth = deepest = 0
-    for match in _NESTING_TAG.finditer(html):
-        if match.group(2):  # <div/>
-            continue
-        depth = max(depth - 1, 0) if match.group(1) else depth + 1
-        deepest = max(deepest, depth)
-    return deepest
-
-
 def parse_html(
     html: str,
     source: str,
@@ -215,27 +243,31 @@ def parse_html(
     meta: dict[str, object] | None = None,
     min_chars: int = 20,
     max_chars: int = MAX_CHARS,
+    deadline: Deadline | None = None,
 ) -> Article:
     """The article body of an HTML page, without navigation, comments and other boilerplate.
 
     Raises:
-        SkipArticle: the page is not HTML, nested too deeply, far too long, or has no usable article.
+        SkipArticle: the page is not HTML, nested too deeply, far too long, or has no usable article,
+            or reading it passed `deadline`.
     """
     import trafilatura
 
     if not re.search(r"<[a-zA-Z!]", html):
         raise SkipArticle("not HTML")
-    depth = _html_depth(html)
+    _check(deadline)
+    depth = html_depth(html)
     if depth > MAX_HTML_DEPTH:
-        # lxml stops at 256 levels and trafilatura then finds nothing; say why instead
+        # trafilatura would find nothing; say why instead
         raise SkipArticle(f"HTML nested too deeply ({depth:,} levels > limit {MAX_HTML_DEPTH:,})")
-    visible = len(_TAG.sub("", html))
+    _check(deadline)
+    visible = visible_length(html)
     if visible > 4 * max_chars:
         # trafilatura takes ~3 s per MB; the article could not fit --max-chars anyway
         raise SkipArticle(f"HTML text too long ({visible:,} characters > 4 × limit {max_chars:,})")
     try:
         doc = trafilatura.bare_extraction(
-            _flatten_tables(html),
+            _flatten_tables(drop_control_references(html)),
             include_comments=False,
             include_tables=True,  # market-share and results tables carry the figures
             with_metadata=True,
@@ -243,6 +275,7 @@ def parse_html(
         )
     except Exception as exc:  # noqa: BLE001 - a broken page must not stop the run
         raise SkipArticle(f"unreadable HTML ({type(exc).__name__})") from exc
+    _check(deadline)
     if doc is None:
         raise SkipArticle("no article text found in HTML")
     found = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -255,26 +288,38 @@ def parse_html(
     for key, value in (meta or {}).items():
         if value:
             merged[key] = value
-    return _article(str(found.get("text") or ""), merged, source, min_chars=min_chars, max_chars=max_chars)
+    return _article(
+        str(found.get("text") or ""), merged, source, min_chars=min_chars, max_chars=max_chars, deadline=deadline
+    )
 
 
 def parse_jsonl(
-    lines: Iterable[str], source: str, *, min_chars: int = 20, max_chars: int = MAX_CHARS
+    lines: Iterable[str],
+    source: str,
+    *,
+    min_chars: int = 20,
+    max_chars: int = MAX_CHARS,
+    max_seconds: float | None = None,
 ) -> Iterator[Article | Skipped]:
-    """One article per JSON line with `text` or `html` and optional metadata; bad lines become `Skipped`s."""
+    """One article per JSON line with `text` or `html` and optional metadata; bad lines become `Skipped`s.
+
+    Reading each line may take `max_seconds`.
+    """
     for number, line in enumerate(lines, start=1):
         where = f"{source}:{number}"
         if not line.strip():
             continue
+        deadline = Deadline.start(max_seconds)
         try:
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise SkipArticle("JSON line is not an object")
             meta = {k: record.get(k) for k in META_KEYS}
             if isinstance(record.get("text"), str) and record["text"].strip():
-                yield _article(record["text"], meta, where, min_chars=min_chars, max_chars=max_chars)
+                yield _article(record["text"], meta, where, min_chars=min_chars, max_chars=max_chars, deadline=deadline)
             elif isinstance(record.get("html"), str) and record["html"].strip():
-                yield parse_html(record["html"], where, meta=meta, min_chars=min_chars, max_chars=max_chars)
+                html = record["html"]
+                yield parse_html(html, where, meta=meta, min_chars=min_chars, max_chars=max_chars, deadline=deadline)
             else:
                 raise SkipArticle(_NO_TEXT)
         except json.JSONDecodeError as exc:
@@ -293,10 +338,20 @@ def _size(size: int) -> str:
 
 
 def read_file(
-    path: Path, *, max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS, min_chars: int = 20
+    path: Path,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_chars: int = MAX_CHARS,
+    min_chars: int = 20,
+    max_seconds: float | None = None,
 ) -> Iterator[Article | Skipped]:
-    """Articles of one file, chosen by its suffix; an unusable file or line is yielded as a `Skipped`."""
+    """Articles of one file, chosen by its suffix; an unusable file or line is yielded as a `Skipped`.
+
+    The size is checked before the file is read. Reading an article may take `max_seconds`: a
+    text or HTML file from its opening, a line of a feed from its start.
+    """
     source = str(path)
+    deadline = Deadline.start(max_seconds)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -304,14 +359,15 @@ def read_file(
         text = decode_bytes(path.read_bytes())
         suffix = path.suffix.lower()
         if suffix in JSONL_SUFFIXES:
-            items = list(parse_jsonl(text.splitlines(), source, min_chars=min_chars, max_chars=max_chars))
+            lines = text.splitlines()
+            items = list(parse_jsonl(lines, source, min_chars=min_chars, max_chars=max_chars, max_seconds=max_seconds))
             if items and all(isinstance(i, Skipped) and i.reason == _NO_TEXT for i in items):
                 raise SkipArticle("JSONL with no text or html fields (not articles)")
             yield from items
         elif suffix in HTML_SUFFIXES:
-            yield parse_html(text, source, min_chars=min_chars, max_chars=max_chars)
+            yield parse_html(text, source, min_chars=min_chars, max_chars=max_chars, deadline=deadline)
         else:
-            yield parse_text(text, source, min_chars=min_chars, max_chars=max_chars)
+            yield parse_text(text, source, min_chars=min_chars, max_chars=max_chars, deadline=deadline)
     except SkipArticle as exc:
         yield Skipped(source, str(exc))
     except OSError as exc:
@@ -380,29 +436,35 @@ def read_articles(
     max_bytes: int = MAX_BYTES,
     max_chars: int = MAX_CHARS,
     min_chars: int = 20,
+    max_seconds: float | None = None,
 ) -> Iterator[Article | Skipped]:
     """Articles from files, folders (recursively, known suffixes only) and `-` (stdin).
+
+    An article whose reading takes more than `max_seconds` is skipped (see `read_file`).
 
     Raises:
         InputError: a path does not exist (checked before anything is read).
     """
     items = [str(p) for p in paths]
     check_paths(items)
-    limits = {"max_bytes": max_bytes, "max_chars": max_chars, "min_chars": min_chars}
     for item in items:
         if item == "-":
             data = sys.stdin.buffer.read(max_bytes + 1)
             try:
                 if len(data) > max_bytes:
                     raise SkipArticle(f"too large (more than the limit of {_size(max_bytes)})")
-                yield parse_text(decode_bytes(data), "<stdin>", min_chars=min_chars, max_chars=max_chars)
+                deadline = Deadline.start(max_seconds)
+                text = decode_bytes(data)
+                yield parse_text(text, "<stdin>", min_chars=min_chars, max_chars=max_chars, deadline=deadline)
             except SkipArticle as exc:
                 yield Skipped("<stdin>", str(exc))
             continue
         path = Path(item)
         files = iter_files(path) if path.is_dir() else iter([path])
         for file in files:
-            yield from read_file(file, **limits)
+            yield from read_file(
+                file, max_bytes=max_bytes, max_chars=max_chars, min_chars=min_chars, max_seconds=max_seconds
+            )
 
 
 def count_articles(paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES) -> int:

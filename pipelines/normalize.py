@@ -151,7 +151,10 @@ _DECADE = re.compile(
     rf"|\b(?:over|for|across|spanning|lasting)\s+(?:the\s+next\s+)?(?P<n2>a|one|{_WORDNUM}|\d+)\s+decades?\b",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b|percent\b)", re.IGNORECASE)
+# a number starts after a non-digit: tried from each digit of a long run, the expression was quadratic
+_PERCENT = re.compile(
+    rf"(?:(?P<qual>{_QUAL})\s+)?(?<!\d)(?P<num>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b|percent\b)", re.IGNORECASE
+)
 
 
 def remembered(find: Callable[..., list[Found]]) -> Callable[..., list[Found]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.build import article_triples
+from graph.iris import article_iri
 from graph.records import Article, ArticleResult
 from graph.scoring import Score
 from graph.stores import KnowledgeStore
@@ -68,13 +69,22 @@ def ingest_paths(
     worker parses and extracts its batches; with `settings.dask`, a Dask cluster's workers do. This
     process writes. Memory stays flat: at most a few batches are in flight. `on_item` is called
     after every article stored or skipped.
+
+    Two articles with one IRI (the same URL, or no URL and the same text) would be one named graph,
+    the later replacing the earlier unseen: the later is skipped instead, naming the first. (A
+    later run replaces an article on purpose: that is how a corrected article is re-ingested.)
     """
     started = time.perf_counter()
     summary = IngestSummary() if summary is None else summary
     gazetteer = load_gazetteer()
     items = read_articles(
-        paths, max_bytes=settings.max_bytes, max_chars=settings.max_chars, min_chars=settings.min_chars
+        paths,
+        max_bytes=settings.max_bytes,
+        max_chars=settings.max_chars,
+        min_chars=settings.min_chars,
+        max_seconds=settings.max_seconds,
     )
+    first_source: dict[str, str] = {}  # article IRI -> the source of the article read with it first
 
     def skipped(item: Skipped) -> None:
         summary.skipped.append(item)
@@ -83,11 +93,15 @@ def ingest_paths(
 
     def articles() -> Iterator[Article]:
         for item in items:
-            if isinstance(item, Skipped):
-                logger.info("skipped %s: %s", item.source, item.reason)
-                skipped(item)
-            else:
-                yield item
+            if not isinstance(item, Skipped):
+                name = str(article_iri(item))
+                if name not in first_source:
+                    first_source[name] = item.source or item.url or item.title
+                    yield item
+                    continue
+                item = Skipped(item.source, f"same {'URL' if item.url else 'text'} as {first_source[name]}")
+            logger.info("skipped %s: %s", item.source, item.reason)
+            skipped(item)
 
     batch: list[tuple[object, list[object]]] = []
     # One batch is written in a thread while the next is extracted (the store's writes release the GIL).

@@ -42,7 +42,9 @@ EXPECTED_SKIPS = {
     "feed.jsonl:8": "invalid JSON (Expecting property name enclosed in double quotes, column 2)",
     # generated below
     "huge.txt": "too large (50 MB > limit 5 MB)",
-    "deep.html": "HTML nested too deeply (50,000 levels > limit 1,000)",
+    "deep.html": "HTML nested too deeply (50,003 levels > limit 250)",
+    "deep-bold.html": "HTML nested too deeply (100,003 levels > limit 250)",  # every tag counts (issue 18)
+    "bold-markers.txt": "text too long (511,999 characters > limit 50,000)",  # read in linear time (issue 18)
     "long-page.html": "HTML text too long (300,010 characters > 4 × limit 50,000)",
     "run-100k.txt": "text too long (100,000 characters > limit 50,000)",
     "run-20k.txt": "no sentence breaks in a run of 20,000 characters (limit 5,000)",
@@ -52,6 +54,7 @@ EXPECTED_SKIPS = {
     "broken.txt": "broken symbolic link (to does-not-exist.txt)",
 }
 GOOD = {
+    "good-control-reference.html",
     "good-plain.txt",
     "good-bad-date.md",
     "good-latin1.txt",
@@ -77,6 +80,11 @@ def _generate(folder: Path) -> None:
     (folder / "deep.html").write_text(
         "<html><body>" + "<div>" * 50_000 + "<p>Acme Retail signed a deal with Google Cloud.</p>" + "</div>" * 50_000
     )
+    (folder / "deep-bold.html").write_text(
+        "<html><body>" + "<b>" * 100_000 + "<p>Acme Retail signed a deal with Google Cloud.</p>" + "</b>" * 100_000
+    )
+    # '**' opens bold text: the old expression looked for its end from each one, 20 minutes for these 512 KB
+    (folder / "bold-markers.txt").write_text("**a " * 128_000)
     (folder / "long-page.html").write_text("<html><body><p>" + "Acme Retail signs. " * 15_790 + "</p></body></html>")
     words = "the company said its new platform would run many services for customers across the region "
     (folder / "run-100k.txt").write_text((words * 2000)[:100_000])
@@ -133,6 +141,7 @@ def test_hostile_folder_is_ingested_without_a_crash(
     assert dated.exit_code == 0, dated.output
     assert list(csv.reader(io.StringIO(dated.stdout)))[1:] == [
         ["Bad date line", ""],
+        ["Fernhill Bakeries moves ordering to AWS", "2022-09-14"],
         ["Lakeside Media picks Google Cloud", "2023-02-10"],
         ["Pine Street Games signs with Google Cloud", ""],
     ]
@@ -202,3 +211,66 @@ def test_an_article_over_the_time_limit_is_skipped_and_the_rest_stored(tmp_path,
     assert "articles read: 1" in result.output and "skipped: 1" in result.output
     again = CliRunner().invoke(cli, ["--store", store, "ingest", str(folder / "long.txt")])  # the real clock, 60 s
     assert again.exit_code == 0 and "articles read: 1" in again.output, again.output
+
+
+def test_an_article_with_the_url_of_an_earlier_one_is_skipped_naming_it(tmp_path: Path) -> None:
+    """Two articles, one URL: one named graph. The later no longer replaces the earlier unseen (issue 18)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    url = "https://news.example/2022/cloud-deal"
+    body = "Harbor Foods moved its ordering system to Microsoft Azure."
+    (folder / "a.md").write_text(f"---\ntitle: Harbor Foods picks Azure\nurl: {url}\n---\n{body}\n")
+    (folder / "b.md").write_text(
+        f"---\ntitle: Willow Bank picks Oracle\nurl: {url}\n---\nWillow Bank signed a contract with Oracle Cloud.\n"
+    )
+    (folder / "c.txt").write_text("Willow Bank signed a contract with Oracle Cloud.\n")
+    (folder / "d.txt").write_text("Willow Bank signed a contract with Oracle Cloud.\n")  # no URL: the same text
+    store = str(tmp_path / "store")
+    result = CliRunner().invoke(cli, ["--store", store, "ingest", str(folder)])
+    assert result.exit_code == 0, result.output
+    read, skips = _summary(result.stderr, folder)
+    assert skips == {"b.md": f"same URL as {folder / 'a.md'}", "d.txt": f"same text as {folder / 'c.txt'}"}
+    assert read == 2 and "skipped: 2" in result.stderr
+    titles = runner_titles(store)
+    assert titles == ["", "Harbor Foods picks Azure"]
+
+
+def runner_titles(store: str) -> list[str]:
+    """The headlines of the articles in `store`, sorted."""
+    query = "SELECT ?t WHERE { ?a a schema:NewsArticle . OPTIONAL { ?a schema:headline ?t } } ORDER BY ?t"
+    result = CliRunner().invoke(cli, ["--store", store, "query", "--format", "csv", query])
+    assert result.exit_code == 0, result.output
+    return [row[0] if row else "" for row in list(csv.reader(io.StringIO(result.stdout)))[1:]]
+
+
+def test_max_seconds_bounds_reading_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading an article counts against --max-seconds, not only extracting it (issue 18).
+
+    The reader's clock advances one second each time it is read, so reading takes a few "seconds"
+    whatever the machine: over a limit of 2, under the default 60.
+    """
+    import itertools
+    import types
+
+    import pipelines.ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "plain.txt").write_text("Acme Retail moved its shop to Google Cloud in 2021.\n")
+    # each a different text: two the same would be one article
+    (folder / "page.html").write_text(
+        "<html><body><p>Birch Games moved its servers to Microsoft Azure in 2020.</p></body></html>"
+    )
+    (folder / "feed.jsonl").write_text('{"text": "Cobalt Bank moved its records to IBM Cloud in 2019."}\n')
+    ticks = itertools.count()
+    clock = types.SimpleNamespace(monotonic=lambda: float(next(ticks)))
+    monkeypatch.setattr(pipelines.ingest, "time", clock, raising=False)
+    slow = CliRunner().invoke(cli, ["--store", str(tmp_path / "s1"), "ingest", "--max-seconds", "2", str(folder)])
+    assert slow.exit_code == 0, slow.output
+    read, skips = _summary(slow.stderr, folder)
+    reason = "reading took too long (limit --max-seconds) (2 s)"
+    assert skips == {"feed.jsonl:1": reason, "page.html": reason, "plain.txt": reason}
+    assert read == 0
+    fine = CliRunner().invoke(cli, ["--store", str(tmp_path / "s2"), "ingest", str(folder)])
+    assert fine.exit_code == 0, fine.output
+    assert "articles read: 3" in fine.stderr

@@ -61,7 +61,7 @@ SELECT ?provider (COUNT(DISTINCT ?e) AS ?events) WHERE {
     default=MAX_SECONDS,
     show_default=True,
     type=click.FloatRange(0.1),
-    help="Skip an article whose extraction takes longer (the parse itself is bounded by --max-chars).",
+    help="Skip an article whose reading or extraction takes longer (the parse itself is bounded by --max-chars).",
 )
 @click.option(
     "--processes",

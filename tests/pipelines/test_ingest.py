@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from pipelines.ingest import (
     decode_bytes,
     html_date,
     normalise_date,
+    parse_html,
     read_articles,
     read_file,
 )
@@ -128,6 +130,34 @@ def test_html_page_metadata() -> None:
 )
 def test_html_date(html: str, expected: str) -> None:
     assert html_date(html) == expected
+
+
+PARAGRAPH = "<p>Kestrel Outdoor Gear said it has moved its warehouse software to Google Cloud this spring.</p>"
+
+
+@pytest.mark.parametrize("tag", ["b", "nav", "cvkg-widget"])
+def test_deep_nesting_of_any_tag_is_refused_before_trafilatura(tag: str, caplog: pytest.LogCaptureFixture) -> None:
+    """lxml stops at 256 levels of any element, and trafilatura then logs a warning and finds nothing (issue 18)."""
+    html = "<html><body>" + f"<{tag}>" * 100_000 + PARAGRAPH + f"</{tag}>" * 100_000
+    with caplog.at_level(logging.WARNING), pytest.raises(SkipArticle) as skip:
+        parse_html(html, "deep.html")
+    assert str(skip.value) == "HTML nested too deeply (100,003 levels > limit 250)"
+    assert not caplog.records
+
+
+def test_a_page_nested_within_the_limit_keeps_its_article() -> None:
+    html = "<html><body>" + "<div>" * 200 + PARAGRAPH + "</div>" * 200 + "</body></html>"
+    assert "warehouse software" in parse_html(html, "nested.html").text
+
+
+@pytest.mark.parametrize("reference", ["&#7;", "&#x1B;", "&#0001", "&#65535;"])
+def test_a_control_character_reference_does_not_cost_the_page(reference: str) -> None:
+    """lxml gives up on a page with one `&#7;`; the reference is dropped and the article kept (issue 18)."""
+    html = (
+        f"<html><body><article>{PARAGRAPH}<p>The move took{reference} six weeks, it said.</p></article></body></html>"
+    )
+    text = parse_html(html, "page.html").text
+    assert "warehouse software" in text and "The move took six weeks" in text
 
 
 def test_text_with_html_suffix_is_skipped(tmp_path: Path) -> None:
