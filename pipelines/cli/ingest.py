@@ -145,7 +145,8 @@ def ingest(
                 _stopped(summary, "interrupted")
                 raise SystemExit(130) from None
             except CvkgError as exc:
-                _stopped(summary, f"stopped by an error ({str(exc).splitlines()[0] if str(exc) else 'no message'})")
+                if summary.read or summary.skipped:  # a run that had begun: say what it left in the store
+                    _stopped(summary, f"stopped by an error ({str(exc).splitlines()[0] if str(exc) else 'no message'})")
                 raise
     finally:
         if new_store is not None and not summary.committed:
