@@ -251,3 +251,28 @@ def test_a_folder_of_other_files_is_no_store(runner, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert runner.invoke(cli, ["--store", str(empty), "ingest", str(SAMPLES / "lyft-aws-300m-2019.txt")]).exit_code == 0
+
+
+@pytest.mark.slow
+def test_an_ingest_whose_server_dies_says_what_it_committed(tmp_path, start_server):
+    """The SPARQL server goes away after the first batch: the summary names the one article it holds."""
+    from ingest_runs import resume, start_noted_ingest, stopped, wait_for, write_corpus
+
+    from graph.stores.server import find_oxigraph
+
+    corpus = write_corpus(tmp_path / "corpus", 4)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [find_oxigraph(), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"]
+    server = start_server(command, f"{url}/")
+    writer = start_noted_ingest(url, corpus, tmp_path / "notes", batch_size=1, pause_at=1)  # type: ignore[arg-type]
+    wait_for(writer, tmp_path / "notes", lambda seen: seen.paused, "the first commit")
+    stopped(writer)
+    server.terminate()
+    server.wait(timeout=60)
+    resume(writer)
+    _, err = writer.communicate(timeout=300)
+    assert writer.returncode == 1, err
+    assert "stopped by an error (cannot reach SPARQL server" in err
+    assert ": 1 article(s) committed to the store" in err
+    assert err.strip().splitlines()[-1].startswith("Error: cannot reach SPARQL server")
