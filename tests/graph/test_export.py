@@ -190,3 +190,29 @@ def test_conflicting_figures_of_two_sources_conform_and_stay_two(tmp_path):
     assert len({node for node, _ in values}) == 2
     listed = {row["value"].value for row in store.query(prepare(load_query("conflicting-figures"), {}))}  # type: ignore[attr-defined]
     assert listed == {"7500000000", "7800000000"}
+
+
+@pytest.mark.slow
+def test_a_generated_corpus_conforms(tmp_path):
+    """benchmarks/corpus.py articles repeat events with other figures: what cvkg writes still conforms (issue 18)."""
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    from pipelines.config import Settings
+    from pipelines.service import ingest_paths
+
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "corpus.py"), str(corpus), "--articles", "120", "--seed", "7"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    location = str(tmp_path / "store")
+    store = open_store(location)
+    ingest_paths([corpus], store, Settings(store=location))
+    report = validate_graph(store_graph(store))
+    assert report.triples > 5000
+    assert report.conforms, "\n".join(report.lines()[:20])
