@@ -2,6 +2,7 @@
 
 Readers are generators. A bad item never stops the run: it is yielded as a
 `Skipped` with a one-line reason, and the caller counts it in the summary.
+Which files of a folder are read, and how many articles to expect, is `pipelines.walk`.
 """
 
 from __future__ import annotations
@@ -21,16 +22,13 @@ from pathlib import Path
 from graph.records import Article
 from pipelines.config import MAX_BYTES, MAX_CHARS
 from pipelines.decoding import decode_bytes, drop_control_references
-from pipelines.errors import InputError, SkipArticle
+from pipelines.errors import SkipArticle
 from pipelines.language import non_english_reason
 from pipelines.markup import html_depth, strip_emphasis, tag_matches, visible_length
+from pipelines.walk import HTML_SUFFIXES, JSONL_SUFFIXES, check_paths, iter_files
 
 logger = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 META_KEYS = ("title", "date", "url", "publisher")
 # spaCy's parser and the extractors slow down badly on one endless "sentence" (measured in README)
 MAX_RUN = 5_000
@@ -379,57 +377,6 @@ def read_file(
             yield Skipped(source, f"unreadable ({exc.strerror or exc})")
 
 
-def iter_files(root: Path) -> Iterator[Path]:
-    """Article files below a folder, sorted, skipping hidden entries; symbolic links are followed once.
-
-    Broken links and link loops with an article suffix are yielded too, so `read_file` reports them;
-    a linked folder already walked (a loop such as `sub/up -> ..`) is not walked again.
-    """
-    seen_dirs: set[str] = set()
-    seen_files: set[str] = set()
-
-    def walk(folder: Path) -> Iterator[Path]:
-        real = os.path.realpath(folder)
-        if real in seen_dirs:
-            return
-        seen_dirs.add(real)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            logger.warning("cannot list %s: %s", folder, exc.strerror or exc)
-            return
-        for entry in entries:
-            path = Path(entry.path)
-            if entry.name.startswith("."):
-                continue
-            try:
-                is_dir = entry.is_dir()  # follows links; False for broken links and loops
-            except OSError:
-                is_dir = False
-            if is_dir:
-                yield from walk(path)
-                continue
-            if path.suffix.lower() not in SUFFIXES or path.stem.upper() in ("README", "LICENSE", "CHANGELOG"):
-                continue
-            real_file = os.path.realpath(path)
-            if real_file not in seen_files:
-                seen_files.add(real_file)
-                yield path
-
-    yield from walk(root)
-
-
-def check_paths(paths: Iterable[str | Path]) -> None:
-    """Raise `InputError` naming the first path that does not exist (`-`, stdin, always does).
-
-    Raises:
-        InputError: a path does not exist.
-    """
-    for item in map(str, paths):
-        if item != "-" and not Path(item).exists() and not Path(item).is_symlink():
-            raise InputError(f"no such file or folder: {item}")
-
-
 def read_articles(
     paths: Iterable[str | Path],
     *,
@@ -465,20 +412,3 @@ def read_articles(
             yield from read_file(
                 file, max_bytes=max_bytes, max_chars=max_chars, min_chars=min_chars, max_seconds=max_seconds
             )
-
-
-def count_articles(paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES) -> int:
-    """About how many articles `read_articles` will yield (one per file, one per JSONL line): the progress total."""
-    total = 0
-    for item in (str(p) for p in paths):
-        path = Path(item)
-        files = iter_files(path) if item != "-" and path.is_dir() else iter([path])
-        for file in files:
-            total += 1
-            if item != "-" and file.suffix.lower() in JSONL_SUFFIXES:
-                try:
-                    if file.stat().st_size <= max_bytes:
-                        total += max(file.read_bytes().count(b"\n") - 1, 0)
-                except OSError:
-                    pass
-    return total

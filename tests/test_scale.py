@@ -161,7 +161,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
 
 
 def test_count_articles_counts_files_and_jsonl_lines(tmp_path):
-    from pipelines.ingest import count_articles
+    from pipelines.walk import count_articles
 
     (tmp_path / "a.txt").write_text("One article about clouds.\n", encoding="utf-8")
     (tmp_path / "feed.jsonl").write_text('{"text": "a"}\n{"text": "b"}\n{"text": "c"}\n', encoding="utf-8")

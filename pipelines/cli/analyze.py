@@ -1,7 +1,7 @@
 """`cvkg analyze …`: networkx analytics of the store, printed as tables, CSV or JSON.
 
 Registered on the root group when `pipelines.cli` imports this module; the
-analytics themselves are pure functions in `graph.analytics`.
+analytics themselves are pure functions in `graph.analytics` and `graph.flows`.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def flows(settings: Settings, provider: str | None, matrix: bool, min_confidence
         cvkg analyze flows --provider "Alibaba Cloud" --matrix
         cvkg analyze flows --min-confidence 0.7
     """
-    from graph.analytics import flow_matrix, provider_flows
+    from graph.flows import flow_matrix, provider_flows
 
     graph = _load(settings, provider, provider=True)
     if matrix:
@@ -141,7 +141,7 @@ def contracts(settings: Settings, provider: str | None, min_confidence: float, f
     Example:
         cvkg analyze contracts --provider "Google Cloud"
     """
-    from graph.analytics import contract_values
+    from graph.flows import contract_values
 
     columns = (
         "provider", "year", "when_from", "currency", "total", "exact", "at_least", "approximately", "up_to",

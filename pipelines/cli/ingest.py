@@ -121,8 +121,8 @@ def ingest(
 
     from graph.errors import CvkgError
     from graph.stores import opened_store
-    from pipelines.ingest import check_paths
     from pipelines.service import IngestSummary, ingest_paths
+    from pipelines.walk import check_paths
 
     settings = replace(
         settings,
@@ -190,7 +190,7 @@ class _Bar:
             return
         from tqdm import tqdm
 
-        from pipelines.ingest import count_articles
+        from pipelines.walk import count_articles
 
         total = count_articles(paths, max_bytes=settings.max_bytes) if "-" not in paths else None
         self.tqdm = tqdm(total=total, unit=" articles", file=sys.stderr, leave=False)

@@ -15,7 +15,7 @@ so the order is explicit and does not depend on file names. Order matters: a sen
 migration does not also yield a contract, and when two readings of one event
 merge, the first value read wins. Numbers go up in tens, so a new
 type slots in between without renumbering; two extractors of a kind may not
-share a number. Modules that hold only helpers (common.py, reference.py…)
+share a number. Modules that hold only helpers (common.py, assertion.py, reference.py…)
 declare nothing.
 """
 

@@ -10,9 +10,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
+from pipelines.extractors.assertion import assertion
 from pipelines.extractors.common import (
     Context,
-    assertion,
     core_subtree,
     is_org,
     particles,

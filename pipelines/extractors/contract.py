@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
 from pipelines.extractors.acquisition import extract_acquisitions
+from pipelines.extractors.assertion import assertion
 from pipelines.extractors.common import (
     CUSTOMER_CLASSES,
     Context,
-    assertion,
     clause_heads,
     core_subtree,
     path_avoids_other_clauses,

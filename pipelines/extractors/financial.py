@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
-from pipelines.extractors.common import Context, assertion, doc_sents, span_lowers, span_text, span_tokens
+from pipelines.extractors.assertion import assertion
+from pipelines.extractors.common import Context, doc_sents, span_lowers, span_text, span_tokens
 from pipelines.extractors.events import make_event
 from pipelines.extractors.reference import described, prior_orgs
 from pipelines.lexicon import word_class

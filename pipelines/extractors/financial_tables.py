@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.records import Amount, Entity, Event
-from pipelines.extractors.common import Context, assertion, sentences_before, span_ents, span_text
+from pipelines.extractors.assertion import assertion
+from pipelines.extractors.common import Context, sentences_before, span_ents, span_text
 from pipelines.extractors.coordination import listed, pair_respectively, says_respectively
 from pipelines.extractors.events import make_event
 from pipelines.extractors.financial import (

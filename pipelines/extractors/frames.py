@@ -62,7 +62,8 @@ from typing import TYPE_CHECKING, Any
 
 from graph.records import Entity, Event
 from pipelines.extractors import migration, partnership
-from pipelines.extractors.common import Context, assertion, particles, phrase_head, span_tokens
+from pipelines.extractors.assertion import assertion
+from pipelines.extractors.common import Context, particles, phrase_head, span_tokens
 from pipelines.extractors.events import make_event
 from pipelines.extractors.frame_format import Frame, Role, Rule, Step, Trigger, read_frames
 

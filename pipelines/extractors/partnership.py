@@ -13,12 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from graph.records import Entity
-from pipelines.extractors.common import (
-    Context,
-    assertion,
-    is_org,
-    span_tokens,
-)
+from pipelines.extractors.assertion import assertion
+from pipelines.extractors.common import Context, is_org, span_tokens
 from pipelines.extractors.reference import recent_orgs
 from pipelines.lexicon import word_class
 

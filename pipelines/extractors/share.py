@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from graph.records import Entity, Event
 from ontology import load_descriptors
 from pipelines.entities import Mention, to_entity
+from pipelines.extractors.assertion import assertion
 from pipelines.extractors.common import (
     Context,
-    assertion,
     doc_sents,
     doc_tokens,
     per_doc,

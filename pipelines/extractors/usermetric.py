@@ -9,15 +9,8 @@ from typing import TYPE_CHECKING
 
 from graph.records import Entity, Event
 from pipelines.entities import to_entity
-from pipelines.extractors.common import (
-    Context,
-    assertion,
-    doc_ents,
-    doc_tokens,
-    per_doc,
-    span_text,
-    span_tokens,
-)
+from pipelines.extractors.assertion import assertion
+from pipelines.extractors.common import Context, doc_ents, doc_tokens, per_doc, span_text, span_tokens
 from pipelines.extractors.events import make_event
 from pipelines.extractors.reference import latest, named_before
 from pipelines.lexicon import word_class

@@ -1,4 +1,7 @@
-"""The networkx projection and the analytics on a hand-built graph, a store of records, the samples, the dev corpus."""
+"""The networkx projection and the analytics on a hand-built graph, a store of records, the samples, the dev corpus.
+
+The analytics are those of `graph.analytics` and the flows and contract values of `graph.flows`.
+"""
 
 from __future__ import annotations
 
@@ -12,22 +15,20 @@ from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 from support import SAMPLES
 
 from graph.analytics import (
-    contract_values,
     event_records,
     find_entity,
-    flow_matrix,
     format_amount,
     format_duration,
     neighbourhood,
     neighbours,
     pagerank,
-    provider_flows,
     timeline,
     top_organisations,
 )
 from graph.analyze import network_bytes, project_to_networkx
 from graph.build import article_triples
 from graph.errors import EntityNotFoundError
+from graph.flows import contract_values, flow_matrix, provider_flows
 from graph.records import Amount, Article, ArticleResult, Entity, Event, Relation
 from graph.results import format_records
 from graph.stores import open_store

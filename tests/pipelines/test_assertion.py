@@ -1,4 +1,4 @@
-"""One assertion function (common.assertion): negation, modality, conditions and plans, and their scope.
+"""One assertion function (pipelines.extractors.assertion): negation, modality, conditions and plans, and their scope.
 
 Every sentence here is invented, names included.
 """
@@ -9,7 +9,8 @@ import pytest
 
 from graph.records import Article, Entity
 from pipelines.entities import Resolver
-from pipelines.extractors.common import Context, assertion
+from pipelines.extractors.assertion import assertion
+from pipelines.extractors.common import Context
 from pipelines.run import process
 
 
