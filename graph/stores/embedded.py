@@ -242,13 +242,13 @@ def open_embedded(location: str, *, read_only: bool = False, create: bool = True
         raise StoreError(f"store location {location} is a file, not a directory; choose another --store")
     if (read_only or not create) and not path.exists():
         raise StoreError(f"no store at {location}; run `cvkg ingest` first or pass --store")
-    if path.is_dir() and not (path / "CURRENT").exists() and any(
-        child.name != SERVE_MARKER for child in path.iterdir()
+    if (
+        path.is_dir()
+        and not (path / "CURRENT").exists()
+        and any(child.name != SERVE_MARKER for child in path.iterdir())
     ):
         # a folder of the user's files: RocksDB would write into it and later delete what it takes for its own
-        raise StoreError(
-            f"{location} is a folder of other files, not a cvkg store; give --store a new or empty folder"
-        )
+        raise StoreError(f"{location} is a folder of other files, not a cvkg store; give --store a new or empty folder")
     if not read_only and (pid := serving_pid(path)) is not None:
         raise StoreError(
             f"store {location} is being served by `cvkg serve` (process {pid}); stop the server before writing to it"
