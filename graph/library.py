@@ -65,6 +65,11 @@ class NamedQuery:
     params: tuple[QueryParam, ...]
     text: str
 
+    @property
+    def needs_graphs(self) -> bool:
+        """Whether the query reads per-article named graphs (`GRAPH`): it runs on a dataset (TriG), not on Turtle."""
+        return bool(re.search(r"^[^#\n]*\bGRAPH\b", self.text, re.MULTILINE))
+
     def param(self, name: str) -> QueryParam | None:
         """The parameter called `name`, if the query has one."""
         return next((p for p in self.params if p.name == name), None)
@@ -132,7 +137,7 @@ def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, URIRe
     return {name: parse_param_value(value) for name, value in values.items()}
 
 
-def prepare(query: NamedQuery, values: Mapping[str, str]) -> str:
+def prepare(query: NamedQuery, values: Mapping[str, str], *, portable: bool = False) -> str:
     """The query's text with the parameter values written in (see the module docstring), to run without bindings.
 
     Raises:
