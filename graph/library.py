@@ -43,6 +43,14 @@ _PARAM = re.compile(r"#\s*param\s+\??(\w+)\s*(\(optional\))?\s*:\s*(.*?)\s*(?:\(
 _CONTINUATION = re.compile(r"#\s{2,}(\S.*)")
 # a line kept only when an optional parameter is given: "  ?org cvkg:nameKey ?provider_name_key .  # with provider_name"
 _WITH = re.compile(r"^(?P<code>.*\S)\s*#\s*with\s+(?P<name>\w+)\s*$", re.MULTILINE)
+# a name lookup by key: "?org cvkg:nameKey ?provider_name_key ." (rewritten by `prepare(..., portable=True)`)
+_NAME_KEY = re.compile(r"(?P<node>[?$]\w+)\s+cvkg:nameKey\s+[?$](?P<name>\w+)_key\s*\.")
+# what it becomes in the portable text: a test that some label or alias, in lower case, is the key. A test,
+# not a join, so a node with two such names gives one row, as its one key triple did.
+_PORTABLE_NAME = (
+    "FILTER EXISTS {{ {node} rdfs:label|skos:altLabel ?{name}_label . "
+    "FILTER(LCASE(STR(?{name}_label)) = ?{name}_key) }}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +148,19 @@ def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, URIRe
 def prepare(query: NamedQuery, values: Mapping[str, str], *, portable: bool = False) -> str:
     """The query's text with the parameter values written in (see the module docstring), to run without bindings.
 
+    With `portable`, names are matched without the `cvkg:nameKey` index, which `cvkg export` leaves out: each
+    lookup by key becomes a test of the node's labels and aliases in lower case: the rest of the group must
+    bind the node. That text gives the same
+    rows on an export, in any SPARQL 1.1 engine (rdflib included), as the indexed text on the store.
+
     Raises:
         QueryError: a value names an unknown parameter, a required one is missing, or an IRI is invalid.
     """
     bindings: dict[str, URIRef | Literal] = dict(bind_params(query, values))
     given = {name for name, value in bindings.items() if str(value)}  # an empty name means every row, as unbound
     text = _WITH.sub(lambda m: m.group("code") if m.group("name") in given else "", query.text)
+    if portable:
+        text = _NAME_KEY.sub(lambda m: _PORTABLE_NAME.format(node=m.group("node"), name=m.group("name")), text)
     for name, value in list(bindings.items()):
         if isinstance(value, Literal) and re.search(rf"[?$]{name}_key\b", text):
             bindings[f"{name}_key"] = Literal(name_key(str(value)))
