@@ -92,9 +92,7 @@ def oxigraph_rows(store: object, text: str, *, union: bool) -> Counter:
         terms = [row[n] for n in names]
         found[
             tuple(
-                None
-                if t is None
-                else value_key(t.value, t.datatype.value if isinstance(t, ox.Literal) else None)
+                None if t is None else value_key(t.value, t.datatype.value if isinstance(t, ox.Literal) else None)
                 for t in terms
             )
         ] += 1
