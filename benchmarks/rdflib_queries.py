@@ -35,13 +35,14 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph.export import export_graph  # noqa: E402
-from graph.library import NamedQuery, list_queries, prepare  # noqa: E402
+from graph.library import list_queries, prepare  # noqa: E402
 from graph.stores import open_store  # noqa: E402
 from ontology.vocab import PREFIXES  # noqa: E402
 
@@ -147,10 +148,6 @@ def in_child(job: Callable[[], object], limit: float) -> object:
     return queue.get() if not queue.empty() else None
 
 
-def needs_graphs(query: NamedQuery) -> bool:
-    return query.needs_graphs
-
-
 def load(turtle: bytes, trig: bytes) -> dict[str, tuple[object, object]]:
     """{"turtle"|"trig": (rdflib graph or dataset, pyoxigraph store)} holding each export."""
     import pyoxigraph as ox
@@ -212,11 +209,9 @@ def run_all(store: object, data: dict[str, tuple[object, object]], args: argpars
         for label, params in (("none", required), ("example", examples)):
             text = prepare(named, params, portable=True)
             limit_ms = args.limit * 1000
-            rdf = in_child(lambda t=text: timed(lambda: rdflib_rows(graph, t), args.runs, args.limit), args.limit)
-            oxi = in_child(
-                lambda t=text: timed(lambda: oxigraph_rows(ox_store, t, union=kind == "trig"), args.runs, args.limit),
-                args.limit,
-            )
+            rdf = in_child(partial(timed, partial(rdflib_rows, graph, text), args.runs, args.limit), args.limit)
+            ox_run = partial(oxigraph_rows, ox_store, text, union=kind == "trig")
+            oxi = in_child(partial(timed, ox_run, args.runs, args.limit), args.limit)
             in_store = store_rows(store, prepare(named, params))
             cells = []
             answers = []
