@@ -165,9 +165,9 @@ def prepare(query: NamedQuery, values: Mapping[str, str], *, portable: bool = Fa
     """The query's text with the parameter values written in (see the module docstring), to run without bindings.
 
     With `portable`, names are matched without the `cvkg:nameKey` index, which `cvkg export` leaves out: each
-    lookup by key becomes a test of the node's labels and aliases in lower case: the rest of the group must
-    bind the node. That text gives the same
-    rows on an export, in any SPARQL 1.1 engine (rdflib included), as the indexed text on the store.
+    lookup by key becomes a test of the node's labels and aliases in lower case (so the rest of its group must
+    bind the node). On an export, in any SPARQL 1.1 engine (rdflib included), that text gives the rows the
+    indexed text gives on the store.
 
     Raises:
         QueryError: a value names an unknown parameter, a required one is missing, or an IRI is invalid.

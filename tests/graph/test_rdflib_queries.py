@@ -141,3 +141,6 @@ def test_portable_text_reads_names_not_keys():
     # a subquery that looks a name up gets the values too
     portable = prepare(load_query("contract-value-by-year"), {"provider_name": "Google Cloud"}, portable=True)
     assert portable.count("VALUES (") == 2 and "nameKey" not in portable
+    for query in list_queries():
+        every = {p.name: p.example.strip("<>") for p in query.params}
+        assert "nameKey" not in prepare(query, every, portable=True), query.name
