@@ -60,6 +60,7 @@ score: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/ingest_vs_spacy.py --articles 2000
 	$(PY) benchmarks/queries.py --triples 1000000
+	$(PY) benchmarks/rdflib_queries.py --corpus $(SHARED)/corpus/dev
 	$(PY) benchmarks/view.py --nodes 5000
 	$(PY) benchmarks/soak.py --articles 10000 --chunk 1000 --processes 2 --marks 2000 10000
 	$(PY) benchmarks/limits.py
