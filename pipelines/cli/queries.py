@@ -28,7 +28,8 @@ def _echo_query_list() -> None:
     from graph.library import list_queries
 
     for named in list_queries():
-        click.echo(f"{named.name}: {named.title}")
+        graphs = " [reads the article graphs: a store or a TriG export, not Turtle]" if named.needs_graphs else ""
+        click.echo(f"{named.name}: {named.title}{graphs}")
         for p in named.params:
             kind = "required" if p.required else "optional"
             example = f" (e.g. {p.example})" if p.example else ""
