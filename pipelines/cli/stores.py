@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from graph.sparql import DEFAULT_QUERY_TIMEOUT
 from pipelines.cli.main import cli, handle_errors, pass_settings
 from pipelines.config import Settings
 
@@ -76,15 +77,27 @@ def remove(settings: Settings, targets: tuple[str, ...]) -> None:
     show_default=True,
     help="Address to listen on (0.0.0.0 opens the store to your network).",
 )
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=0),
+    default=int(DEFAULT_QUERY_TIMEOUT),
+    show_default=True,
+    metavar="SECONDS",
+    help="Cancel a query after SECONDS (0: never); Oxigraph's server has no memory bound.",
+)
 @pass_settings
 @handle_errors
-def serve(settings: Settings, port: int, host: str) -> None:
+def serve(settings: Settings, port: int, host: str, timeout: int) -> None:
     """Serve the store directory read-only over SPARQL (Oxigraph's server) until Ctrl-C.
 
     The endpoint is http://HOST:PORT/query; its default graph is the union of all
     articles, as in `cvkg query` (other clients must declare the prefixes they use).
     Other cvkg commands can read the store meanwhile, or use --store http://HOST:PORT.
     Commands that write refuse the directory while it is served: stop the server first.
+
+    Oxigraph cancels a query after --timeout seconds, but it bounds no memory and an
+    ORDER BY still sorts what it collected before answering; a client that gives up
+    does not stop the query (see graph/stores/server.py).
 
     \b
     Example:
@@ -99,7 +112,7 @@ def serve(settings: Settings, port: int, host: str) -> None:
     from graph.stores.embedded import mark_served
     from graph.stores.server import endpoint_url, serve_command
 
-    command = serve_command(settings.store, host=host, port=port)
+    command = serve_command(settings.store, host=host, port=port, timeout=timeout)
     click.echo(endpoint_url(host, port))
     click.echo(f"serving {settings.store} read-only; Ctrl-C stops", err=True)
     sys.stdout.flush()
