@@ -229,6 +229,22 @@ def test_serve_answers_sparql_over_http_while_the_store_stays_readable(kg, start
         urllib.request.urlopen(f"{url}/", timeout=2)
 
 
+def test_serve_timeout_cancels_a_query_and_cvkg_says_so(kg, start_server):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    here = [sys.executable, "-m", "pipelines"]  # this checkout's cvkg, not the installed one
+    start_server([*here, "--store", kg, "serve", "--port", str(port), "--timeout", "1"], f"{url}/")
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    # cvkg's own bound is off: only the server's --timeout can end this query (before the 300 s hang guard)
+    result = subprocess.run(
+        [*here, "--store", url, "query", "--timeout", "0", endless], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == f"Error: the SPARQL server at {url}/query cancelled the query (its own timeout)"
+    again = subprocess.run([*here, "--store", url, "query", "ASK { ?s ?p ?o }"], capture_output=True, text=True)
+    assert again.stdout.strip() == "true", again.stderr
+
+
 def test_remove_from_a_missing_store_creates_nothing(runner, tmp_path):
     location = tmp_path / "typo"
     result = runner.invoke(cli, ["--store", str(location), "remove", "doc:x"])
