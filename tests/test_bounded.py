@@ -212,6 +212,10 @@ def test_credentials_in_the_url_are_sent_and_never_shown(misbehaving):
         assert result.returncode == 1
         assert f"{misbehaving}/{kind}/query" in result.stderr, result.stderr
         assert password not in result.stdout + result.stderr and user not in result.stderr
+    for command in ("upgrade", "stats", "export"):  # /auth answers `true` to every query, SELECT included
+        done = _cvkg("-v", "--store", f"http://{user}:{password}@{host}/auth", command)
+        assert done.returncode == 1 and f" {misbehaving}/auth/" in done.stderr.splitlines()[-1], done.stderr
+        assert password not in done.stdout + done.stderr and f"{user}:" not in done.stdout + done.stderr
     refused = _cvkg("--store", f"http://{user}:wrong@{host}/auth", "stats")
     assert refused.stderr.strip() == f"Error: POST {misbehaving}/auth/query failed: HTTP 401 Unauthorized: who are you"
     with pytest.raises(StoreError) as info:

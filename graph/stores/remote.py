@@ -69,7 +69,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.errors import QueryError, StoreError
-from graph.sparql import bind_values, graph_node
+from graph.sparql import bind_values, graph_node, iter_keywords
 from graph.stores.base import ARTICLE_GRAPH, MEMORY, REMOTE_SCHEMES, KnowledgeStore
 from graph.stores.embedded import EmbeddedStore
 from ontology.vocab import PREFIXES
@@ -87,6 +87,12 @@ _MAX_REDIRECTS = 5
 _CHUNK = 1 << 16
 # what Oxigraph writes into an answer whose query it cancelled (`oxigraph serve --timeout-s`)
 _CANCELLED = b"operation has been cancelled"
+_ANSWER_KINDS = {
+    "SELECT": ox.QuerySolutions,
+    "ASK": ox.QueryBoolean,
+    "CONSTRUCT": ox.QueryTriples,
+    "DESCRIBE": ox.QueryTriples,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +297,12 @@ class RemoteStore(KnowledgeStore):
         url = self.endpoints.query
         headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": RESULTS_ACCEPT}
         media_type, body = self._request("POST", url, body=text.encode("utf-8"), headers=headers, malformed="query")
-        return _parse_answer(media_type, body, redact(url))
+        answer = _parse_answer(media_type, body, url)
+        form = next((w for w in iter_keywords(sparql) if w in _ANSWER_KINDS), None)
+        if form is not None and not isinstance(answer, _ANSWER_KINDS[form]):
+            got = {ox.QuerySolutions: "solutions", ox.QueryBoolean: "a boolean"}.get(type(answer), "triples")
+            raise StoreError(f"malformed answer from {url}: {got} for a {form} query")
+        return answer
 
     def article_graphs(self) -> list[str]:
         """IRIs of the article graphs in the store, sorted."""
@@ -379,6 +390,9 @@ def _exchange(
     received = 0
     expected: int | None = None
     try:
+        connection.connect()  # bounded by the socket's timeout; the guard cannot cut a socket not yet made
+        if guard.passed:
+            raise TimeoutError
         target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
         connection.request(method, target, body=body, headers=headers)
         response = connection.getresponse()

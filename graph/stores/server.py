@@ -28,6 +28,7 @@ from urllib.parse import quote
 from graph.errors import StoreError
 from graph.stores import opened_store
 from graph.stores.base import MEMORY, REMOTE_SCHEMES
+from graph.stores.remote import redact
 
 
 def find_oxigraph() -> str:
@@ -56,7 +57,7 @@ def serve_command(
     """
     loc = str(location)
     if loc == MEMORY or loc.startswith(REMOTE_SCHEMES):
-        raise StoreError(f"only a store directory can be served, not {loc}; pass --store DIR")
+        raise StoreError(f"only a store directory can be served, not {redact(loc)}; pass --store DIR")
     if not Path(loc).is_dir():
         raise StoreError(f"no store at {loc}; run `cvkg ingest` first or pass --store")
     _check_free(host, port)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from graph.sparql import DEFAULT_QUERY_TIMEOUT
+from graph.stores.remote import redact
 from pipelines.cli.main import cli, handle_errors, pass_settings
 from pipelines.config import Settings
 
@@ -64,7 +65,7 @@ def remove(settings: Settings, targets: tuple[str, ...]) -> None:
     for target in unmatched:
         click.echo(f"no article in the store for {target}", err=True)
     if not dropped:
-        raise click.ClickException(f"nothing removed: no argument names an article in {settings.store}")
+        raise click.ClickException(f"nothing removed: no argument names an article in {redact(settings.store)}")
     click.echo(f"removed {dropped} article graph{'s' if dropped != 1 else ''}", err=True)
 
 
@@ -143,5 +144,6 @@ def upgrade(settings: Settings) -> None:
     from graph.stores.upgrade import upgrade_store
 
     added = upgrade_store(settings.store)
-    done = f"added {' and '.join(added)} to {settings.store}" if added else f"{settings.store} is up to date"
+    shown = redact(settings.store)  # an http(s) store's credentials stay unprinted
+    done = f"added {' and '.join(added)} to {shown}" if added else f"{shown} is up to date"
     click.echo(done, err=True)
