@@ -399,12 +399,8 @@ def _exchange(
         expected = response.length
         if expected is not None and expected > endpoints.max_answer:
             raise _too_large(method, url, endpoints)
-        chunks = []
-        while chunk := response.read(_CHUNK):
-            received += len(chunk)
-            if received > endpoints.max_answer:
-                raise _too_large(method, url, endpoints)
-            chunks.append(chunk)
+        body = _read_body(response, expected, method, url, endpoints)
+        received = len(body)
         if guard.passed:  # the socket was shut down, which can look like a clean end of the body
             raise TimeoutError
         if expected is not None and received < expected:  # http.client's read(amt) does not check
@@ -412,7 +408,7 @@ def _exchange(
                 f"{method} {url}: malformed answer from the SPARQL server "
                 f"(the body ended after {received:,} of {expected:,} bytes)"
             )
-        return _Answer(response.status, response.reason, response.headers, b"".join(chunks))
+        return _Answer(response.status, response.reason, response.headers, body)
     except (TimeoutError, OSError, http.client.HTTPException) as exc:
         if guard.passed or isinstance(exc, TimeoutError):
             got = (
@@ -437,6 +433,26 @@ def _exchange(
     finally:
         guard.cancel()
         connection.close()
+
+
+def _read_body(
+    response: http.client.HTTPResponse, expected: int | None, method: str, url: str, endpoints: Endpoints
+) -> bytes:
+    """The answer's body, up to `max_answer` bytes; cut short when the connection ends (by the deadline or the
+    server), which the caller sees by comparing the length with `expected`.
+
+    With a Content-Length the body is read in one call into one `bytes` (pyoxigraph parses `bytes` without
+    copying them; a `bytearray` it copies).
+    """
+    if expected is not None:
+        return response.read(expected)
+    chunks, size = [], 0
+    while chunk := response.read(_CHUNK):
+        size += len(chunk)
+        if size > endpoints.max_answer:
+            raise _too_large(method, url, endpoints)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _too_large(method: str, url: str, endpoints: Endpoints) -> StoreError:
