@@ -387,7 +387,7 @@ def _exchange(
     except ValueError as exc:  # a port that is not a number
         raise StoreError(f"{method} {url}: invalid address ({exc})") from exc
     guard = _Deadline(connection, deadline)
-    received = 0
+    received, headed = 0, False
     expected: int | None = None
     try:
         connection.connect()  # bounded by the socket's timeout; the guard cannot cut a socket not yet made
@@ -396,11 +396,11 @@ def _exchange(
         target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
         connection.request(method, target, body=body, headers=headers)
         response = connection.getresponse()
-        expected = response.length
+        headed, expected = True, response.length
         if expected is not None and expected > endpoints.max_answer:
             raise _too_large(method, url, endpoints)
-        body = _read_body(response, expected, method, url, endpoints)
-        received = len(body)
+        data = _read_body(response, expected, method, url, endpoints)
+        received = len(data)
         if guard.passed:  # the socket was shut down, which can look like a clean end of the body
             raise TimeoutError
         if expected is not None and received < expected:  # http.client's read(amt) does not check
@@ -408,18 +408,15 @@ def _exchange(
                 f"{method} {url}: malformed answer from the SPARQL server "
                 f"(the body ended after {received:,} of {expected:,} bytes)"
             )
-        return _Answer(response.status, response.reason, response.headers, body)
+        return _Answer(response.status, response.reason, response.headers, data)
     except (TimeoutError, OSError, http.client.HTTPException) as exc:
         if guard.passed or isinstance(exc, TimeoutError):
-            got = (
-                "before the answer's headers were complete"
-                if expected is None and not received
-                else (
-                    f"after {received:,} of {expected:,} bytes of the answer"
-                    if expected is not None
-                    else f"after {received:,} bytes of the answer"
-                )
-            )
+            if not headed:
+                got = "before the answer's headers were complete"
+            elif expected is not None:
+                got = f"after {received:,} of {expected:,} bytes of the answer"
+            else:
+                got = f"after {received:,} bytes of the answer"
             raise StoreError(
                 f"{method} {url}: no complete answer within {endpoints.timeout:g} s (the store's timeout= option, "
                 f"for the whole request); cut {got}"
