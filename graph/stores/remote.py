@@ -1,8 +1,8 @@
 """A SPARQL server as a cvkg store, over the SPARQL 1.1 Protocol and the Graph Store Protocol.
 
-Only the standard library talks HTTP (`urllib`); pyoxigraph parses the answers,
-so `RemoteStore.query` returns the same `QuerySolutions`, `QueryBoolean` and
-`QueryTriples` as the embedded store.
+Only the standard library talks HTTP (`http.client`, bounded in `graph.stores.transport`);
+pyoxigraph parses the answers, so `RemoteStore.query` returns the same `QuerySolutions`,
+`QueryBoolean` and `QueryTriples` as the embedded store.
 
 Location syntax::
 
@@ -55,15 +55,11 @@ five) for GET, and with 307/308 for POST, as long as they stay http(s).
 
 from __future__ import annotations
 
-import base64
-import http.client
 import logging
-import socket
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, unquote, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -72,19 +68,24 @@ from graph.errors import QueryError, StoreError
 from graph.sparql import bind_values, graph_node, iter_keywords
 from graph.stores.base import ARTICLE_GRAPH, MEMORY, REMOTE_SCHEMES, KnowledgeStore
 from graph.stores.embedded import EmbeddedStore
+from graph.stores.transport import (
+    MAX_REDIRECTS,
+    MB,
+    REDIRECTS,
+    exchange,
+    redact,
+    redirect_target,
+    without_credentials,
+)
 from ontology.vocab import PREFIXES
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_ANSWER_MB = 512
-MB = 1024 * 1024
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 PROLOGUE = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 _OPTIONS = ("query", "update", "gsp", "union", "timeout", "max-answer")
-_REDIRECTS = (301, 302, 303, 307, 308)
-_MAX_REDIRECTS = 5
-_CHUNK = 1 << 16
 # what Oxigraph writes into an answer whose query it cancelled (`oxigraph serve --timeout-s`)
 _CANCELLED = b"operation has been cancelled"
 _ANSWER_KINDS = {
@@ -114,25 +115,6 @@ def _resolve(base: str, path: str) -> str:
     return urljoin(base.rstrip("/") + "/", path)
 
 
-def redact(url: str) -> str:
-    """`url` without its credentials (`http://***@HOST/…`), for messages."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
-
-
-def _without_credentials(url: str) -> tuple[str, str | None]:
-    """`url` without USER:PASSWORD@, and the HTTP Basic `Authorization` value they make (None without)."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url, None
-    userinfo, host = parts.netloc.rsplit("@", 1)
-    user, _, password = userinfo.partition(":")
-    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode("ascii")
-    return urlunsplit(parts._replace(netloc=host)), f"Basic {token}"
-
-
 def _positive(options: dict[str, str], name: str, default: float, shown: str) -> float:
     try:
         value = float(options.get(name, default))
@@ -153,7 +135,7 @@ def parse_location(location: str) -> Endpoints:
     if not location.startswith(REMOTE_SCHEMES):
         raise StoreError(f"not an http(s) store location: {shown}")
     base, fragment = urldefrag(location)
-    base, authorization = _without_credentials(base)
+    base, authorization = without_credentials(base)
     options = dict(parse_qsl(fragment, keep_blank_values=True))
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
@@ -246,17 +228,19 @@ class RemoteStore(KnowledgeStore):
         """
         deadline = time.monotonic() + self.endpoints.timeout
         origin = urlsplit(url).netloc
-        for _ in range(_MAX_REDIRECTS + 1):
+        for _ in range(MAX_REDIRECTS + 1):
             sent = dict(headers)
             if self.endpoints.authorization and urlsplit(url).netloc == origin:  # never to another host
                 sent["Authorization"] = self.endpoints.authorization
-            answer = _exchange(method, url, body, sent, deadline, self.endpoints)
-            target = answer.headers.get("Location") if answer.status in _REDIRECTS else None
+            answer = exchange(
+                method, url, body, sent, deadline, timeout=self.endpoints.timeout, max_answer=self.endpoints.max_answer
+            )
+            target = answer.headers.get("Location") if answer.status in REDIRECTS else None
             if target is None:
                 break
-            url = _redirect_target(method, url, answer.status, target)
+            url = redirect_target(method, url, answer.status, target)
         else:
-            raise StoreError(f"{method} {url}: more than {_MAX_REDIRECTS} redirects")
+            raise StoreError(f"{method} {url}: more than {MAX_REDIRECTS} redirects")
         if answer.status >= 400:
             detail = _first_line(answer.body)
             message = f"{method} {url} failed: HTTP {answer.status} {answer.reason}" + (f": {detail}" if detail else "")
@@ -335,165 +319,6 @@ class RemoteStore(KnowledgeStore):
 
     def close(self) -> None:
         """Nothing to release: every call is one HTTP request."""
-
-
-@dataclass(slots=True)
-class _Answer:
-    status: int
-    reason: str
-    headers: http.client.HTTPMessage
-    body: bytes
-
-
-class _Deadline:
-    """Shuts the connection's socket down when the request's time is up, waking any blocked read or write."""
-
-    def __init__(self, connection: http.client.HTTPConnection, deadline: float) -> None:
-        self.connection = connection
-        self.passed = False
-        self._timer = threading.Timer(max(deadline - time.monotonic(), 0), self._cut)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _cut(self) -> None:
-        self.passed = True
-        sock = self.connection.sock
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed
-
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-
-def _exchange(
-    method: str, url: str, body: bytes | None, headers: dict[str, str], deadline: float, endpoints: Endpoints
-) -> _Answer:
-    """One HTTP request and its whole answer, cut at `deadline` (a monotonic time) and at `endpoints.max_answer`.
-
-    Raises:
-        StoreError: the server is unreachable, the deadline passed, the answer is too large or malformed.
-    """
-    parts = urlsplit(url)
-    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise StoreError(f"{method} {url}: no answer within {endpoints.timeout:g} s (the store's timeout= option)")
-    try:
-        # the socket's own timeout is a backstop: `_Deadline` ends the request, reads and writes alike
-        connection = kind(parts.hostname or "", parts.port, timeout=left + 1)
-    except ValueError as exc:  # a port that is not a number
-        raise StoreError(f"{method} {url}: invalid address ({exc})") from exc
-    guard = _Deadline(connection, deadline)
-    received, headed = 0, False
-    expected: int | None = None
-    try:
-        connection.connect()  # bounded by the socket's timeout; the guard cannot cut a socket not yet made
-        if guard.passed:
-            raise TimeoutError
-        target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
-        connection.request(method, target, body=body, headers=headers)
-        response = connection.getresponse()
-        headed, expected = True, response.length
-        if expected is not None and expected > endpoints.max_answer:
-            raise _too_large(method, url, endpoints)
-        data = _read_body(response, expected, method, url, endpoints)
-        received = len(data)
-        if guard.passed:  # the socket was shut down, which can look like a clean end of the body
-            raise TimeoutError
-        if expected is not None and received < expected:  # http.client's read(amt) does not check
-            raise StoreError(
-                f"{method} {url}: malformed answer from the SPARQL server "
-                f"(the body ended after {received:,} of {expected:,} bytes)"
-            )
-        return _Answer(response.status, response.reason, response.headers, data)
-    except (TimeoutError, OSError, http.client.HTTPException) as exc:
-        if guard.passed or isinstance(exc, TimeoutError):
-            if not headed:
-                got = "before the answer's headers were complete"
-            elif expected is not None:
-                got = f"after {received:,} of {expected:,} bytes of the answer"
-            else:
-                got = f"after {received:,} bytes of the answer"
-            raise StoreError(
-                f"{method} {url}: no complete answer within {endpoints.timeout:g} s (the store's timeout= option, "
-                f"for the whole request); cut {got}"
-            ) from exc
-        if isinstance(exc, http.client.HTTPException):
-            raise StoreError(f"{method} {url}: malformed answer from the SPARQL server ({_malformed(exc)})") from exc
-        if isinstance(exc, ConnectionRefusedError | socket.gaierror):
-            reason = exc.strerror or str(exc)
-            raise StoreError(f"cannot reach SPARQL server at {url}: {reason}; is it running?") from exc
-        raise StoreError(f"{method} {url} failed: {exc.strerror or exc}") from exc
-    finally:
-        guard.cancel()
-        connection.close()
-
-
-def _read_body(
-    response: http.client.HTTPResponse, expected: int | None, method: str, url: str, endpoints: Endpoints
-) -> bytes:
-    """The answer's body, up to `max_answer` bytes; cut short when the connection ends (by the deadline or the
-    server), which the caller sees by comparing the length with `expected`.
-
-    With a Content-Length the body is read in one call into one `bytes` (pyoxigraph parses `bytes` without
-    copying them; a `bytearray` it copies).
-    """
-    if expected is not None:
-        return response.read(expected)
-    chunks, size = [], 0
-    while chunk := response.read(_CHUNK):
-        size += len(chunk)
-        if size > endpoints.max_answer:
-            raise _too_large(method, url, endpoints)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _too_large(method: str, url: str, endpoints: Endpoints) -> StoreError:
-    limit = endpoints.max_answer / MB
-    return StoreError(
-        f"{method} {url}: the answer is larger than {limit:g} MB (the store's max-answer= option); "
-        "ask for less (LIMIT) or raise max-answer"
-    )
-
-
-def _malformed(exc: http.client.HTTPException) -> str:
-    """What was wrong with an answer, in a few words."""
-    if isinstance(exc, http.client.RemoteDisconnected):
-        return "it closed the connection without answering"
-    if isinstance(exc, http.client.IncompleteRead):
-        missing = f" of {len(exc.partial) + exc.expected:,}" if exc.expected is not None else ""
-        return f"the body ended after {len(exc.partial):,}{missing} bytes"
-    if isinstance(exc, http.client.BadStatusLine):
-        line = str(exc.args[0] if exc.args else "").strip()
-        return f"not an HTTP status line: {line[:60]!r}" if line else "no HTTP status line"
-    if isinstance(exc, http.client.LineTooLong):
-        return f"{exc}"
-    return f"{type(exc).__name__}: {exc}"[:200]
-
-
-def _redirect_target(method: str, url: str, status: int, location: str) -> str:
-    """Where a redirect leads, if cvkg may follow it.
-
-    Raises:
-        StoreError: it leads to another scheme than http(s), or would turn a POST into a GET.
-    """
-    target = _without_credentials(urljoin(url, location))[0]
-    scheme = urlsplit(target).scheme.lower()
-    if scheme not in ("http", "https"):
-        raise StoreError(
-            f"{method} {url}: the server redirected (HTTP {status}) to {redact(target)[:200]}; "
-            "cvkg follows http(s) redirects only"
-        )
-    if method != "GET" and status not in (307, 308):
-        raise StoreError(
-            f"{method} {url}: the server moved (HTTP {status}) to {redact(target)[:200]}; "
-            "point --store (or the endpoint paths) there"
-        )
-    return target
 
 
 def _parse_answer(media_type: str, body: bytes, url: str) -> object:

@@ -28,7 +28,7 @@ from urllib.parse import quote
 from graph.errors import StoreError
 from graph.stores import opened_store
 from graph.stores.base import MEMORY, REMOTE_SCHEMES
-from graph.stores.remote import redact
+from graph.stores.transport import redact
 
 
 def find_oxigraph() -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from graph.sparql import DEFAULT_QUERY_TIMEOUT
-from graph.stores.remote import redact
+from graph.stores.transport import redact
 from pipelines.cli.main import cli, handle_errors, pass_settings
 from pipelines.config import Settings
 
