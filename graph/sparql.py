@@ -1,4 +1,4 @@
-"""SPARQL text: guard and run it (refuse SERVICE/LOAD, parameters as bindings, bounded run time), write terms into it.
+"""SPARQL text: guard and run it (refuse SERVICE/LOAD, bindings, bounded time and memory), write terms into it.
 
 `SERVICE` (federated query) and `LOAD` (fetch a document into the store) make
 Oxigraph open network connections on behalf of whoever wrote the query. They
@@ -13,8 +13,11 @@ terms (`to_ox`, `graph_node`, `binding_terms`), whose `str()` is valid SPARQL.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
+import time
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
@@ -54,9 +57,21 @@ _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 Term = ox.NamedNode | ox.Literal
 
+MB = 1024 * 1024
+# the bounds `cvkg query` (and `cvkg serve`, for its timeout) applies unless told otherwise
+DEFAULT_QUERY_TIMEOUT = 60.0
+DEFAULT_MAX_MEMORY_MB = 1024
+DEFAULT_TABLE_ROWS = 10_000
+_POLL = 0.05  # seconds between two looks at the memory of a running query
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
 
 class QueryTimeoutError(QueryError):
     """A query did not finish within its time limit."""
+
+
+class QueryMemoryError(QueryError):
+    """A query needed more memory than its limit."""
 
 
 def to_ox(term: URIRef | Literal) -> Term:
@@ -270,13 +285,46 @@ def run_query(
         raise QueryError(f"query failed: {message}") from exc
 
 
-def call_with_timeout(func: Callable[[], T], seconds: float | None) -> T:
-    """Run `func` in a worker thread and return its result, or raise `QueryTimeoutError` after `seconds`.
+def _clear_frames(exc: BaseException | None) -> None:
+    """Drop the local variables of the frames an exception (and its causes) went through, here in the worker.
 
-    The worker cannot be interrupted (pyoxigraph does not support it): on timeout
-    it keeps running in a daemon thread, so callers that time out should exit soon.
+    A pyoxigraph result held by such a frame must not be freed in another thread (pyo3 panics:
+    "unsendable, but is being dropped on another thread"); the traceback's lines stay for --debug.
     """
-    if seconds is None:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__
+
+
+def current_rss() -> int | None:
+    """This process's resident memory in bytes (Linux `/proc`), or None where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * _PAGE_SIZE
+
+
+def call_with_timeout(func: Callable[[], T], seconds: float | None, *, max_memory: int | None = None) -> T:
+    """Run `func` in a worker thread and return its result, within `seconds` and `max_memory` bytes.
+
+    The memory bound counts the growth of this process's resident memory while `func` runs,
+    polled every few hundredths of a second (so it can be overshot by what a query allocates
+    meanwhile); it needs Linux's `/proc` and is not enforced elsewhere. Neither bound is checked
+    when both are None.
+
+    The worker cannot be interrupted (pyoxigraph does not support it): when a bound is passed
+    it keeps running in a daemon thread, so callers should exit soon.
+
+    Raises:
+        QueryTimeoutError: `seconds` passed.
+        QueryMemoryError: the process grew by more than `max_memory` bytes.
+    """
+    baseline = current_rss() if max_memory is not None else None
+    if seconds is None and baseline is None:
         return func()
     outcome: dict[str, object] = {}
 
@@ -284,13 +332,25 @@ def call_with_timeout(func: Callable[[], T], seconds: float | None) -> T:
         try:
             outcome["value"] = func()
         except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            _clear_frames(exc)
             outcome["error"] = exc
 
     worker = threading.Thread(target=work, name="cvkg-query", daemon=True)
+    deadline = None if seconds is None else time.monotonic() + seconds
     worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise QueryTimeoutError(f"query timed out after {seconds:g} s")
+    while True:
+        left = None if deadline is None else deadline - time.monotonic()
+        worker.join(_POLL if left is None else max(min(left, _POLL), 0))
+        if not worker.is_alive():
+            break
+        if baseline is not None and max_memory is not None:
+            rss = current_rss()
+            if rss is not None and rss - baseline > max_memory:
+                raise QueryMemoryError(
+                    f"query stopped: it needed more than {max_memory // MB:,} MB of memory (--max-memory)"
+                )
+        if deadline is not None and time.monotonic() >= deadline:
+            raise QueryTimeoutError(f"query timed out after {seconds:g} s")
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]

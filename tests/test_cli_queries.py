@@ -118,7 +118,7 @@ def test_usage_errors_exit_2(runner, samples_store):
     assert runner.invoke(cli, ["--store", samples_store, "query", "-p", "novalue", "ASK {}"]).exit_code == 2
     assert runner.invoke(cli, ["--store", samples_store, "query", "--name", "articles", "ASK {}"]).exit_code == 2
     assert runner.invoke(cli, ["--store", samples_store, "query"]).exit_code == 2
-    assert runner.invoke(cli, ["--store", samples_store, "query", "--timeout", "0", "ASK {}"]).exit_code == 2
+    assert runner.invoke(cli, ["--store", samples_store, "query", "--timeout", "-1", "ASK {}"]).exit_code == 2
 
 
 def test_allow_service_lifts_the_refusal(runner, samples_store):
@@ -198,7 +198,10 @@ def test_timeout_stops_a_slow_query_and_leaves_the_store_usable(samples_store):
     # the query cannot finish: the process ends (before the 300 s hang guard) only because the timeout fired
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 1, result.stderr
-    assert result.stderr.strip() == "Error: query timed out after 1 s"
+    assert (
+        result.stderr.strip()
+        == "Error: query timed out after 1 s; narrow the query or pass a larger --timeout (0: none)"
+    )
     again = subprocess.run(
         [sys.executable, "-m", "pipelines", "--store", samples_store, "query", "--timeout", "300", "ASK { ?s ?p ?o }"],
         capture_output=True,
@@ -296,3 +299,39 @@ def test_validate_store_and_files(runner, samples_store, tmp_path):
     unknown = tmp_path / "kg.xyz"
     unknown.write_text("x", encoding="utf-8")
     assert runner.invoke(cli, ["validate", str(unknown)]).stderr.startswith("Error: cannot tell the RDF format")
+
+
+def test_max_memory_stops_a_query_that_grows(samples_store):
+    # ~3.4 M distinct rows from a cross product of the samples: about 350 MB unbounded, finite either way
+    grows = "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?a ?c ?d ?f { ?a ?b ?c . ?d ?e ?f } }"
+    command = [sys.executable, "-m", "pipelines", "--store", samples_store, "query"]
+    result = subprocess.run(
+        [*command, "--timeout", "0", "--max-memory", "32", grows], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == (
+        "Error: query stopped: it needed more than 32 MB of memory (--max-memory); "
+        "narrow the query (LIMIT, fewer joined patterns) or raise --max-memory"
+    )
+    assert result.stdout == ""
+
+
+def test_max_rows_bounds_the_table_and_not_the_streamed_formats(runner, samples_store):
+    every = "SELECT ?s ?p ?o { ?s ?p ?o }"
+    table = runner.invoke(cli, ["--store", samples_store, "query", "--max-rows", "5", every])
+    assert table.exit_code == 1
+    assert table.stderr.strip() == (
+        "Error: more than 5 rows for the table; add LIMIT, use --format csv, tsv or json (streamed), "
+        "or pass --max-rows 0"
+    )
+    five = runner.invoke(cli, ["--store", samples_store, "query", "--max-rows", "5", f"{every} LIMIT 5"])
+    assert five.exit_code == 0 and five.stdout.strip().endswith("(5 rows)"), five.output
+    csv = runner.invoke(cli, ["--store", samples_store, "query", "--max-rows", "5", "--format", "csv", every])
+    assert csv.exit_code == 0 and len(csv.stdout.splitlines()) > 6
+
+
+def test_query_bounds_are_on_by_default_and_documented(runner):
+    text = " ".join(runner.invoke(cli, ["query", "--help"]).output.split())
+    assert "(0: no limit). [default: 60.0; x>=0]" in text
+    assert "--max-memory MB Give up when the query makes cvkg grow by more than MB megabytes" in text
+    assert "[default: 1024; x>=0]" in text and "[default: 10000; x>=0]" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import urllib.parse
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import ARTICLES, free_port
+from support import ARTICLES, free_port, wait_for_http
 
 from graph.iris import article_iri
 from graph.records import Article
@@ -227,6 +228,45 @@ def test_serve_answers_sparql_over_http_while_the_store_stays_readable(kg, start
     assert server.wait(timeout=10) is not None  # `cvkg serve` is the server process: nothing is left behind
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/", timeout=2)
+
+
+def test_serve_timeout_cancels_a_query_and_cvkg_says_so(kg, start_server):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    here = [sys.executable, "-m", "pipelines"]  # this checkout's cvkg, not the installed one
+    start_server([*here, "--store", kg, "serve", "--port", str(port), "--timeout", "1"], f"{url}/")
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    # cvkg's own bound is off: only the server's --timeout can end this query (before the 300 s hang guard)
+    result = subprocess.run(
+        [*here, "--store", url, "query", "--timeout", "0", endless], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == f"Error: the SPARQL server at {url}/query cancelled the query (its own timeout)"
+    again = subprocess.run([*here, "--store", url, "query", "ASK { ?s ?p ?o }"], capture_output=True, text=True)
+    assert again.stdout.strip() == "true", again.stderr
+
+
+def test_serve_restarts_a_server_that_outgrows_max_memory(kg, start_server):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    here = [sys.executable, "-m", "pipelines"]  # this checkout's cvkg, not the installed one
+    # --timeout 30 only bounds this test should the memory watch fail; the query grows long before
+    server = start_server(
+        [*here, "--store", kg, "serve", "--port", str(port), "--max-memory", "64", "--timeout", "30"], f"{url}/"
+    )
+    swelling = "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } }"
+    result = subprocess.run(
+        [*here, "--store", url, "query", "--timeout", "0", swelling], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: POST {url}/query: malformed answer from the SPARQL server (it closed the connection without answering)"
+    )
+    log = (Path(kg).parent / "server-0.log").read_text(encoding="utf-8")
+    assert re.search(r"restarting the server: it grew to [\d,]+ MB \(--max-memory 64\)", log), log
+    wait_for_http(f"{url}/", server)  # the same `cvkg serve` process, with a new Oxigraph server
+    again = subprocess.run([*here, "--store", url, "query", "ASK { ?s ?p ?o }"], capture_output=True, text=True)
+    assert again.stdout.strip() == "true", again.stderr
 
 
 def test_remove_from_a_missing_store_creates_nothing(runner, tmp_path):

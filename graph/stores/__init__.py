@@ -13,6 +13,7 @@ Modules:
   SPARQL updates that keep the union index (the store's design is described there);
 * `embedded`: `EmbeddedStore`, a pyoxigraph `Store` in this process;
 * `remote`: `RemoteStore`, over the SPARQL 1.1 Protocol and the Graph Store Protocol;
+* `transport`: one bounded HTTP request (deadline, size cap, one-line errors, no credentials shown);
 * `server`: `cvkg serve`, Oxigraph's read-only server over a store directory;
 * `upgrade`: `cvkg upgrade`, for stores written by an older cvkg 0.1.
 """

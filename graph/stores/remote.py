@@ -1,8 +1,8 @@
 """A SPARQL server as a cvkg store, over the SPARQL 1.1 Protocol and the Graph Store Protocol.
 
-Only the standard library talks HTTP (`urllib`); pyoxigraph parses the answers,
-so `RemoteStore.query` returns the same `QuerySolutions`, `QueryBoolean` and
-`QueryTriples` as the embedded store.
+Only the standard library talks HTTP (`http.client`, bounded in `graph.stores.transport`);
+pyoxigraph parses the answers, so `RemoteStore.query` returns the same `QuerySolutions`,
+`QueryBoolean` and `QueryTriples` as the embedded store.
 
 Location syntax::
 
@@ -21,8 +21,14 @@ option             default      meaning
                                 index of `graph.stores.base`; oxigraph serve);
                                 ``server``: the server's default graph already
                                 is the union of all graphs
-``timeout=SEC``    ``60``       seconds to wait for each HTTP answer
+``timeout=SEC``    ``60``       seconds for each HTTP request as a whole (sending,
+                                waiting and reading the answer), not per read
+``max-answer=MB``  ``512``      largest answer read, in megabytes
 =================  ===========  ==================================================
+
+Credentials in the URL (``http://USER:PASSWORD@HOST/…``) are sent as HTTP Basic
+authentication (to that host only) and shown nowhere: errors and `location`
+name the store as ``http://***@HOST/…``.
 
 A PATH is resolved against ``BASE/``: ``sparql`` gives ``BASE/sparql``, ``.``
 gives ``BASE`` itself, ``/x`` is taken from the host root and a full URL is
@@ -38,35 +44,56 @@ The CLI also reads the paths from ``--query-path``/``--update-path``/``--gsp-pat
 (env ``CVKG_QUERY_PATH``, ``CVKG_UPDATE_PATH``, ``CVKG_GSP_PATH``) and folds
 them into the location with `with_endpoint_paths`.
 
-Errors: an unreachable server or an HTTP error becomes a one-line `StoreError`
-naming the URL and status; a malformed query or update refused with HTTP 400
-becomes a `QueryError`.
+Errors: an unreachable server, an HTTP error, a request past its deadline, an
+answer over the size limit, a malformed answer (bad status line, cut body,
+unreadable results, a media type that is neither SPARQL results nor RDF) and a
+redirect to anything but http(s) each become a one-line `StoreError` naming the
+URL (without credentials) and what was wrong; a malformed query or update
+refused with HTTP 400 becomes a `QueryError`. Redirects are followed (at most
+five) for GET, and with 307/308 for POST, as long as they stay http(s).
 """
 
 from __future__ import annotations
 
 import logging
-import urllib.error
-import urllib.request
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.errors import QueryError, StoreError
-from graph.sparql import bind_values, graph_node
+from graph.sparql import bind_values, graph_node, iter_keywords
 from graph.stores.base import ARTICLE_GRAPH, MEMORY, REMOTE_SCHEMES, KnowledgeStore
 from graph.stores.embedded import EmbeddedStore
+from graph.stores.transport import (
+    MAX_REDIRECTS,
+    MB,
+    REDIRECTS,
+    exchange,
+    redact,
+    redirect_target,
+    without_credentials,
+)
 from ontology.vocab import PREFIXES
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_ANSWER_MB = 512
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 PROLOGUE = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
-_OPTIONS = ("query", "update", "gsp", "union", "timeout")
+_OPTIONS = ("query", "update", "gsp", "union", "timeout", "max-answer")
+# what Oxigraph writes into an answer whose query it cancelled (`oxigraph serve --timeout-s`)
+_CANCELLED = b"operation has been cancelled"
+_ANSWER_KINDS = {
+    "SELECT": ox.QuerySolutions,
+    "ASK": ox.QueryBoolean,
+    "CONSTRUCT": ox.QueryTriples,
+    "DESCRIBE": ox.QueryTriples,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +105,8 @@ class Endpoints:
     gsp: str
     keeps_index: bool = True  # union=param (the name is older than the index): cvkg keeps it in the default graph
     timeout: float = DEFAULT_TIMEOUT
+    max_answer: int = DEFAULT_MAX_ANSWER_MB * MB
+    authorization: str | None = field(default=None, repr=False)  # from USER:PASSWORD@ in the location
 
 
 def _resolve(base: str, path: str) -> str:
@@ -86,34 +115,42 @@ def _resolve(base: str, path: str) -> str:
     return urljoin(base.rstrip("/") + "/", path)
 
 
+def _positive(options: dict[str, str], name: str, default: float, shown: str) -> float:
+    try:
+        value = float(options.get(name, default))
+    except ValueError as exc:
+        raise StoreError(f"store option {name}={options[name]!r} in {shown} is not a number") from exc
+    if value <= 0:
+        raise StoreError(f"store option {name}={value:g} in {shown} must be positive")
+    return value
+
+
 def parse_location(location: str) -> Endpoints:
     """Endpoints of a remote location `http(s)://HOST[:PORT][/BASE][#OPTIONS]` (see the module docstring).
 
     Raises:
         StoreError: not an http(s) URL, or an unknown or malformed option.
     """
+    shown = redact(location)
     if not location.startswith(REMOTE_SCHEMES):
-        raise StoreError(f"not an http(s) store location: {location}")
+        raise StoreError(f"not an http(s) store location: {shown}")
     base, fragment = urldefrag(location)
+    base, authorization = without_credentials(base)
     options = dict(parse_qsl(fragment, keep_blank_values=True))
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
-        raise StoreError(f"unknown store option {unknown[0]!r} in {location}; known: {', '.join(_OPTIONS)}")
+        raise StoreError(f"unknown store option {unknown[0]!r} in {shown}; known: {', '.join(_OPTIONS)}")
     union = options.get("union", "param")
     if union not in ("param", "server"):
-        raise StoreError(f"store option union={union!r} in {location}: use union=param or union=server")
-    try:
-        timeout = float(options.get("timeout", DEFAULT_TIMEOUT))
-    except ValueError as exc:
-        raise StoreError(f"store option timeout={options['timeout']!r} in {location} is not a number") from exc
-    if timeout <= 0:
-        raise StoreError(f"store option timeout={timeout:g} in {location} must be positive")
+        raise StoreError(f"store option union={union!r} in {shown}: use union=param or union=server")
     return Endpoints(
         query=_resolve(base, options.get("query", "query")),
         update=_resolve(base, options.get("update", "update")),
         gsp=_resolve(base, options.get("gsp", "store")),
         keeps_index=union == "param",
-        timeout=timeout,
+        timeout=_positive(options, "timeout", DEFAULT_TIMEOUT, shown),
+        max_answer=int(_positive(options, "max-answer", DEFAULT_MAX_ANSWER_MB, shown) * MB),
+        authorization=authorization,
     )
 
 
@@ -149,7 +186,7 @@ class RemoteStore(KnowledgeStore):
     def __init__(self, endpoints: Endpoints, location: str, *, read_only: bool = False, check: bool = True) -> None:
         """Address the server; with `check`, its first use refuses a store an older cvkg wrote (see `outdated`)."""
         self.endpoints = endpoints
-        self.location = location
+        self.location = redact(location)  # shown in messages: never the credentials
         self.read_only = read_only
         self._checked = not check  # asked of the server on first use
 
@@ -185,26 +222,34 @@ class RemoteStore(KnowledgeStore):
     def _request(
         self, method: str, url: str, *, body: bytes | None = None, headers: dict[str, str], malformed: str = ""
     ) -> tuple[str, bytes]:
-        """Send one request; return the answer's media type and body.
+        """Send one request (following http(s) redirects) within the store's deadline; return media type and body.
 
         `malformed` names what HTTP 400 means ("query", "update"): it then raises `QueryError`.
         """
-        request = urllib.request.Request(url, data=body, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self.endpoints.timeout) as response:
-                return response.headers.get_content_type(), response.read()
-        except urllib.error.HTTPError as exc:
-            detail = _first_line(exc.read())
-            message = f"{method} {url} failed: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
-            if exc.code == 400 and malformed:
-                raise QueryError(f"invalid SPARQL {malformed}: {message}") from exc
-            raise StoreError(message) from exc
-        except urllib.error.URLError as exc:
-            raise StoreError(f"cannot reach SPARQL server at {url}: {exc.reason}; is it running?") from exc
-        except TimeoutError as exc:
-            raise StoreError(f"{method} {url}: no answer within {self.endpoints.timeout:g} s") from exc
-        except OSError as exc:
-            raise StoreError(f"{method} {url} failed: {exc}") from exc
+        deadline = time.monotonic() + self.endpoints.timeout
+        origin = urlsplit(url).netloc
+        for _ in range(MAX_REDIRECTS + 1):
+            sent = dict(headers)
+            if self.endpoints.authorization and urlsplit(url).netloc == origin:  # never to another host
+                sent["Authorization"] = self.endpoints.authorization
+            answer = exchange(
+                method, url, body, sent, deadline, timeout=self.endpoints.timeout, max_answer=self.endpoints.max_answer
+            )
+            target = answer.headers.get("Location") if answer.status in REDIRECTS else None
+            if target is None:
+                break
+            url = redirect_target(method, url, answer.status, target)
+        else:
+            raise StoreError(f"{method} {url}: more than {MAX_REDIRECTS} redirects")
+        if answer.status >= 400:
+            detail = _first_line(answer.body)
+            message = f"{method} {url} failed: HTTP {answer.status} {answer.reason}" + (f": {detail}" if detail else "")
+            if answer.status == 400 and malformed:
+                raise QueryError(f"invalid SPARQL {malformed}: {message}")
+            raise StoreError(message)
+        if not 200 <= answer.status < 300:
+            raise StoreError(f"{method} {url}: unexpected answer HTTP {answer.status} {answer.reason}")
+        return answer.headers.get_content_type(), answer.body
 
     # -- writing -----------------------------------------------------------------
     def update(self, sparql: str) -> None:
@@ -236,7 +281,12 @@ class RemoteStore(KnowledgeStore):
         url = self.endpoints.query
         headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": RESULTS_ACCEPT}
         media_type, body = self._request("POST", url, body=text.encode("utf-8"), headers=headers, malformed="query")
-        return _parse_answer(media_type, body, url)
+        answer = _parse_answer(media_type, body, url)
+        form = next((w for w in iter_keywords(sparql) if w in _ANSWER_KINDS), None)
+        if form is not None and not isinstance(answer, _ANSWER_KINDS[form]):
+            got = {ox.QuerySolutions: "solutions", ox.QueryBoolean: "a boolean"}.get(type(answer), "triples")
+            raise StoreError(f"malformed answer from {url}: {got} for a {form} query")
+        return answer
 
     def article_graphs(self) -> list[str]:
         """IRIs of the article graphs in the store, sorted."""
@@ -264,7 +314,7 @@ class RemoteStore(KnowledgeStore):
         try:
             local.load(body, ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_QUADS)
         except StoreError as exc:
-            raise StoreError(f"GET {self.endpoints.gsp} gave no readable {media_type}: {exc}") from exc
+            raise StoreError(f"GET {redact(self.endpoints.gsp)} gave no readable {media_type}: {exc}") from exc
         return local.dump(fmt, union=union, name_keys=name_keys)
 
     def close(self) -> None:
@@ -272,17 +322,29 @@ class RemoteStore(KnowledgeStore):
 
 
 def _parse_answer(media_type: str, body: bytes, url: str) -> object:
-    """SPARQL results or RDF triples in the answer, as the types pyoxigraph's `Store.query` returns."""
+    """SPARQL results or RDF triples in the answer, as the types pyoxigraph's `Store.query` returns.
+
+    SELECT results are read once here, so a malformed answer fails now with a `StoreError`, not
+    halfway through writing the rows.
+    """
     results_format = ox.QueryResultsFormat.from_media_type(media_type)
     rdf_format = ox.RdfFormat.from_media_type(media_type)
     try:
         if results_format is not None:
-            return ox.parse_query_results(body, format=results_format)
+            result = ox.parse_query_results(body, format=results_format)
+            if isinstance(result, ox.QuerySolutions):
+                for _ in result:
+                    pass
+                result = ox.parse_query_results(body, format=results_format)
+            return result
         if rdf_format is not None:
             # `QueryTriples` has no constructor: re-run CONSTRUCT over the triples in memory.
             local = ox.Store()
             local.load(body, format=rdf_format)
             return local.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    except (SyntaxError, ValueError) as exc:
-        raise StoreError(f"unreadable answer from {url} ({media_type}): {exc}") from exc
-    raise StoreError(f"unexpected answer from {url}: media type {media_type}")
+    except (SyntaxError, ValueError, OSError) as exc:
+        if _CANCELLED in body[-500:]:
+            raise StoreError(f"the SPARQL server at {url} cancelled the query (its own timeout)") from exc
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise StoreError(f"unreadable answer from {url} ({media_type}): {reason}") from exc
+    raise StoreError(f"unexpected answer from {url}: media type {media_type}, neither SPARQL results nor RDF")

@@ -62,7 +62,7 @@ def upgrade_store(location: str | Path) -> list[str]:
     try:
         missing, update = upgrade_update(store)
         if update:
-            logger.info("adding %s to store %s", " and ".join(missing), loc)
+            logger.info("adding %s to store %s", " and ".join(missing), store.location)
             store.update(update)
         if not store.read_only and store.sync_background():  # a store from before the background graph
             missing.append("background graph")

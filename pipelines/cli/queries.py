@@ -12,6 +12,7 @@ import click
 
 from graph.export import EXPORT_FORMATS, NETWORK_FORMATS
 from graph.results import RESULT_FORMATS
+from graph.sparql import DEFAULT_MAX_MEMORY_MB, DEFAULT_QUERY_TIMEOUT, DEFAULT_TABLE_ROWS
 from pipelines.cli.main import _check_date, _parse_params, cli, handle_errors, pass_settings
 from pipelines.config import Settings
 
@@ -41,20 +42,45 @@ def _stdout() -> BinaryIO:
     return sys.stdout.buffer
 
 
-def _run_bounded(job: Callable[[], str], timeout: float | None) -> str:
-    """Run `job`, giving up after `timeout` seconds with `Error: …` and exit code 1."""
+def _run_bounded(job: Callable[[], str], timeout: float, max_memory_mb: int) -> str:
+    """Run `job` within `timeout` seconds and `max_memory_mb` MB (0: no bound); past one, `Error: …` and exit 1."""
     import os
 
-    from graph.sparql import QueryTimeoutError, call_with_timeout
+    from graph.sparql import MB, QueryMemoryError, QueryTimeoutError, call_with_timeout
 
     try:
-        return call_with_timeout(job, timeout)
+        return call_with_timeout(job, timeout or None, max_memory=max_memory_mb * MB if max_memory_mb else None)
     except QueryTimeoutError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # pyoxigraph cannot interrupt a running query; the store is open read-only, so a hard exit loses nothing.
-        os._exit(1)
+        click.echo(f"Error: {exc}; narrow the query or pass a larger --timeout (0: none)", err=True)
+    except QueryMemoryError as exc:
+        click.echo(f"Error: {exc}; narrow the query (LIMIT, fewer joined patterns) or raise --max-memory", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # pyoxigraph cannot interrupt a running query; the store is open read-only, so a hard exit loses nothing.
+    os._exit(1)
+
+
+def _write_table(result: object, max_rows: int) -> None:
+    """The aligned table of a SELECT result, refused past `max_rows` rows (0: no bound): it holds every row."""
+    import pyoxigraph as ox
+
+    from graph.errors import QueryError
+    from graph.results import format_table, term_text, write_result
+
+    if not max_rows or not isinstance(result, ox.QuerySolutions):
+        write_result(result, "table", _stdout())
+        return
+    header = [v.value for v in result.variables]
+    rows: list[list[str]] = []
+    for solution in result:
+        if len(rows) == max_rows:
+            raise QueryError(
+                f"more than {max_rows:,} rows for the table; add LIMIT, use --format csv, tsv or json "
+                "(streamed), or pass --max-rows 0"
+            )
+        rows.append([term_text(solution[name]) for name in header])
+    _stdout().write(format_table(header, rows).encode("utf-8") + b"\n")
+    _stdout().flush()
 
 
 @cli.command()
@@ -81,9 +107,29 @@ def _run_bounded(job: Callable[[], str], timeout: float | None) -> str:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=click.FloatRange(min=0),
+    default=DEFAULT_QUERY_TIMEOUT,
+    show_default=True,
     metavar="SECONDS",
-    help="Give up after SECONDS, reading the results included.",
+    help="Give up after SECONDS, reading the results included (0: no limit).",
+)
+@click.option(
+    "--max-memory",
+    "max_memory",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_MEMORY_MB,
+    show_default=True,
+    metavar="MB",
+    help="Give up when the query makes cvkg grow by more than MB megabytes (0: no limit; Linux only).",
+)
+@click.option(
+    "--max-rows",
+    "max_rows",
+    type=click.IntRange(min=0),
+    default=DEFAULT_TABLE_ROWS,
+    show_default=True,
+    metavar="N",
+    help="Refuse a table of more than N rows (0: no limit); csv, tsv and json are streamed and not bounded.",
 )
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (querying other endpoints over the network).")
 @pass_settings
@@ -96,13 +142,21 @@ def query(
     list_queries: bool,
     params: dict[str, str],
     fmt: str,
-    timeout: float | None,
+    timeout: float,
+    max_memory: int,
+    max_rows: int,
     allow_service: bool,
 ) -> None:
     """Run a read-only SPARQL query over all articles (the default graph is their union).
 
     The cvkg, ent, evt, doc, schema, prov, rdfs, owl, skos, xsd and wd prefixes are predefined.
     Parameters are bound as values of the query's variables, never pasted into its text.
+
+    A query is bounded by default: it stops with an error after --timeout seconds, when
+    cvkg grows by more than --max-memory MB (an ORDER BY or GROUP BY over a cross product
+    can take gigabytes within seconds), or when a table would exceed --max-rows rows.
+    Pass 0 to lift a bound. On an http(s) --store the server's own limits apply too
+    (`cvkg serve --timeout`).
 
     \b
     Example:
@@ -139,10 +193,14 @@ def query(
             click.echo(f"note: {line}", err=True)
 
         def job() -> str:  # streams: a huge CSV/JSON result never sits in memory
-            write_result(run_query(store, text, bindings=bindings, allow_service=allow_service), fmt, _stdout())
+            result = run_query(store, text, bindings=bindings, allow_service=allow_service)
+            if fmt == "table":
+                _write_table(result, max_rows)
+            else:
+                write_result(result, fmt, _stdout())
             return ""
 
-        _run_bounded(job, timeout)
+        _run_bounded(job, timeout, max_memory)
 
 
 # named-query parameters that name an entity, and those that name a cloud provider

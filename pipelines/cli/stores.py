@@ -7,8 +7,12 @@ from pathlib import Path
 
 import click
 
+from graph.sparql import DEFAULT_QUERY_TIMEOUT
+from graph.stores.transport import redact
 from pipelines.cli.main import cli, handle_errors, pass_settings
 from pipelines.config import Settings
+
+DEFAULT_SERVER_MEMORY_MB = 2048  # `cvkg serve` restarts Oxigraph's server past this resident size
 
 
 def _article_names(targets: tuple[str, ...], settings: Settings) -> dict[str, list[str]]:
@@ -63,7 +67,7 @@ def remove(settings: Settings, targets: tuple[str, ...]) -> None:
     for target in unmatched:
         click.echo(f"no article in the store for {target}", err=True)
     if not dropped:
-        raise click.ClickException(f"nothing removed: no argument names an article in {settings.store}")
+        raise click.ClickException(f"nothing removed: no argument names an article in {redact(settings.store)}")
     click.echo(f"removed {dropped} article graph{'s' if dropped != 1 else ''}", err=True)
 
 
@@ -76,15 +80,37 @@ def remove(settings: Settings, targets: tuple[str, ...]) -> None:
     show_default=True,
     help="Address to listen on (0.0.0.0 opens the store to your network).",
 )
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=0),
+    default=int(DEFAULT_QUERY_TIMEOUT),
+    show_default=True,
+    metavar="SECONDS",
+    help="Cancel a query after SECONDS (0: never).",
+)
+@click.option(
+    "--max-memory",
+    "max_memory",
+    type=click.IntRange(min=0),
+    default=DEFAULT_SERVER_MEMORY_MB,
+    show_default=True,
+    metavar="MB",
+    help="Restart the server when it grows past MB megabytes, dropping the queries in flight (0: never; Linux).",
+)
 @pass_settings
 @handle_errors
-def serve(settings: Settings, port: int, host: str) -> None:
+def serve(settings: Settings, port: int, host: str, timeout: int, max_memory: int) -> None:
     """Serve the store directory read-only over SPARQL (Oxigraph's server) until Ctrl-C.
 
     The endpoint is http://HOST:PORT/query; its default graph is the union of all
     articles, as in `cvkg query` (other clients must declare the prefixes they use).
     Other cvkg commands can read the store meanwhile, or use --store http://HOST:PORT.
     Commands that write refuse the directory while it is served: stop the server first.
+
+    Oxigraph cancels a query after --timeout seconds, but it bounds no memory, an
+    ORDER BY still sorts what it collected before answering, and a client that gives
+    up does not stop the query. So cvkg watches the server and restarts it when it
+    grows past --max-memory MB (the queries in flight fail; see graph/stores/server.py).
 
     \b
     Example:
@@ -97,17 +123,28 @@ def serve(settings: Settings, port: int, host: str) -> None:
     from pathlib import Path
 
     from graph.stores.embedded import mark_served
-    from graph.stores.server import endpoint_url, serve_command
+    from graph.stores.server import endpoint_url, serve_command, supervise
 
-    command = serve_command(settings.store, host=host, port=port)
+    command = serve_command(settings.store, host=host, port=port, timeout=timeout)
     click.echo(endpoint_url(host, port))
     click.echo(f"serving {settings.store} read-only; Ctrl-C stops", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
-    if os.name == "posix" and Path("/proc/self").exists():
+    watched = os.name == "posix" and Path("/proc/self").exists()
+    if watched and max_memory:
+
+        def restarted(rss: int) -> None:
+            click.echo(f"restarting the server: it grew to {rss // 2**20:,} MB (--max-memory {max_memory})", err=True)
+
+        def started(pid: int) -> None:
+            mark_served(Path(settings.store), pid)  # writers refuse the store while this process serves it
+
+        code = supervise(command, max_memory=max_memory * 2**20, on_start=started, on_restart=restarted)
+    elif watched:
         mark_served(Path(settings.store), os.getpid())  # writers refuse the store while this process serves it
         os.execv(command[0], command)  # the server takes over this process, so signals reach it directly
-    code = subprocess.call(command)
+    else:
+        code = subprocess.call(command)
     if code:
         raise click.ClickException(f"oxigraph server exited with code {code}")
 
@@ -130,5 +167,6 @@ def upgrade(settings: Settings) -> None:
     from graph.stores.upgrade import upgrade_store
 
     added = upgrade_store(settings.store)
-    done = f"added {' and '.join(added)} to {settings.store}" if added else f"{settings.store} is up to date"
+    shown = redact(settings.store)  # an http(s) store's credentials stay unprinted
+    done = f"added {' and '.join(added)} to {shown}" if added else f"{shown} is up to date"
     click.echo(done, err=True)
