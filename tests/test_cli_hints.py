@@ -137,7 +137,7 @@ def test_writing_to_a_served_store_is_refused(writable_store, start_server):
         [CVKG, "--store", writable_store, "ingest", str(ARTICLES)], capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 1
-    assert f"store {writable_store} is being served by `cvkg serve` (process {server.pid})" in done.stderr
+    assert f"store {writable_store} is being served by `cvkg serve` (process " in done.stderr
     assert open_store(writable_store, read_only=True).quad_count() == before
     # reading beside the server still works
     done = subprocess.run([CVKG, "--store", writable_store, "stats"], capture_output=True, text=True, timeout=60)
