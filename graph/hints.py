@@ -78,7 +78,7 @@ def unknown_terms(sparql: str) -> list[str]:
 
 def empty_store_hint(store: KnowledgeStore) -> str | None:
     """A hint when the store holds no article graph."""
-    if store.article_graphs():
+    if bool(store.query("ASK { ?article a schema:NewsArticle }")):  # one index lookup, not a list of graphs
         return None
     return f"the store {store.location} holds no article; add some with `cvkg ingest`"
 
