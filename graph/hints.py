@@ -18,9 +18,8 @@ from collections.abc import Iterable
 
 from rdflib import Literal
 
-from graph.build import name_key
+from graph.build import gazetteer_entries, name_key
 from graph.stores.base import KnowledgeStore
-from ontology import load_gazetteer
 from ontology.namespace import ontology_terms
 from ontology.vocab import PREFIXES
 
@@ -120,7 +119,7 @@ def name_hints(
 
 def _cloud_unit(entity_id: str) -> str:
     """The label of the gazetteer's cloud provider whose parent is `entity_id`, '' when there is none."""
-    for entry in load_gazetteer().values():
+    for entry in gazetteer_entries().values():
         if entry.parent == entity_id and entry.cls == "CloudProvider":
             return entry.label
     return ""

@@ -211,7 +211,10 @@ class DescriptorMatcher:
     def __init__(self, nlp: Language, rows: list[tuple[str, str, str]]) -> None:
         from spacy.matcher import PhraseMatcher
 
+        from pipelines.lexicon import word_class
+
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.indefinite = word_class("indefinite_descriptor_words")
         self.candidates: dict[str, list[tuple[str, str]]] = {}
         for descriptor, entity_id, requires in rows:
             key = f"cvkg-desc-{descriptor}"
@@ -222,7 +225,7 @@ class DescriptorMatcher:
     def __call__(self, doc: Doc) -> Doc:
         found = []
         for match_id, start, end in self.matcher(doc):
-            if _indefinite(doc, start):
+            if _indefinite(doc, start, self.indefinite):
                 continue  # "another cloud giant": some organisation other than the one named before
             key = doc.vocab.strings[match_id]
             found.append((start, end, tuple(self.candidates[key])))
@@ -230,14 +233,12 @@ class DescriptorMatcher:
         return doc
 
 
-def _indefinite(doc: Doc, start: int) -> bool:
-    """Whether the words just before a descriptor make it indefinite ('another cloud giant', 'a big rival')."""
-    from pipelines.lexicon import word_class
-
+def _indefinite(doc: Doc, start: int, words: frozenset[str]) -> bool:
+    """Whether one of `words` just before a descriptor makes it indefinite ('another cloud giant', 'a big rival')."""
     for token in reversed(list(doc[max(start - 3, 0) : start])):
         if token.is_punct or token.pos_ in ("VERB", "AUX", "ADP"):
             return False
-        if token.lower_ in word_class("indefinite_descriptor_words"):
+        if token.lower_ in words:
             return True
     return False
 
